@@ -154,7 +154,7 @@ def env_command(ctx: click.Context, env: str, role: str | None, fmt: str) -> Non
             click.echo(f"{prefix}{key}={shlex.quote(value)}")
 
 
-@cli.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("env", type=ENV)
 @click.option("--role", type=ROLE, default=None, help="Role (default: app).")
 @click.argument("argv", nargs=-1, required=True, type=click.UNPROCESSED)
@@ -316,8 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         err.print("aborted")
         return 130
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # bad arguments: one line, like every other error
+        err.print(Text(f"error: {exc.format_message()}"))
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)

@@ -124,7 +124,7 @@ def database_statements(
         sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(db_ident),
         sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(db_ident, logins),
         sql.SQL("GRANT TEMPORARY ON DATABASE {} TO {}").format(db_ident, names.ident("app")),
-        sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
+        sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC").format(),
     ]
     for schema in schemas:
         s = sql.Identifier(schema)

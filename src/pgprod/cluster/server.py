@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import signal
 import socket
 import time
@@ -24,6 +25,7 @@ from pgprod.cluster.osuser import ServerUser
 from pgprod.errors import PgprodError, PortInUse, ServerStartFailed
 
 ConfValue = str | int | bool
+_LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:.]+ \w+ \[\d+\] (\S*@\S* )?")
 INCLUDE_LINE = "include_if_exists = 'pgprod.conf'  # written by pgprod on every `up`\n"
 
 
@@ -163,14 +165,17 @@ class Cluster:
             raise ServerStartFailed(self.name, self.startup_log, self._relevant_log(offset))
 
     def _relevant_log(self, offset: int) -> list[str]:
+        """The lines of this start attempt that explain the failure: up to the last FATAL."""
         try:
             with self.startup_log.open("rb") as log:
                 log.seek(offset)
-                lines = log.read().decode("utf-8", "replace").splitlines()
+                text = log.read().decode("utf-8", "replace")
         except OSError:
             return []
-        serious = [ln for ln in lines if any(k in ln for k in ("FATAL:", "PANIC:", "ERROR:"))]
-        return (serious or [ln for ln in lines if ln.strip()])[-3:]
+        lines = [_LOG_PREFIX.sub("", ln).strip() for ln in text.splitlines() if ln.strip()]
+        fatal = [i for i, ln in enumerate(lines) if ln.startswith(("FATAL:", "PANIC:"))]
+        end = fatal[-1] + 1 if fatal else len(lines)
+        return lines[max(0, end - 3):end]
 
     def stop(self, timeout: int = 60) -> bool:
         """Stop the server (fast shutdown). Returns False when it was not running."""

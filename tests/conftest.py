@@ -1,0 +1,131 @@
+"""Fixtures: real PostgreSQL clusters in temporary directories on free ports.
+
+Nothing is mocked and nothing is skipped: when a server or binary is missing, the
+fixture raises and the tests fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from pgprod import commands
+from pgprod.config import ENVIRONMENTS, Value
+from pgprod.errors import PgprodError
+from pgprod.project import Project
+from pgprod.project import init as init_project
+
+# pytest's own temp dirs are mode 700 under /tmp/pytest-of-root; the server's OS user
+# (when tests run as root) must be able to pass through every parent directory.
+TEST_ROOT = Path(tempfile.gettempdir()) / "pgprod-tests"
+
+Settings = Mapping[str, Mapping[str, Value]]
+ProjectFactory = Callable[..., Project]
+
+
+def _new_dir(prefix: str) -> Path:
+    TEST_ROOT.mkdir(mode=0o711, exist_ok=True)
+    os.chmod(TEST_ROOT, 0o711)
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=TEST_ROOT))
+    os.chmod(path, 0o711)
+    return path
+
+
+def _stop(project: Project) -> None:
+    for env in ENVIRONMENTS:
+        environment = commands.environment(project, env)
+        if environment.config.embedded:
+            with contextlib.suppress(PgprodError):
+                environment.down()
+
+
+@contextlib.contextmanager
+def _projects() -> Iterator[ProjectFactory]:
+    made: list[Project] = []
+
+    def make(settings: Settings | None = None, up: tuple[str, ...] = ENVIRONMENTS) -> Project:
+        directory = _new_dir("project-")
+        project, _ = init_project(directory, name=directory.name, settings=settings)
+        made.append(project)
+        if up:
+            commands.up(project, up)
+        return project
+
+    try:
+        yield make
+    finally:
+        for project in made:
+            _stop(project)
+            shutil.rmtree(project.root, ignore_errors=True)
+
+
+@pytest.fixture
+def new_project() -> Iterator[ProjectFactory]:
+    """Make projects (started unless `up=()`); all are stopped and removed afterwards."""
+    with _projects() as make:
+        yield make
+
+
+@pytest.fixture(scope="session")
+def project() -> Iterator[Project]:
+    """One project with dev and prod running, shared by tests that do not disturb it."""
+    with _projects() as make:
+        yield make()
+
+
+@pytest.fixture(scope="session")
+def scratch_server() -> Iterator[Project]:
+    """A project whose dev server hosts throwaway databases (see `fresh_db`)."""
+    with _projects() as make:
+        yield make(up=("dev",))
+
+
+@pytest.fixture
+def fresh_db(scratch_server: Project) -> Iterator[str]:
+    """A connection URL (superuser) to a new, empty database on a real server."""
+    env = commands.environment(scratch_server, "dev")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with env.connect_admin() as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield env.admin(name).url()
+    finally:
+        with env.connect_admin() as conn:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    """An empty directory the server's OS user can reach."""
+    path = _new_dir("work-")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def debian_bindir() -> Path:
+    """Debian's PostgreSQL binaries (built with OpenSSL); installed by scripts/test-deps."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    assert found, "Debian's postgresql package is missing: run scripts/test-deps"
+    return found[-1].parent
+
+
+def sqlstate_of(conn: psycopg.Connection[object], statement: str) -> str | None:
+    """Run `statement`; the SQLSTATE it fails with, or None if it succeeds."""
+    try:
+        conn.execute(statement)  # type: ignore[arg-type]
+    except psycopg.Error as exc:
+        if not conn.autocommit:
+            conn.rollback()
+        return exc.sqlstate
+    return None

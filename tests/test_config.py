@@ -1,0 +1,63 @@
+"""pgprod.toml: parsing, validation, overrides, and the file `init` writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pgprod import config
+from pgprod.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "pgprod.toml"
+    path.write_text(text)
+    return path
+
+
+def test_rendered_file_loads_back_with_every_setting(tmp_path: Path) -> None:
+    text = config.render({"project": {"name": "shop"}, "dev": {"port": 5001},
+                          "prod": {"port": 5002}})
+    for setting in config.SETTINGS:
+        assert f"# {setting.help}" in text
+    loaded = config.load(write(tmp_path, text), environ={})
+    assert loaded.name == "shop" and loaded.database == "app"
+    assert loaded.envs["dev"].port == 5001 and loaded.envs["prod"].port == 5002
+    assert loaded.envs["prod"].tls == "auto" and loaded.envs["dev"].tls == "off"
+    assert loaded.envs["prod"].agent_statement_timeout == "30s"
+    assert loaded.envs["dev"].embedded
+
+
+def test_environment_variables_override(tmp_path: Path) -> None:
+    path = write(tmp_path, "[dev]\nport = 5001\n[prod]\nport = 5002\n")
+    loaded = config.load(path, environ={"PGPROD_PROD_PORT": "6000",
+                                        "PGPROD_SERVER_BINARIES": "/opt/pg/bin"})
+    assert loaded.envs["prod"].port == 6000 and loaded.binaries == "/opt/pg/bin"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[dev\n", "not valid TOML"),
+    ("[stage]\n", "unknown section [stage]"),
+    ("[dev]\nprot = 1\n", "unknown setting 'prot' in [dev]"),
+    ("[dev]\nport = 'x'\n[prod]\nport = 2\n", "[dev] port must be a int, got 'x'"),
+    ("[dev]\nport = 70000\n[prod]\nport = 2\n", "[dev] port must be between 1 and 65535"),
+    ("[dev]\nport = 1\n[prod]\nport = 2\ntls = 'maybe'\n", "tls must be one of auto, on, off"),
+    ("[project]\ndatabase = 'my app'\n", "database name 'my app' must be a plain identifier"),
+])
+def test_invalid_files_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as failure:
+        config.load(write(tmp_path, text), environ={})
+    assert message in str(failure.value)
+    assert "\n" not in str(failure.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found: run `pgprod init`"):
+        config.load(tmp_path / "pgprod.toml", environ={})
+
+
+def test_external_url_needs_no_port(tmp_path: Path) -> None:
+    path = write(tmp_path, "[dev]\nport = 1\n[prod]\nurl = 'postgresql://a@db.example/app'\n")
+    loaded = config.load(path, environ={})
+    assert not loaded.envs["prod"].embedded

@@ -1,0 +1,171 @@
+"""Starting, stopping, crashing and misconfiguring real servers."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import signal
+import socket
+
+import psutil
+import psycopg
+import pytest
+
+from pgprod import commands
+from pgprod.errors import (
+    BinariesNotFound,
+    ConfigError,
+    InsecureExposure,
+    PortInUse,
+    ServerStartFailed,
+    UsageError,
+)
+from tests.conftest import ProjectFactory, debian_bindir
+
+
+def test_up_status_down(new_project: ProjectFactory) -> None:
+    project = new_project()
+    statuses = {s.env: s for s in commands.status(project)}
+    for env in ("dev", "prod"):
+        s = statuses[env]
+        assert s.running and s.version and s.version.startswith("18")
+        assert s.port == project.config.envs[env].port
+        assert s.size_bytes and s.size_bytes > 1_000_000
+        assert s.connections == 0
+    assert statuses["prod"].edit is not None and not statuses["prod"].edit.on
+    assert commands.up(project)[0].started is False, "a second `up` is a no-op"
+    assert commands.down(project) == [("dev", True), ("prod", True)]
+    assert [s.running for s in commands.status(project)] == [False, False]
+    assert commands.down(project) == [("dev", False), ("prod", False)]
+
+
+def test_server_runs_as_an_unprivileged_user(new_project: ProjectFactory) -> None:
+    project = new_project(up=("dev",))
+    env = commands.environment(project, "dev")
+    pid = env.cluster().pid()
+    assert pid is not None
+    uid = psutil.Process(pid).uids().real
+    assert uid != 0
+    if os.geteuid() == 0:
+        assert pwd.getpwuid(uid).pw_name == project.config.os_user
+        assert env.cluster().root.stat().st_uid == uid
+        assert env.cluster().root.stat().st_mode & 0o777 == 0o700
+
+
+def test_up_recovers_after_sigkill(new_project: ProjectFactory) -> None:
+    project = new_project(up=("dev",))
+    env = commands.environment(project, "dev")
+    with env.connect("app") as conn:
+        conn.execute("CREATE TABLE survivors (id int)")
+        conn.execute("INSERT INTO survivors SELECT generate_series(1, 100)")
+    pid = env.cluster().pid()
+    assert pid is not None
+    postmaster = psutil.Process(pid)
+    os.kill(pid, signal.SIGKILL)
+    postmaster.wait(10)
+    assert (env.cluster().data / "postmaster.pid").exists(), "a stale pid file is left behind"
+
+    (result,) = commands.up(project, ["dev"])
+    assert result.started and result.recovered
+    with env.connect("app") as conn:
+        assert conn.execute("SELECT count(*) FROM survivors").fetchone() == (100,)
+
+
+def test_port_taken_is_one_clear_error(new_project: ProjectFactory) -> None:
+    project = new_project(up=())
+    port = project.config.envs["dev"].port
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        with pytest.raises(PortInUse, match=f"port {port} for dev is already in use"):
+            commands.up(project, ["dev"])
+    commands.up(project, ["dev"])  # and once it is free, up works
+
+
+def test_failed_start_shows_the_server_log(new_project: ProjectFactory) -> None:
+    project = new_project(up=("dev",))
+    env = commands.environment(project, "dev")
+    commands.down(project, ["dev"])
+    with (env.cluster().data / "postgresql.conf").open("a") as conf:
+        conf.write("shared_buffers = 'lots'\n")
+    with pytest.raises(ServerStartFailed) as failure:
+        commands.up(project, ["dev"])
+    assert "shared_buffers" in str(failure.value)
+    assert "\n" not in str(failure.value)
+    assert env.cluster().initialized(), "nothing deleted"
+
+
+def test_missing_binaries(new_project: ProjectFactory) -> None:
+    project = new_project(settings={"server": {"binaries": "/nonexistent/bin"}}, up=())
+    with pytest.raises(BinariesNotFound, match="/nonexistent/bin"):
+        commands.up(project, ["dev"])
+
+
+def test_tls_on_requires_openssl(new_project: ProjectFactory) -> None:
+    project = new_project(settings={"prod": {"tls": "on"}}, up=())
+    with pytest.raises(ConfigError, match="without OpenSSL"):
+        commands.up(project, ["prod"])
+
+
+def test_refuses_public_address_without_tls(new_project: ProjectFactory) -> None:
+    project = new_project(settings={"prod": {"listen_addresses": "0.0.0.0"}}, up=())
+    with pytest.raises(InsecureExposure):
+        commands.up(project, ["prod"])
+
+
+def test_prod_is_configured_for_production(new_project: ProjectFactory) -> None:
+    project = new_project(up=("prod",))
+    with commands.environment(project, "prod").connect_admin("app") as conn:
+        settings = dict(conn.execute(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('shared_preload_libraries',"
+            " 'listen_addresses', 'logging_collector', 'log_lock_waits')").fetchall())
+        assert conn.execute("SELECT count(*) >= 0 FROM pg_stat_statements").fetchone() == (True,)
+    assert settings == {"shared_preload_libraries": "pg_stat_statements",
+                        "listen_addresses": "127.0.0.1", "logging_collector": "on",
+                        "log_lock_waits": "on"}
+
+
+def test_tls_with_debian_binaries(new_project: ProjectFactory) -> None:
+    """Debian's PostgreSQL has OpenSSL: prod gets TLS and plain TCP is refused."""
+    project = new_project(settings={"server": {"binaries": str(debian_bindir())}},
+                          up=("prod",))
+    env = commands.environment(project, "prod")
+    variables = commands.env_vars(project, "prod")
+    assert variables["PGSSLMODE"] == "verify-full"
+    assert variables["PGSSLROOTCERT"] == str(project.tls.ca_cert)
+    assert "sslmode=verify-full" in variables["DATABASE_URL"]
+
+    with psycopg.connect(variables["DATABASE_URL"]) as conn:
+        assert conn.execute(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone() == (True,)
+    plain = env.conninfo("app").with_(params={"sslmode": "disable"})
+    with pytest.raises(psycopg.OperationalError, match="no encryption"):
+        psycopg.connect(plain.dsn(), connect_timeout=5)
+    system_cas = "/etc/ssl/certs/ca-certificates.crt"  # trusted roots, but not our CA
+    wrong_ca = env.conninfo("app").with_(params={"sslmode": "verify-full",
+                                                  "sslrootcert": system_cas})
+    with pytest.raises(psycopg.OperationalError, match="certificate verify failed"):
+        psycopg.connect(wrong_ca.dsn(), connect_timeout=5)
+
+
+def test_external_server(new_project: ProjectFactory) -> None:
+    """prod on a server pgprod does not run: it manages roles inside it, nothing else."""
+    host = new_project(up=("dev",))
+    admin_url = commands.environment(host, "dev").admin("postgres").url()
+    project = new_project(settings={"prod": {"url": admin_url, "role_prefix": "ext_"},
+                                    "project": {"database": "extapp"}}, up=("prod",))
+    prod = commands.environment(project, "prod")
+    assert commands.env_vars(project, "prod")["PGUSER"] == "ext_app"
+    with prod.connect("owner") as conn:
+        conn.execute("CREATE TABLE things (id int)")
+    with prod.connect("app") as conn:
+        conn.execute("INSERT INTO things VALUES (1)")
+    with prod.connect("agent") as conn:
+        conn.execute("SET default_transaction_read_only = off")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO things VALUES (2)")
+    (status,) = commands.status(project, ["prod"])
+    assert status.kind == "external" and status.running
+    with pytest.raises(UsageError, match="external server"):
+        prod.down()
