@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import shlex
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -289,7 +290,7 @@ def demo_command(directory: str) -> None:
               f"{'loaded into dev' if made.loaded else 'already in dev'})")
     _print_status(commands.status(project))
     rel = os.path.relpath(project.root)
-    pg = f"pgprod --project {shlex.quote(rel)}"
+    pg = f"{_invocation()} --project {shlex.quote(rel)}"
     out.print("\nConnect (the app role):")
     for env in ENVIRONMENTS:
         out.print(f"  {env}: {commands.env_vars(project, env)['DATABASE_URL']}")
@@ -303,6 +304,14 @@ def demo_command(directory: str) -> None:
         f"{pg} down",
     ):
         out.print(f"  {line}")
+
+
+def _invocation() -> str:
+    """How the user can run pgprod again: `pgprod` when on PATH, else the script's path."""
+    script = Path(sys.argv[0])
+    if shutil.which("pgprod") or script.name != "pgprod":
+        return "pgprod"
+    return shlex.quote(os.path.relpath(script))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
