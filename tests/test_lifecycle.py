@@ -6,6 +6,7 @@ import os
 import pwd
 import signal
 import socket
+from pathlib import Path
 
 import psutil
 import psycopg
@@ -16,10 +17,12 @@ from pgprod.errors import (
     BinariesNotFound,
     ConfigError,
     InsecureExposure,
+    PermissionProblem,
     PortInUse,
     ServerStartFailed,
     UsageError,
 )
+from pgprod.project import init as init_project
 from tests.conftest import ProjectFactory, debian_bindir
 
 
@@ -169,3 +172,21 @@ def test_external_server(new_project: ProjectFactory) -> None:
     assert status.kind == "external" and status.running
     with pytest.raises(UsageError, match="external server"):
         prod.down()
+
+
+def test_unreachable_project_directory_is_named(workdir: Path) -> None:
+    """As root, the server's OS user must pass through every parent of the project."""
+    private = workdir / "private"
+    private.mkdir(mode=0o700)
+    project, _ = init_project(private / "app")
+    if os.geteuid() == 0:
+        with pytest.raises(PermissionProblem) as failure:
+            commands.up(project, ["dev"])
+        assert failure.value.path == private
+        assert f"chmod o+x {private}" in str(failure.value)
+        assert not commands.environment(project, "dev").cluster().initialized()
+    else:  # the server runs as the caller, who can reach its own directories
+        try:
+            commands.up(project, ["dev"])
+        finally:
+            commands.down(project, ["dev"])
