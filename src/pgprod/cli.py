@@ -21,8 +21,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pgprod import commands, demo
+from pgprod import commands, demo, schemadiff
 from pgprod.config import ENVIRONMENTS
+from pgprod.diff import Migration, RenameCandidate, ops
+from pgprod.diff.render import render
 from pgprod.environment import Status
 from pgprod.errors import PgprodError, UsageError
 from pgprod.project import Project, find
@@ -312,6 +314,80 @@ def _invocation() -> str:
     if shutil.which("pgprod") or script.name != "pgprod":
         return "pgprod"
     return shlex.quote(os.path.relpath(script))
+
+
+@cli.command("diff")
+@click.option("--from", "source", metavar="URL", help="Source database (default: prod).")
+@click.option("--to", "target", metavar="URL", help="Target database (default: dev).")
+@click.option("--sql", "as_sql", is_flag=True, help="Print the migration's SQL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the operations as JSON.")
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+              help="Confirm a rename: schema.table.old=new or schema.table=new_table.")
+@click.option("--answers", type=click.Path(dir_okay=False, path_type=Path),
+              help='Rename answers as JSON: {"renames": ["schema.table.old=new"]}.')
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
+@click.pass_context
+def diff_command(ctx: click.Context, source: str | None, target: str | None, as_sql: bool,
+                 as_json: bool, renames: Sequence[str], answers: Path | None,
+                 exit_code: bool) -> None:
+    """Compare schemas: prod against dev, or --from URL against --to URL."""
+    given = [*renames, *(schemadiff.read_answers(answers) if answers else [])]
+    ask = _ask_rename if sys.stdin.isatty() and not as_json else None
+    if source or target:
+        migration = schemadiff.diff_urls(source or "", target or "", given, ask)
+        as_sql = as_sql or not as_json
+    else:
+        project = _project(ctx)
+        migration = schemadiff.diff_project(commands.environment(project, "prod"),
+                                            commands.environment(project, "dev"), given, ask)
+    for candidate in migration.candidates:
+        err.print(Text(f"note: likely rename {candidate.description} planned as drop + add;"
+                       f" confirm with --rename {candidate.answer}"))
+    for item in migration.unmodelled:
+        err.print(Text(f"note: {item.kind} {item.name} is not compared (not modelled)"))
+    if as_json:
+        click.echo(json.dumps(_migration_dict(migration), indent=2))
+    elif as_sql:
+        click.echo(migration.sql(), nl=False)
+    else:
+        _print_summary(migration)
+    if exit_code and migration:
+        raise click.exceptions.Exit(1)
+
+
+def _ask_rename(candidate: RenameCandidate) -> bool:
+    return click.confirm(f"Rename {candidate.description}? (no: drop and add)",
+                         default=False, err=True)
+
+
+def _sign(op: ops.Op) -> str:
+    if op.phase == ops.DROP:
+        return "-"
+    return "+" if isinstance(op, ops.CreateObject | ops.AddColumn) else "~"
+
+
+def _print_summary(migration: Migration) -> None:
+    if not migration:
+        out.print("No schema changes.")
+        return
+    count = len(migration.operations)
+    out.print(f"{count} change{'s' if count != 1 else ''} (prod -> dev):")
+    for op in migration.operations:
+        out.print(Text(f"  {_sign(op)} {op.summary}"))
+    out.print(Text("See the SQL with `pgprod diff --sql`.", style="dim"))
+
+
+def _migration_dict(migration: Migration) -> dict[str, object]:
+    return {
+        "operations": [{"op": type(op).__name__, "phase": op.phase, "summary": op.summary,
+                        "sql": render(op)} for op in migration.operations],
+        "renames": {"tables": dict(migration.renames.tables),
+                    "columns": [{"table": t, "old": o, "new": n}
+                                for (t, o), n in migration.renames.columns.items()]},
+        "candidates": [{"kind": c.kind, "table": c.table, "old": c.old, "new": c.new,
+                        "answer": c.answer} for c in migration.candidates],
+        "unmodelled": [{"kind": u.kind, "name": u.name} for u in migration.unmodelled],
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

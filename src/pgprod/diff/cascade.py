@@ -1,0 +1,123 @@
+"""Dependents PostgreSQL requires to be rebuilt.
+
+Dropping an object, or changing a column's type, fails while other objects depend on it
+(a view over the column, a policy using it, a trigger calling a function that is
+recreated...). For each such change this finds the dependents in the source database's
+``pg_depend`` graph, drops them first and recreates them from the target — only those,
+and every one of them that the target still has.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pgprod.catalog.model import Catalog
+from pgprod.catalog.relations import Column, Table
+from pgprod.diff import ops
+from pgprod.diff.compare import _derived, meta
+from pgprod.diff.ops import Op
+from pgprod.diff.targets import lookup
+
+Edge = tuple[str, str]  # (dependent node, referenced node)
+
+REBUILDABLE = {"view", "matview", "function", "trigger", "rule", "policy", "constraint",
+               "index", "publication", "event_trigger"}
+
+
+class _Columns:
+    """Columns by their default's graph node, indexed on first use (most migrations
+    never need it)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._index: dict[str, tuple[Table, Column]] | None = None
+
+    def get(self, node: str) -> tuple[Table, Column] | None:
+        if self._index is None:
+            self._index = {ops.default_node(t.key, c.key): (t, c)
+                           for t in self.catalog.tables.values() for c in t.columns.values()}
+        return self._index.get(node)
+
+
+def cascade(operations: list[Op], a: Catalog, b: Catalog, a_edges: Iterable[Edge],
+            dropped_tables: set[str]) -> list[Op]:
+    """Operations to add so that `operations` can run: drop and recreate dependents."""
+    dependents: dict[str, set[str]] = defaultdict(set)
+    for dependent, referenced in a_edges:
+        if dependent != referenced:
+            dependents[referenced].add(dependent)
+    dropped = {n for op in operations if op.phase == ops.DROP for n in op.nodes}
+    created = {n for op in operations
+               if isinstance(op, ops.CreateObject | ops.AddColumn | ops.SetColumnDefault)
+               for n in op.nodes}
+    queue: list[tuple[str, bool]] = [(n, False) for n in sorted(dropped)]
+    queue += [(ops.column_node(op.table, op.new.key), True) for op in operations
+              if isinstance(op, ops.AlterColumnType)]
+    queue += [(ops.column_node(table, column.key), True) for op in operations
+              if isinstance(op, ops.ReplaceEnum) for table, column in op.columns]
+    queue += [(f"type:{op.old.key}", False) for op in operations
+              if isinstance(op, ops.ReplaceEnum)]
+    columns_a, columns_b = _Columns(a), _Columns(b)
+    added: list[Op] = []
+    while queue:
+        node, type_change = queue.pop()
+        for dependent in sorted(dependents.get(node, ())):
+            if dependent in dropped:
+                continue
+            rebuilt = _rebuild(dependent, node, type_change, a, b, columns_a, columns_b,
+                               created, dropped_tables)
+            if rebuilt is None:
+                continue
+            dropped.add(dependent)
+            for op in rebuilt:
+                if op.phase == ops.CREATE:
+                    created.update(op.nodes)
+            added += rebuilt
+            queue.append((dependent, False))
+    return added
+
+
+def _rebuild(dependent: str, cause: str, type_change: bool, a: Catalog, b: Catalog,
+             columns_a: _Columns, columns_b: _Columns,
+             created: set[str], dropped_tables: set[str]) -> list[Op] | None:
+    kind = dependent.partition(":")[0]
+    if kind == "default":
+        return _rebuild_default(dependent, columns_a, columns_b, created, dropped_tables)
+    if kind not in REBUILDABLE:
+        return None
+    found = lookup(a, dependent)
+    if found is None:
+        return None
+    obj_kind, obj = found
+    if _derived(obj) or getattr(obj, "table", None) in dropped_tables:
+        return None  # PostgreSQL handles these with their parent or table
+    if type_change and kind in ("index", "constraint") and cause.startswith(
+            f"column:{getattr(obj, 'table', '')}."):
+        return None  # ALTER COLUMN TYPE rebuilds the table's own indexes and constraints
+    out: list[Op] = [ops.DropObject(obj_kind.node, obj)]
+    again = lookup(b, dependent)
+    if again is not None and dependent not in created:
+        new_kind, new = again
+        out += [ops.CreateObject(new_kind.node, new), *meta(new_kind.target(new), None, new)]
+    return out
+
+
+def _rebuild_default(node: str, columns_a: _Columns, columns_b: _Columns, created: set[str],
+                     dropped_tables: set[str]) -> list[Op] | None:
+    found = columns_a.get(node)
+    if found is None:
+        return None
+    table, column = found
+    if table.key in dropped_tables:
+        return None
+    after = columns_b.get(node)
+    if column.generated is not None:  # a generation expression: the column is rebuilt
+        out: list[Op] = [ops.DropColumn(table, column)]
+        if after is not None:
+            out.append(ops.AddColumn(after[0], after[1]))
+        return out
+    out = [ops.DropColumnDefault(table.key, column)]
+    if after is not None and after[1].default is not None and node not in created:
+        out.append(ops.SetColumnDefault(table.key, after[1]))
+    return out

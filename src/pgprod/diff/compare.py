@@ -1,0 +1,423 @@
+"""Comparing two catalogs object by object: which objects to create, drop, replace or
+change in place. Ordering is not decided here (see `order`).
+
+Objects compare by value with their keys as identity, so most of this is set arithmetic;
+the work is in choosing the least disruptive way PostgreSQL offers to get from one
+definition to the other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+
+from pgprod.catalog.acl import Grant
+from pgprod.catalog.datatypes import CompositeType, Domain, EnumType
+from pgprod.catalog.model import Catalog, Publication
+from pgprod.catalog.relations import Column, Constraint, Index, Sequence, Table, View
+from pgprod.catalog.routines import Function
+from pgprod.diff import ops
+from pgprod.diff.ops import Op, Target
+from pgprod.diff.targets import BY_ATTR, KINDS, Kind
+
+_META = ("comment", "owner", "grants")
+
+
+def core(obj: object, *extra: str) -> object:
+    """`obj` without the fields handled separately (comment, owner, grants, `extra`)."""
+    fields = {f.name for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
+    blank = {name: _blank(getattr(obj, name)) for name in (*_META, *extra) if name in fields}
+    return dataclasses.replace(obj, **blank)  # type: ignore[type-var]
+
+
+def _blank(value: object) -> object:
+    if isinstance(value, tuple):
+        return ()
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return ""
+    return None
+
+
+# -- comments, owners and grants --------------------------------------------------------
+
+
+# Privileges PostgreSQL gives PUBLIC on a new object (acldefault), by GRANT keyword.
+_PUBLIC_DEFAULTS = {"FUNCTION": ("EXECUTE",), "PROCEDURE": ("EXECUTE",),
+                    "AGGREGATE": ("EXECUTE",), "TYPE": ("USAGE",), "DOMAIN": ("USAGE",)}
+
+
+def default_grants(target: Target, owner: str) -> set[Grant]:
+    """What a freshly created object's ACL holds, apart from its owner's own rights."""
+    return {Grant("PUBLIC", p, False) for p in _PUBLIC_DEFAULTS.get(target.keyword, ())}
+
+
+def meta(target: Target, old: object | None, new: object) -> list[Op]:
+    """Comment, owner and grant changes from `old` (None: just created) to `new`."""
+    out: list[Op] = []
+    old_comment = getattr(old, "comment", None) if old is not None else None
+    new_comment = getattr(new, "comment", None)
+    if new_comment != old_comment:
+        out.append(ops.SetComment(target, new_comment))
+    new_owner = getattr(new, "owner", None)
+    if old is not None and new_owner is not None and getattr(old, "owner", None) != new_owner:
+        out.append(ops.SetOwner(target, new_owner))
+    if hasattr(new, "grants"):
+        owner = new_owner or ""
+        before = set(old.grants) if old is not None else default_grants(  # type: ignore[attr-defined]
+            target, owner)
+        after = set(new.grants)
+        out += grant_changes(target, before, after, owner)
+    return out
+
+
+def grant_changes(target: Target, before: set[Grant], after: set[Grant], owner: str,
+                  column: str | None = None) -> list[Op]:
+    out: list[Op] = []
+    revoked = {g for g in before - after if g.grantee != owner}
+    granted = {g for g in after - before if g.grantee != owner}
+    # A grant option dropped on a kept privilege: REVOKE GRANT OPTION is not modelled, so
+    # revoke and grant again.
+    if revoked:
+        out.append(ops.ChangeGrants(target, tuple(sorted(revoked)), False, column))
+    if granted:
+        out.append(ops.ChangeGrants(target, tuple(sorted(granted)), True, column))
+    return out
+
+
+# -- the comparison ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Comparison:
+    """Working state of one comparison: the two catalogs and the operations so far."""
+
+    a: Catalog
+    b: Catalog
+    ops: list[Op] = dataclasses.field(default_factory=list)
+    dropped_tables: set[str] = dataclasses.field(default_factory=set)
+    created_tables: set[str] = dataclasses.field(default_factory=set)
+
+    @property
+    def casts(self) -> frozenset[tuple[str, str]]:
+        return frozenset(getattr(self.a, "casts", ())) | frozenset(getattr(self.b, "casts", ()))
+
+    def add(self, *new: Op) -> None:
+        self.ops.extend(new)
+
+    def create(self, kind: Kind, obj: object, replace: bool = False) -> None:
+        self.add(ops.CreateObject(kind.node, obj, replace), *meta(kind.target(obj), None, obj))
+
+    def drop(self, kind: Kind, obj: object) -> None:
+        self.add(ops.DropObject(kind.node, obj))
+
+    def run(self) -> list[Op]:
+        self._tables()
+        for kind in KINDS:
+            if kind.attr != "tables":
+                self._collection(kind)
+        self._default_privileges()
+        return self.ops
+
+    # -- generic collections ------------------------------------------------------------
+
+    def _collection(self, kind: Kind) -> None:
+        old_map: Mapping[str, object] = kind.objects(self.a)
+        new_map: Mapping[str, object] = kind.objects(self.b)
+        for key, new in new_map.items():
+            if _derived(new):
+                continue
+            old = old_map.get(key)
+            rebuilt = _on_table(new) in self.created_tables
+            if old is None or rebuilt:
+                self.create(kind, new)
+            elif old != new:
+                self._change(kind, old, new)
+        for key, old in old_map.items():
+            if key not in new_map and not _derived(old) and _on_table(old) not in \
+                    self.dropped_tables:
+                self.drop(kind, old)
+
+    def _change(self, kind: Kind, old: object, new: object) -> None:
+        """`old` and `new` differ: change in place where PostgreSQL can, else replace."""
+        target = kind.target(new)
+        if core(old) == core(new):
+            self.add(*meta(target, old, new))
+            return
+        in_place = _in_place(kind, old, new)
+        if in_place is None and isinstance(old, EnumType) and isinstance(new, EnumType):
+            self._replace_enum(old, new)
+            return
+        if in_place is None:
+            self.drop(kind, old)
+            self.create(kind, new)
+            return
+        self.add(*in_place, *meta(target, old, new))
+
+    def _replace_enum(self, old: EnumType, new: EnumType) -> None:
+        """Columns keep their rows: each is converted to the new type through text, its
+        default set aside first (it is typed with the old enum)."""
+        columns = []
+        for table in self.a.tables.values():
+            for column in table.columns.values():
+                if base_type(column.type) == old.key and column.local:
+                    after = self.b.tables.get(table.key)
+                    target = after.columns.get(column.key) if after else None
+                    columns.append((table.key, target or column))
+                    if column.default is not None:
+                        self.add(ops.DropColumnDefault(table.key, column))
+                        if target is not None and target.default is not None:
+                            self.add(ops.SetColumnDefault(table.key, target))
+        self.add(ops.ReplaceEnum(old, new, tuple(columns)), *meta(
+            BY_ATTR["enums"].target(new), old, new))
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def _tables(self) -> None:
+        kind = BY_ATTR["tables"]
+        a, b = self.a.tables, self.b.tables
+        for key, old in a.items():
+            now = b.get(key)
+            if now is None or _must_recreate(old, now):
+                self.dropped_tables.add(key)
+                self.drop(kind, old)
+        for key, new in b.items():
+            before = a.get(key)
+            if before is None or key in self.dropped_tables:
+                self.created_tables.add(key)
+                self.create(kind, new)
+                for column in new.columns.values():
+                    self.add(*_column_meta(key, None, column))
+                if new.replica_identity != "default" or new.row_security or \
+                        new.force_row_security:
+                    self.add(ops.AlterTable(_plain(new), new))
+            elif before != new:
+                self._alter_table(before, new)
+
+    def _alter_table(self, old: Table, new: Table) -> None:
+        key = new.key
+        if (old.partition_of, old.partition_bound) != (new.partition_of, new.partition_bound):
+            if old.partition_of is not None:
+                self.add(ops.DetachPartition(old))
+            if new.partition_of is not None:
+                self.add(ops.AttachPartition(new))
+        for col_key, column in new.columns.items():
+            before = old.columns.get(col_key)
+            if before is None:
+                if column.local or not column.inherited:
+                    self.add(ops.AddColumn(new, column))
+                    self.add(*_column_meta(key, None, column))
+            else:
+                self._alter_column(old, new, before, column)
+        for col_key, column in old.columns.items():
+            if col_key not in new.columns and (column.local or not column.inherited):
+                self.add(ops.DropColumn(old, column))
+        if _table_props(old) != _table_props(new):
+            self.add(ops.AlterTable(old, new))
+        self.add(*meta(BY_ATTR["tables"].target(new), old, new))
+
+    def _alter_column(self, table_old: Table, table: Table, old: Column, new: Column) -> None:
+        key = table.key
+        if old.generated != new.generated:
+            self.add(ops.DropColumn(table_old, old), ops.AddColumn(table, new))
+            self.add(*_column_meta(key, None, new))
+            return
+        type_changed = (old.type, old.collation) != (new.type, new.collation)
+        if old.default is not None and (old.default != new.default or type_changed):
+            self.add(ops.DropColumnDefault(key, old))
+        if type_changed:
+            direct = castable(old.type, new.type, self.casts)
+            self.add(ops.AlterColumnType(key, old, new, via_text=not direct))
+        if new.default is not None and (old.default != new.default or type_changed):
+            self.add(ops.SetColumnDefault(key, new))
+        if old.identity != new.identity:
+            self.add(ops.AlterIdentity(key, old, new))
+        if old.not_null != new.not_null:
+            if old.not_null is not None and new.not_null is not None:  # renamed or revalidated
+                self.add(ops.SetColumnNotNull(key, old, False))
+            if new.not_null is not None or old.identity is None or new.identity is not None:
+                self.add(ops.SetColumnNotNull(key, new, new.not_null is not None))
+        if (old.storage, old.compression, old.statistics, old.options) != (
+                new.storage, new.compression, new.statistics, new.options):
+            self.add(ops.AlterColumnDetails(key, old, new))
+        self.add(*_column_meta(key, old, new))
+
+    # -- default privileges -------------------------------------------------------------
+
+    def _default_privileges(self) -> None:
+        a, b = self.a.default_privileges, self.b.default_privileges
+        for key in sorted(set(a) | set(b)):
+            old, new = a.get(key), b.get(key)
+            entry = new or old
+            assert entry is not None
+            before = set(old.grants) if old else set()
+            after = set(new.grants) if new else set()
+            if before - after:
+                self.add(ops.ChangeDefaultPrivileges(entry, tuple(sorted(before - after)),
+                                                     False))
+            if after - before:
+                self.add(ops.ChangeDefaultPrivileges(entry, tuple(sorted(after - before)),
+                                                     True))
+
+
+# Types with text input and output conversions to and from every other type.
+_STRING_TYPES = {"text", "character varying", "character", "name", '"char"'}
+_TYPMOD = re.compile(r"\([^)]*\)")
+
+
+def base_type(type_: str) -> str:
+    """``character varying(20)[]`` -> ``character varying``: the type without modifiers."""
+    return _TYPMOD.sub("", type_).removesuffix("[]").strip()
+
+
+def castable(old: str, new: str, casts: frozenset[tuple[str, str]]) -> bool:
+    """Whether ``value::new`` works for a value of type `old` (from ``pg_cast``)."""
+    a, b = base_type(old), base_type(new)
+    return a == b or a in _STRING_TYPES or b in _STRING_TYPES or (a, b) in casts
+
+
+def _plain(table: Table) -> Table:
+    """`table` as CREATE TABLE leaves it, before ALTERs for identity and row security."""
+    return dataclasses.replace(table, replica_identity="default", replica_identity_index=None,
+                               row_security=False, force_row_security=False)
+
+
+def _table_props(t: Table) -> tuple[object, ...]:
+    return (t.unlogged, tuple(sorted(t.options)), t.inherits, t.replica_identity,
+            t.replica_identity_index, t.row_security, t.force_row_security)
+
+
+def _must_recreate(old: Table, new: Table) -> bool:
+    """Changes PostgreSQL cannot make in place (they lose the table's rows)."""
+    return (old.kind, old.partition_key, old.of_type, old.access_method) != (
+        new.kind, new.partition_key, new.of_type, new.access_method)
+
+
+def _column_meta(table: str, old: Column | None, new: Column) -> list[Op]:
+    target = Target("column", "COLUMN", f"{table}.{new.key}")
+    out: list[Op] = []
+    old_comment = old.comment if old is not None else None
+    if new.comment != old_comment:
+        out.append(ops.SetComment(target, new.comment))
+    before = set(old.grants) if old is not None else set()
+    if set(new.grants) != before:
+        table_target = Target("table", "TABLE", table)
+        out += grant_changes(table_target, before, set(new.grants), "", column=new.key)
+    return out
+
+
+def _on_table(obj: object) -> str | None:
+    return getattr(obj, "table", None)
+
+
+def _derived(obj: object) -> bool:
+    """Objects PostgreSQL makes by itself: constraints, indexes and triggers that a
+    partition or an inheritance child gets from its parent."""
+    if isinstance(obj, Constraint):
+        return obj.inherited and not obj.local
+    if isinstance(obj, Index):
+        return obj.parent is not None
+    return bool(getattr(obj, "inherited", False))
+
+
+def _in_place(kind: Kind, old: object, new: object) -> list[Op] | None:
+    """Operations that change `old` into `new` without dropping it, or None."""
+    if isinstance(new, Constraint) and isinstance(old, Constraint):
+        if core(old, "valid", "definition") == core(new, "valid", "definition") and \
+                not old.valid and new.valid and \
+                old.definition.removesuffix(" NOT VALID") == new.definition:
+            return [ops.ValidateConstraint(new)]
+        return None
+    if isinstance(new, Sequence) and isinstance(old, Sequence):
+        out: list[Op] = []
+        if (old.options, old.unlogged) != (new.options, new.unlogged):
+            out.append(ops.AlterSequence(old, new))
+        if old.owned_by != new.owned_by:
+            if old.owned_by is not None:
+                out.append(ops.SetSequenceOwner(old, None))
+            if new.owned_by is not None:
+                out.append(ops.SetSequenceOwner(new, new.owned_by))
+        return out
+    if isinstance(new, Function) and isinstance(old, Function):
+        same_shape = (old.kind, old.arguments, old.result) == (new.kind, new.arguments,
+                                                                new.result)
+        return [ops.ReplaceFunctionBody(new)] if same_shape else None
+    if isinstance(new, View) and isinstance(old, View):
+        if _extends(old.columns, new.columns) and old.options == new.options:
+            return [ops.ReplaceView(new)]
+        return None
+    if isinstance(new, EnumType) and isinstance(old, EnumType):
+        return _enum_changes(old, new)
+    if isinstance(new, Domain) and isinstance(old, Domain):
+        return _domain_changes(old, new)
+    if isinstance(new, CompositeType) and isinstance(old, CompositeType):
+        return [ops.AlterCompositeType(old, new)]
+    if isinstance(new, Publication) and isinstance(old, Publication):
+        return [ops.AlterPublication(old, new)] if old.all_tables == new.all_tables else None
+    if kind.node in ("trigger", "rule", "event_trigger"):
+        if core(old, "enabled") == core(new, "enabled"):
+            return [ops.SetEnabled(kind.node, new, new.enabled)]  # type: ignore[arg-type, attr-defined]
+        return None
+    if kind.node == "policy":
+        if core(old, "roles", "using", "with_check") == core(new, "roles", "using",
+                                                              "with_check"):
+            return [ops.AlterPolicy(new)]  # type: ignore[arg-type]
+        return None
+    if kind.node == "extension":
+        if core(old, "version", "schema") == core(new, "version", "schema"):
+            return [ops.AlterExtension(old, new)]  # type: ignore[arg-type]
+        return None
+    return None
+
+
+def _extends(old: Mapping[str, Column], new: Mapping[str, Column]) -> bool:
+    """CREATE OR REPLACE VIEW may only append columns, keeping names and types."""
+    old_cols = [(c.key, c.type, c.collation) for c in old.values()]
+    new_cols = [(c.key, c.type, c.collation) for c in new.values()]
+    return new_cols[:len(old_cols)] == old_cols
+
+
+def _enum_changes(old: EnumType, new: EnumType) -> list[Op] | None:
+    if core(old, "labels") != core(new, "labels"):
+        return None
+    labels = list(old.labels)
+    if len(labels) == len(new.labels):
+        renamed = [(o, n) for o, n in zip(labels, new.labels, strict=True) if o != n]
+        if len(renamed) == 1:
+            return [ops.RenameEnumValue(new, *renamed[0])]
+        return None
+    if not _is_subsequence(labels, new.labels):
+        return None
+    out: list[Op] = []
+    for i, label in enumerate(new.labels):
+        if label in labels:
+            continue
+        if i + 1 < len(new.labels) and new.labels[i + 1] in labels:
+            out.append(ops.AddEnumValue(new, label, before=new.labels[i + 1], after=None))
+        else:
+            out.append(ops.AddEnumValue(new, label, before=None,
+                                        after=new.labels[i - 1] if i else None))
+        labels.insert(i, label)
+    return out
+
+
+def _is_subsequence(small: Iterable[str], big: Iterable[str]) -> bool:
+    it = iter(big)
+    return all(item in it for item in small)
+
+
+def _domain_changes(old: Domain, new: Domain) -> list[Op] | None:
+    if core(old, "default", "not_null", "checks") != core(new, "default", "not_null", "checks"):
+        return None
+    out: list[Op] = []
+    if (old.default, old.not_null) != (new.default, new.not_null):
+        out.append(ops.AlterDomain(old, new))
+    for name, check in old.checks.items():
+        if new.checks.get(name) != check:
+            out.append(ops.DropDomainCheck(old, check))
+    for name, check in new.checks.items():
+        if old.checks.get(name) != check:
+            out.append(ops.AddDomainCheck(new, check))
+    return out

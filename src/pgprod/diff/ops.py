@@ -1,0 +1,631 @@
+"""Operations: the migration as data.
+
+Each operation is a frozen dataclass holding the catalog objects it needs, never SQL
+text; `pgprod.diff.render` turns one into SQL. An operation belongs to a phase:
+
+- ``rename``: renames confirmed by the user, before anything else;
+- ``drop``: removals, ordered so that dependents go before what they depend on
+  (source database's ``pg_depend``);
+- ``create``: additions and in-place changes, ordered so that dependencies come first
+  (target database's ``pg_depend``).
+
+`nodes` names the dependency-graph nodes an operation creates, changes or drops
+(see `pgprod.catalog.nodes`), which is how ordering finds its constraints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pgprod.catalog.acl import DefaultPrivilege, Grant
+from pgprod.catalog.datatypes import CompositeType, Domain, DomainCheck, EnumType
+from pgprod.catalog.model import EventTrigger, Extension, Publication
+from pgprod.catalog.relations import (
+    Column,
+    Constraint,
+    Policy,
+    Rule,
+    Sequence,
+    Table,
+    Trigger,
+    View,
+)
+from pgprod.catalog.routines import Function
+
+RENAME, DROP, CREATE = "rename", "drop", "create"
+
+
+def column_node(table: str, column: str) -> str:
+    return f"column:{table}.{column}"
+
+
+def default_node(table: str, column: str) -> str:
+    return f"default:{table}.{column}"
+
+
+@dataclass(frozen=True)
+class Op:
+    """Base of every operation."""
+
+    phase: ClassVar[str] = CREATE
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def summary(self) -> str:
+        """A short human description, e.g. "add column public.t.c"."""
+        return type(self).__name__
+
+
+# -- objects as a whole ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateObject(Op):
+    """Create an object from its target definition (``replace``: CREATE OR REPLACE)."""
+
+    kind: str
+    obj: object
+    replace: bool = False
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        key = self.obj.key  # type: ignore[attr-defined]
+        nodes = [f"{self.kind}:{key}"]
+        if isinstance(self.obj, Table):
+            nodes += [column_node(key, c) for c in self.obj.columns]
+            nodes += [default_node(key, c) for c, col in self.obj.columns.items()
+                      if col.default is not None or col.generated is not None]
+        return tuple(nodes)
+
+    @property
+    def summary(self) -> str:
+        verb = "replace" if self.replace else "create"
+        return f"{verb} {self.kind} {self.obj.key}"  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class DropObject(Op):
+    phase: ClassVar[str] = DROP
+    kind: str
+    obj: object
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return CreateObject(self.kind, self.obj).nodes
+
+    @property
+    def summary(self) -> str:
+        return f"drop {self.kind} {self.obj.key}"  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a COMMENT, GRANT or OWNER TO statement names: `keyword` and the object's
+    SQL name (a catalog key, already quoted by PostgreSQL); `on` for objects that live on
+    a table or domain (constraints, triggers, policies, rules)."""
+
+    kind: str
+    keyword: str
+    name: str
+    on: str | None = None
+    on_keyword: str = ""
+
+    @property
+    def node(self) -> str:
+        return f"{self.kind}:{self.name if self.on is None else self.on + '.' + self.name}"
+
+
+@dataclass(frozen=True)
+class SetComment(Op):
+    target: Target
+    comment: str | None
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (self.target.node,)
+
+    @property
+    def summary(self) -> str:
+        return f"comment on {self.target.kind} {self.target.name}"
+
+
+@dataclass(frozen=True)
+class SetOwner(Op):
+    target: Target
+    owner: str
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (self.target.node,)
+
+    @property
+    def summary(self) -> str:
+        return f"owner of {self.target.kind} {self.target.name}"
+
+
+@dataclass(frozen=True)
+class ChangeGrants(Op):
+    """GRANT (``grant``) or REVOKE privileges on an object, or on some of its columns."""
+
+    target: Target
+    grants: tuple[Grant, ...]
+    grant: bool
+    column: str | None = None
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (self.target.node,)
+
+    @property
+    def summary(self) -> str:
+        verb = "grant on" if self.grant else "revoke on"
+        return f"{verb} {self.target.kind} {self.target.name}"
+
+
+# -- renames ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenameTable(Op):
+    phase: ClassVar[str] = RENAME
+    old_key: str
+    new_name: str
+
+    @property
+    def summary(self) -> str:
+        return f"rename table {self.old_key} to {self.new_name}"
+
+
+@dataclass(frozen=True)
+class RenameColumn(Op):
+    phase: ClassVar[str] = RENAME
+    table: str
+    old_name: str
+    new_name: str
+
+    @property
+    def summary(self) -> str:
+        return f"rename column {self.table}.{self.old_name} to {self.new_name}"
+
+
+# -- tables and columns -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddColumn(Op):
+    table: Table
+    column: Column
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        nodes = [column_node(self.table.key, self.column.key)]
+        if self.column.default is not None or self.column.generated is not None:
+            nodes.append(default_node(self.table.key, self.column.key))
+        return tuple(nodes)
+
+    @property
+    def summary(self) -> str:
+        return f"add column {self.table.key}.{self.column.key}"
+
+
+@dataclass(frozen=True)
+class DropColumn(Op):
+    phase: ClassVar[str] = DROP
+    table: Table
+    column: Column
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return AddColumn(self.table, self.column).nodes
+
+    @property
+    def summary(self) -> str:
+        return f"drop column {self.table.key}.{self.column.key}"
+
+
+@dataclass(frozen=True)
+class AlterColumnType(Op):
+    """``via_text``: PostgreSQL has no cast between the two types, so values go through
+    their text form (every type has text input and output)."""
+
+    table: str
+    old: Column
+    new: Column
+    via_text: bool = False
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (column_node(self.table, self.new.key),)
+
+    @property
+    def summary(self) -> str:
+        return f"change type of {self.table}.{self.new.key} to {self.new.type}"
+
+
+@dataclass(frozen=True)
+class DropColumnDefault(Op):
+    phase: ClassVar[str] = DROP
+    table: str
+    column: Column
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (default_node(self.table, self.column.key),)
+
+    @property
+    def summary(self) -> str:
+        return f"drop default of {self.table}.{self.column.key}"
+
+
+@dataclass(frozen=True)
+class SetColumnDefault(Op):
+    table: str
+    column: Column
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (default_node(self.table, self.column.key),)
+
+    @property
+    def summary(self) -> str:
+        return f"set default of {self.table}.{self.column.key}"
+
+
+@dataclass(frozen=True)
+class SetColumnNotNull(Op):
+    table: str
+    column: Column
+    not_null: bool
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (column_node(self.table, self.column.key),)
+
+    @property
+    def summary(self) -> str:
+        verb = "set" if self.not_null else "drop"
+        return f"{verb} not null on {self.table}.{self.column.key}"
+
+
+@dataclass(frozen=True)
+class AlterIdentity(Op):
+    """Add, drop or change a column's identity (`old`/`new` are the column's versions)."""
+
+    table: str
+    old: Column
+    new: Column
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (column_node(self.table, self.new.key),)
+
+    @property
+    def summary(self) -> str:
+        return f"identity of {self.table}.{self.new.key}"
+
+
+@dataclass(frozen=True)
+class AlterColumnDetails(Op):
+    """Storage, compression, statistics target and attribute options of a column."""
+
+    table: str
+    old: Column
+    new: Column
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (column_node(self.table, self.new.key),)
+
+    @property
+    def summary(self) -> str:
+        return f"storage details of {self.table}.{self.new.key}"
+
+
+@dataclass(frozen=True)
+class AlterTable(Op):
+    """Table-level properties changed in place: options, logging, replica identity,
+    row-level security, partition attachment, inheritance."""
+
+    old: Table
+    new: Table
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"table:{self.new.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"alter table {self.new.key}"
+
+
+@dataclass(frozen=True)
+class DetachPartition(Op):
+    phase: ClassVar[str] = DROP
+    table: Table
+
+    @property
+    def summary(self) -> str:
+        return f"detach partition {self.table.key}"
+
+
+@dataclass(frozen=True)
+class AttachPartition(Op):
+    table: Table
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"table:{self.table.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"attach partition {self.table.key} to {self.table.partition_of}"
+
+
+@dataclass(frozen=True)
+class ValidateConstraint(Op):
+    constraint: Constraint
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"constraint:{self.constraint.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"validate constraint {self.constraint.key}"
+
+
+# -- sequences ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlterSequence(Op):
+    old: Sequence
+    new: Sequence
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"sequence:{self.new.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"alter sequence {self.new.key}"
+
+
+@dataclass(frozen=True)
+class SetSequenceOwner(Op):
+    """OWNED BY a column (create phase) or NONE (drop phase, before the column goes)."""
+
+    sequence: Sequence
+    owned_by: tuple[str, str] | None
+
+    @property
+    def phase(self) -> str:  # type: ignore[override]
+        return CREATE if self.owned_by else DROP
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        if self.owned_by is None:
+            return ()
+        return (f"sequence:{self.sequence.key}", column_node(*self.owned_by))
+
+    @property
+    def summary(self) -> str:
+        return f"sequence {self.sequence.key} owned by"
+
+
+# -- triggers, rules, policies, event triggers -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SetEnabled(Op):
+    """ALTER ... ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS of a trigger, rule or
+    event trigger."""
+
+    kind: str
+    obj: Trigger | Rule | EventTrigger
+    enabled: str
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"{self.kind}:{self.obj.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.enabled} {self.kind} {self.obj.key}"
+
+
+@dataclass(frozen=True)
+class AlterPolicy(Op):
+    policy: Policy
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"policy:{self.policy.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"alter policy {self.policy.key}"
+
+
+# -- types ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddEnumValue(Op):
+    enum: EnumType
+    label: str
+    before: str | None
+    after: str | None
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"type:{self.enum.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"add value {self.label!r} to enum {self.enum.key}"
+
+
+@dataclass(frozen=True)
+class ReplaceEnum(Op):
+    """Labels removed or reordered: PostgreSQL cannot alter that in place. The old type
+    is renamed aside, the new one created, every column using it converted through
+    text, and the old type dropped. `columns` are (table key, column) pairs."""
+
+    old: EnumType
+    new: EnumType
+    columns: tuple[tuple[str, Column], ...]
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"type:{self.new.key}", *(column_node(t, c.key) for t, c in self.columns))
+
+    @property
+    def summary(self) -> str:
+        return f"replace enum {self.new.key} (labels removed or reordered)"
+
+
+@dataclass(frozen=True)
+class RenameEnumValue(Op):
+    enum: EnumType
+    old: str
+    new: str
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"type:{self.enum.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"rename value {self.old!r} of enum {self.enum.key}"
+
+
+@dataclass(frozen=True)
+class AlterDomain(Op):
+    """Default and NOT NULL of a domain."""
+
+    old: Domain
+    new: Domain
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"type:{self.new.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"alter domain {self.new.key}"
+
+
+@dataclass(frozen=True)
+class AddDomainCheck(Op):
+    domain: Domain
+    check: DomainCheck
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"type:{self.domain.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"add check {self.check.name} to domain {self.domain.key}"
+
+
+@dataclass(frozen=True)
+class DropDomainCheck(Op):
+    phase: ClassVar[str] = DROP
+    domain: Domain
+    check: DomainCheck
+
+    @property
+    def summary(self) -> str:
+        return f"drop check {self.check.name} of domain {self.domain.key}"
+
+
+@dataclass(frozen=True)
+class AlterCompositeType(Op):
+    old: CompositeType
+    new: CompositeType
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"type:{self.new.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"alter type {self.new.key}"
+
+
+# -- extensions, publications, default privileges --------------------------------------
+
+
+@dataclass(frozen=True)
+class AlterExtension(Op):
+    old: Extension
+    new: Extension
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"extension:{self.new.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"alter extension {self.new.key}"
+
+
+@dataclass(frozen=True)
+class AlterPublication(Op):
+    old: Publication
+    new: Publication
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"publication:{self.new.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"alter publication {self.new.key}"
+
+
+@dataclass(frozen=True)
+class ChangeDefaultPrivileges(Op):
+    entry: DefaultPrivilege
+    grants: tuple[Grant, ...]
+    grant: bool
+
+    @property
+    def summary(self) -> str:
+        return f"default privileges {self.entry.key}"
+
+
+@dataclass(frozen=True)
+class ReplaceFunctionBody(Op):
+    """CREATE OR REPLACE of a function whose signature and result are unchanged."""
+
+    function: Function
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"function:{self.function.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"replace {self.function.kind} {self.function.key}"
+
+
+@dataclass(frozen=True)
+class ReplaceView(Op):
+    """CREATE OR REPLACE VIEW: the new columns extend the old ones unchanged."""
+
+    view: View
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (f"view:{self.view.key}",)
+
+    @property
+    def summary(self) -> str:
+        return f"replace view {self.view.key}"

@@ -1,0 +1,134 @@
+"""Ordering operations by real dependencies.
+
+Renames come first. Drops follow, a dependent before what it depends on (the source's
+``pg_depend``); then creations and changes, a dependency before its dependents (the
+target's ``pg_depend``). Where the graph says nothing, object kinds keep a sensible
+order (schemas and types before tables, tables before constraints, ...), and the
+result is deterministic.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from pgprod.diff import ops
+from pgprod.diff.ops import Op
+from pgprod.diff.targets import RANK
+
+Edge = tuple[str, str]
+
+# Where a kind of operation stands when dependencies do not decide.
+_CREATE_RANK: dict[type[Op], float] = {
+    ops.AlterExtension: RANK["extension"],
+    ops.AddEnumValue: RANK["type"], ops.RenameEnumValue: RANK["type"],
+    ops.ReplaceEnum: RANK["table"] + 0.15,
+    ops.AlterDomain: RANK["type"], ops.AddDomainCheck: RANK["type"] + 0.5,
+    ops.AlterCompositeType: RANK["type"],
+    ops.AlterSequence: RANK["sequence"], ops.ReplaceFunctionBody: RANK["function"],
+    ops.AddColumn: RANK["table"] + 0.1, ops.AlterColumnType: RANK["table"] + 0.2,
+    ops.SetColumnDefault: RANK["table"] + 0.3, ops.AlterIdentity: RANK["table"] + 0.3,
+    ops.SetColumnNotNull: RANK["table"] + 0.4, ops.AlterColumnDetails: RANK["table"] + 0.4,
+    ops.AlterTable: RANK["index"] + 0.5, ops.AttachPartition: RANK["table"] + 0.2,
+    ops.SetSequenceOwner: RANK["table"] + 0.6,
+    ops.ValidateConstraint: RANK["constraint"] + 0.5, ops.ReplaceView: RANK["view"],
+    ops.SetEnabled: RANK["trigger"] + 0.5, ops.AlterPolicy: RANK["policy"],
+    ops.AlterPublication: RANK["publication"],
+}
+_LAST = float(len(RANK) + 1)
+
+
+def _rank(op: Op) -> float:
+    if isinstance(op, ops.CreateObject | ops.DropObject):
+        rank = float(RANK.get(op.kind, _LAST))
+        if op.kind == "constraint":  # keys before the foreign keys that reference them
+            ctype = getattr(op.obj, "type", "")
+            rank += 0.2 if ctype == "foreign key" else 0.1 if ctype == "check" else 0.0
+        return rank
+    if isinstance(op, ops.SetComment | ops.SetOwner | ops.ChangeGrants |
+                  ops.ChangeDefaultPrivileges):
+        return _LAST
+    return _CREATE_RANK.get(type(op), _LAST - 0.5)
+
+
+def order(operations: Sequence[Op], a_edges: Iterable[Edge], b_edges: Iterable[Edge],
+          ) -> list[Op]:
+    renames = [op for op in operations if op.phase == ops.RENAME]
+    drops = [op for op in operations if op.phase == ops.DROP]
+    creates = [op for op in operations if op.phase == ops.CREATE]
+    return [
+        *renames,
+        *_sort(drops, a_edges, dependents_first=True),
+        *_sort(creates, b_edges, dependents_first=False),
+    ]
+
+
+def _sort(items: list[Op], edges: Iterable[Edge], dependents_first: bool) -> list[Op]:
+    depends_on: dict[str, set[str]] = defaultdict(set)
+    for dependent, referenced in edges:
+        if dependent != referenced:
+            depends_on[dependent].add(referenced)
+    owners: dict[str, list[int]] = defaultdict(list)
+    for i, op in enumerate(items):
+        for node in (*op.nodes, *_requires(op)):
+            owners[node].append(i)
+    # before[i]: operations that must run before operation i
+    before: dict[int, set[int]] = defaultdict(set)
+    for i, op in enumerate(items):
+        for target in _reachable(op, depends_on, owners):
+            for j in owners[target]:
+                if j == i:
+                    continue
+                if dependents_first:
+                    before[j].add(i)
+                else:
+                    before[i].add(j)
+    rank = [(_rank(op) if not dependents_first else -_rank(op), i)
+            for i, op in enumerate(items)]
+    waiting = {i: len(before[i]) for i in range(len(items))}
+    unlocks: dict[int, list[int]] = defaultdict(list)
+    for i, deps in before.items():
+        for j in deps:
+            unlocks[j].append(i)
+    ready = [rank[i] for i in range(len(items)) if waiting[i] == 0]
+    heapq.heapify(ready)
+    done: list[int] = []
+    placed: set[int] = set()
+    while len(done) < len(items):
+        if not ready:  # a cycle: let the best-ranked waiting operation go first
+            i = min(rank[i] for i in range(len(items)) if i not in placed)[1]
+        else:
+            i = heapq.heappop(ready)[1]
+            if i in placed:
+                continue
+        placed.add(i)
+        done.append(i)
+        for k in unlocks[i]:
+            waiting[k] -= 1
+            if waiting[k] == 0 and k not in placed:
+                heapq.heappush(ready, rank[k])
+    return [items[i] for i in done]
+
+
+def _requires(op: Op) -> tuple[str, ...]:
+    return ()
+
+
+def _reachable(op: Op, depends_on: dict[str, set[str]],
+               owners: dict[str, list[int]]) -> set[str]:
+    """Nodes `op`'s nodes depend on, following the graph through nodes no operation
+    touches (an unchanged object between two changed ones still links them)."""
+    found: set[str] = set()
+    stack = [n for node in op.nodes for n in depends_on.get(node, ())]
+    seen: set[str] = set(op.nodes)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in owners:
+            found.add(node)
+            continue
+        stack.extend(depends_on.get(node, ()))
+    return found

@@ -1,0 +1,89 @@
+"""The schema diff as a command: load two catalogs, settle renames, compare.
+
+`pgprod diff` compares the project's prod (source) with dev (target): the migration it
+prints is what publishing would have to do. `--from URL --to URL` compares any two
+databases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+
+from pgprod import catalog, db
+from pgprod.conninfo import parse
+from pgprod.diff import Migration, RenameCandidate, diff, parse_answers
+from pgprod.environment import Environment
+from pgprod.errors import ConfigError, ConnectionFailed, UsageError
+
+Ask = Callable[[RenameCandidate], bool]
+
+
+def load_url(url: str, label: str) -> catalog.Catalog:
+    """Read the catalog of the database at `url` (read-only)."""
+    info = parse(url, label)
+    try:
+        conn = psycopg.connect(info.dsn(), connect_timeout=10, application_name="pgprod")
+    except psycopg.OperationalError as exc:
+        raise ConnectionFailed(label, info.user, db.reason(exc)) from exc
+    with conn:
+        return catalog.load(conn)
+
+
+def load_env(env: Environment) -> catalog.Catalog:
+    with env.connect_admin(env.database) as conn:
+        return catalog.load(conn)
+
+
+def load_both(source: Callable[[], catalog.Catalog], target: Callable[[], catalog.Catalog],
+              ) -> tuple[catalog.Catalog, catalog.Catalog]:
+    """Load two catalogs at once: each is mostly waiting on its own server connection."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(source)
+        second = pool.submit(target)
+        return first.result(), second.result()
+
+
+def read_answers(path: Path) -> list[str]:
+    """Rename answers from a JSON file: {"renames": ["schema.table.old=new", ...]}."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read rename answers ({exc})", path) from exc
+    renames = data.get("renames") if isinstance(data, dict) else None
+    if not isinstance(renames, list) or not all(isinstance(r, str) for r in renames):
+        raise ConfigError('expected {"renames": ["schema.table.old=new", ...]}', path)
+    return renames
+
+
+def compare(source: catalog.Catalog, target: catalog.Catalog, answers: Sequence[str] = (),
+            ask: Ask | None = None) -> Migration:
+    """Diff with the given rename answers; `ask` settles any candidate left (a prompt)."""
+    answers = list(answers)
+    migration = diff(source, target, parse_answers(answers, source, target))
+    if ask is not None and migration.candidates:
+        confirmed = [c.answer for c in migration.candidates if ask(c)]
+        if confirmed:
+            answers += confirmed
+            migration = diff(source, target, parse_answers(answers, source, target))
+    return migration
+
+
+def diff_urls(source_url: str, target_url: str, answers: Sequence[str] = (),
+              ask: Ask | None = None) -> Migration:
+    if not source_url or not target_url:
+        raise UsageError("--from and --to go together", "give both database URLs")
+    source, target = load_both(lambda: load_url(source_url, "--from"),
+                               lambda: load_url(target_url, "--to"))
+    return compare(source, target, answers, ask)
+
+
+def diff_project(prod: Environment, dev: Environment, answers: Sequence[str] = (),
+                 ask: Ask | None = None) -> Migration:
+    """The pending change: what turns prod's schema into dev's."""
+    source, target = load_both(lambda: load_env(prod), lambda: load_env(dev))
+    return compare(source, target, answers, ask)
