@@ -27,3 +27,6 @@ pytest: $(STAMP)
 clean:
 	-test -d demo && $(BIN)/pgprod --project demo down
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python bench/schema_diff.py
