@@ -85,7 +85,8 @@ STEPS: Mapping[str, Callable[[Rows, Built], object]] = {
     "publications": lambda rows, built: by_key(map(publication, rows)),
     "default_privileges": lambda rows, built: by_key(map(default_privilege, rows)),
     "unmodelled": lambda rows, built: tuple(sorted(Unmodelled(r.kind, r.name) for r in rows)),
-    "dependencies": lambda rows, built: frozenset((r.dependent, r.referenced) for r in rows),
+    "dependencies": lambda rows, built: FrozenMap((r.dependent, tuple(r.referenced))
+                                                  for r in rows),
     "casts": lambda rows, built: frozenset((r.source, r.target) for r in rows),
 }
 """How to build each query kind's rows. ``columns`` comes first: tables, views and

@@ -36,9 +36,10 @@ building one group's objects overlaps with the server running the next group."""
 
 # Everything the catalog functions print depends on session settings: names on the
 # search_path are printed unqualified, constants in defaults follow DateStyle/TimeZone,
-# quote_ident obeys quote_all_identifiers. Pinning them makes two databases (or two
-# sessions) that hold the same schema produce the same text. set_config(..., true)
-# lasts until the end of the (rolled back) transaction or savepoint.
+# quote_ident obeys quote_all_identifiers; JIT compiling only slows these queries down.
+# Pinning them makes two databases (or two sessions) that hold the same schema produce
+# the same text. set_config(..., true) lasts until the end of the (rolled back)
+# transaction or savepoint.
 _PIN_SESSION = b"""
 SELECT set_config('transaction_read_only', 'on', true) AS transaction_read_only,
        set_config('search_path', 'pg_catalog', true) AS search_path,
@@ -48,7 +49,8 @@ SELECT set_config('transaction_read_only', 'on', true) AS transaction_read_only,
        set_config('extra_float_digits', '1', true) AS extra_float_digits,
        set_config('bytea_output', 'hex', true) AS bytea_output,
        set_config('lc_monetary', 'C', true) AS lc_monetary,
-       set_config('quote_all_identifiers', 'off', true) AS quote_all_identifiers
+       set_config('quote_all_identifiers', 'off', true) AS quote_all_identifiers,
+       set_config('jit', 'off', true) AS jit
 """
 
 

@@ -152,8 +152,9 @@ class Catalog:
     publications: FrozenMap[str, Publication]
     default_privileges: FrozenMap[str, DefaultPrivilege]
     unmodelled: tuple[Unmodelled, ...]
-    dependencies: frozenset[tuple[str, str]] = field(compare=False, default=frozenset())
-    """``(dependent, referenced)`` pairs of graph nodes (``kind:key``) from ``pg_depend``;
+    dependencies: FrozenMap[str, tuple[str, ...]] = field(compare=False,
+                                                          default_factory=FrozenMap)
+    """Graph nodes (``kind:key``) and the nodes each depends on, from ``pg_depend``;
     derived data, so not part of equality."""
     casts: frozenset[tuple[str, str]] = field(compare=False, default=frozenset())
     """``(source type, target type)`` pairs PostgreSQL can cast between (``pg_cast``)."""

@@ -16,6 +16,7 @@ from pgprod.catalog.model import Catalog, Unmodelled
 from pgprod.diff import ops
 from pgprod.diff.cascade import cascade
 from pgprod.diff.compare import Comparison
+from pgprod.diff.graph import Graph
 from pgprod.diff.order import order
 from pgprod.diff.renames import RenameCandidate, Renames, apply, candidates, parse_answers
 from pgprod.diff.render import render
@@ -62,20 +63,18 @@ class Migration:
         return "\n".join([*lines, *(s + ";" for s in (*PREAMBLE, *statements))]) + "\n"
 
 
-def edges(catalog: Catalog) -> tuple[tuple[str, str], ...]:
-    return tuple(getattr(catalog, "dependencies", ()))
-
-
 def diff(source: Catalog, target: Catalog, renames: Renames | None = None) -> Migration:
     """The operations that turn `source`'s schema into `target`'s (pure: reads no database)."""
     renames = renames or Renames()
-    unanswered = tuple(candidates(source, target, renames))
+    unchanged = {k for k, t in source.tables.items() if target.tables.get(k) == t}
+    unanswered = tuple(candidates(source, target, renames, unchanged))
     renamed, rename_ops = apply(source, renames)
-    comparison = Comparison(renamed, target)
+    source_graph = Graph.of(source).renamed(renames.tables, renames.columns)
+    target_graph = Graph.of(target)
+    comparison = Comparison(renamed, target, unchanged=unchanged - set(renames.tables))
     operations = comparison.run()
-    operations += cascade(operations, renamed, target, edges(renamed),
-                          comparison.dropped_tables)
+    operations += cascade(operations, renamed, target, source_graph, comparison.dropped_tables)
     unique = list(dict.fromkeys([*rename_ops, *operations]))  # equal operations run once
-    ordered = order(unique, edges(renamed), edges(target))
+    ordered = order(unique, source_graph, target_graph)
     unmodelled = tuple(sorted(set(source.unmodelled) | set(target.unmodelled)))
     return Migration(tuple(ordered), renames, unanswered, unmodelled)

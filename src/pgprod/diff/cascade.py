@@ -9,17 +9,13 @@ and every one of them that the target still has.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-
 from pgprod.catalog.model import Catalog
 from pgprod.catalog.relations import Column, Table
 from pgprod.diff import ops
 from pgprod.diff.compare import _derived, meta
+from pgprod.diff.graph import Graph
 from pgprod.diff.ops import Op
 from pgprod.diff.targets import lookup
-
-Edge = tuple[str, str]  # (dependent node, referenced node)
 
 REBUILDABLE = {"view", "matview", "function", "trigger", "rule", "policy", "constraint",
                "index", "publication", "event_trigger"}
@@ -40,13 +36,10 @@ class _Columns:
         return self._index.get(node)
 
 
-def cascade(operations: list[Op], a: Catalog, b: Catalog, a_edges: Iterable[Edge],
+def cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,
             dropped_tables: set[str]) -> list[Op]:
     """Operations to add so that `operations` can run: drop and recreate dependents."""
-    dependents: dict[str, set[str]] = defaultdict(set)
-    for dependent, referenced in a_edges:
-        if dependent != referenced:
-            dependents[referenced].add(dependent)
+    dependents = graph.dependents
     dropped = {n for op in operations if op.phase == ops.DROP for n in op.nodes}
     created = {n for op in operations
                if isinstance(op, ops.CreateObject | ops.AddColumn | ops.SetColumnDefault)

@@ -99,6 +99,7 @@ class Comparison:
     ops: list[Op] = dataclasses.field(default_factory=list)
     dropped_tables: set[str] = dataclasses.field(default_factory=set)
     created_tables: set[str] = dataclasses.field(default_factory=set)
+    unchanged: set[str] | None = None  # keys of tables known equal on both sides
 
     @property
     def casts(self) -> frozenset[tuple[str, str]]:
@@ -193,7 +194,7 @@ class Comparison:
                 if new.replica_identity != "default" or new.row_security or \
                         new.force_row_security:
                     self.add(ops.AlterTable(_plain(new), new))
-            elif before != new:
+            elif key not in self.unchanged if self.unchanged is not None else before != new:
                 self._alter_table(before, new)
 
     def _alter_table(self, old: Table, new: Table) -> None:

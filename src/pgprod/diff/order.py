@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 
 from pgprod.diff import ops
+from pgprod.diff.graph import Graph
 from pgprod.diff.ops import Op
 from pgprod.diff.targets import RANK
-
-Edge = tuple[str, str]
 
 # Where a kind of operation stands when dependencies do not decide.
 _CREATE_RANK: dict[type[Op], float] = {
@@ -52,23 +51,19 @@ def _rank(op: Op) -> float:
     return _CREATE_RANK.get(type(op), _LAST - 0.5)
 
 
-def order(operations: Sequence[Op], a_edges: Iterable[Edge], b_edges: Iterable[Edge],
-          ) -> list[Op]:
+def order(operations: Sequence[Op], source: Graph, target: Graph) -> list[Op]:
     renames = [op for op in operations if op.phase == ops.RENAME]
     drops = [op for op in operations if op.phase == ops.DROP]
     creates = [op for op in operations if op.phase == ops.CREATE]
     return [
         *renames,
-        *_sort(drops, a_edges, dependents_first=True),
-        *_sort(creates, b_edges, dependents_first=False),
+        *_sort(drops, source, dependents_first=True),
+        *_sort(creates, target, dependents_first=False),
     ]
 
 
-def _sort(items: list[Op], edges: Iterable[Edge], dependents_first: bool) -> list[Op]:
-    depends_on: dict[str, set[str]] = defaultdict(set)
-    for dependent, referenced in edges:
-        if dependent != referenced:
-            depends_on[dependent].add(referenced)
+def _sort(items: list[Op], graph: Graph, dependents_first: bool) -> list[Op]:
+    depends_on = graph.depends_on
     owners: dict[str, list[int]] = defaultdict(list)
     for i, op in enumerate(items):
         for node in (*op.nodes, *_requires(op)):
@@ -115,7 +110,7 @@ def _requires(op: Op) -> tuple[str, ...]:
     return ()
 
 
-def _reachable(op: Op, depends_on: dict[str, set[str]],
+def _reachable(op: Op, depends_on: Mapping[str, Sequence[str]],
                owners: dict[str, list[int]]) -> set[str]:
     """Nodes `op`'s nodes depend on, following the graph through nodes no operation
     touches (an unchanged object between two changed ones still links them)."""

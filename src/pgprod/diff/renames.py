@@ -119,7 +119,8 @@ def _table_shape(table: Table) -> object:
     return dataclasses.replace(shape, columns=columns)  # type: ignore[type-var]
 
 
-def candidates(a: Catalog, b: Catalog, renames: Renames) -> list[RenameCandidate]:
+def candidates(a: Catalog, b: Catalog, renames: Renames,
+               unchanged: set[str] | None = None) -> list[RenameCandidate]:
     """Likely renames the answers do not settle."""
     found: list[RenameCandidate] = []
     gone = [t for k, t in a.tables.items() if k not in b.tables and k not in renames.tables]
@@ -131,6 +132,8 @@ def candidates(a: Catalog, b: Catalog, renames: Renames) -> list[RenameCandidate
                     _table_shape(old_table) == _table_shape(new_table):
                 found.append(RenameCandidate("table", None, old_table.key, new_table.key))
     for key, old_table in a.tables.items():
+        if unchanged is not None and key in unchanged:
+            continue
         kept = b.tables.get(renames.tables.get(key, key))
         if kept is None or kept.columns == old_table.columns:
             continue

@@ -3,9 +3,10 @@
 -- "column:<table>.<column>" and its default or generation expression "default:<...>".
 -- Rows of one object are folded into the object the model knows: a view's rewrite rule
 -- into the view, an index backing a constraint into the constraint, an array type into
--- its element type, a relation's row type into the relation. Rows may repeat.
+-- its element type, a relation's row type into the relation. One row per dependent,
+-- with everything it references. (Concatenation: format() per row costs a third more.)
 WITH rel AS (
-    SELECT c.oid, c.relkind, format('%I.%I', n.nspname, c.relname) AS key,
+    SELECT c.oid, c.relkind, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS key,
            CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
                           WHEN 'm' THEN 'matview' WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type'
                           WHEN 'f' THEN 'foreign_table' ELSE 'index' END AS kind
@@ -17,6 +18,7 @@ WITH rel AS (
            CASE WHEN k.conrelid <> 0
                 THEN 'constraint:' || r.key || '.' || quote_ident(k.conname) END AS node
     FROM pg_constraint k LEFT JOIN rel r ON r.oid = k.conrelid
+    WHERE k.contype <> 'n'  -- NOT NULL (18+) is modelled on the column
 ), nodes AS (
     SELECT 'pg_class'::regclass AS classid, r.oid AS objid, 0 AS objsubid,
            coalesce(c.node, r.kind || ':' || r.key) AS node
@@ -36,7 +38,7 @@ WITH rel AS (
   UNION ALL
     SELECT 'pg_type'::regclass, t.oid, 0,
            CASE WHEN rt.oid IS NOT NULL THEN r.kind || ':' || r.key
-                ELSE 'type:' || format('%I.%I', n.nspname, base.typname) END
+                ELSE 'type:' || quote_ident(n.nspname) || '.' || quote_ident(base.typname) END
     FROM pg_type t
     LEFT JOIN pg_type e ON t.typelem <> 0 AND t.typsubscript = 'array_subscript_handler'::regproc
                          AND e.oid = t.typelem
@@ -53,7 +55,7 @@ WITH rel AS (
     WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
   UNION ALL
     SELECT 'pg_constraint'::regclass, c.oid, 0,
-           coalesce(c.node, 'type:' || format('%I.%I', n.nspname, t.typname))
+           coalesce(c.node, 'type:' || quote_ident(n.nspname) || '.' || quote_ident(t.typname))
     FROM con c
     LEFT JOIN pg_type t ON t.oid = c.contypid
     LEFT JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -76,7 +78,7 @@ WITH rel AS (
     SELECT 'pg_extension'::regclass, x.oid, 0, 'extension:' || quote_ident(x.extname)
     FROM pg_extension x
   UNION ALL
-    SELECT 'pg_collation'::regclass, c.oid, 0, 'collation:' || format('%I.%I', n.nspname, c.collname)
+    SELECT 'pg_collation'::regclass, c.oid, 0, 'collation:' || quote_ident(n.nspname) || '.' || quote_ident(c.collname)
     FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
     WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
   UNION ALL
@@ -92,7 +94,7 @@ WITH rel AS (
     SELECT 'pg_publication_namespace'::regclass, pn.oid, 0, 'publication:' || quote_ident(p.pubname)
     FROM pg_publication_namespace pn JOIN pg_publication p ON p.oid = pn.pnpubid
 )
-SELECT dep.node AS dependent, ref.node AS referenced
+SELECT dep.node AS dependent, array_agg(DISTINCT ref.node) AS referenced
 FROM pg_depend d
 JOIN nodes dep ON dep.classid = d.classid AND dep.objid = d.objid AND dep.objsubid = d.objsubid
 JOIN nodes ref ON ref.classid = d.refclassid AND ref.objid = d.refobjid
@@ -100,3 +102,4 @@ JOIN nodes ref ON ref.classid = d.refclassid AND ref.objid = d.refobjid
 -- Built-in objects (OIDs below FirstNormalObjectId) never change: no edge to them helps.
 WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384
   AND dep.node <> ref.node
+GROUP BY dep.node
