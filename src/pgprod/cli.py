@@ -393,8 +393,10 @@ def _migration_dict(migration: Migration) -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: runs the CLI and maps every error to one line and an exit code."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="pgprod",
-                 standalone_mode=False)
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="pgprod",
+                        standalone_mode=False)
+        if isinstance(code, int):  # click.exceptions.Exit, e.g. diff --exit-code
+            return code
     except PgprodError as exc:
         err.print(Text(f"error: {exc}"))
         return exc.exit_code

@@ -92,7 +92,8 @@ def _rebuild(dependent: str, cause: str, type_change: bool, a: Catalog, b: Catal
     again = lookup(b, dependent)
     if again is not None and dependent not in created:
         new_kind, new = again
-        out += [ops.CreateObject(new_kind.node, new), *meta(new_kind.target(new), None, new)]
+        out += [ops.CreateObject(new_kind.node, new),
+                *meta(new_kind.target(new), None, new, a.default_privileges.values())]
     return out
 
 

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 
-from pgprod.catalog.acl import Grant
+from pgprod.catalog.acl import DefaultPrivilege, Grant
 from pgprod.catalog.datatypes import CompositeType, Domain, EnumType
 from pgprod.catalog.model import Catalog, Publication
 from pgprod.catalog.relations import Column, Constraint, Index, Sequence, Table, View
@@ -20,6 +20,7 @@ from pgprod.catalog.routines import Function
 from pgprod.diff import ops
 from pgprod.diff.ops import Op, Target
 from pgprod.diff.targets import BY_ATTR, KINDS, Kind
+from pgprod.names import split_qualified
 
 _META = ("comment", "owner", "grants")
 
@@ -47,15 +48,38 @@ def _blank(value: object) -> object:
 # Privileges PostgreSQL gives PUBLIC on a new object (acldefault), by GRANT keyword.
 _PUBLIC_DEFAULTS = {"FUNCTION": ("EXECUTE",), "PROCEDURE": ("EXECUTE",),
                     "AGGREGATE": ("EXECUTE",), "TYPE": ("USAGE",), "DOMAIN": ("USAGE",)}
+# ALTER DEFAULT PRIVILEGES object types, by GRANT keyword.
+_DEFAULT_ACL_TYPE = {"TABLE": "tables", "VIEW": "tables", "MATERIALIZED VIEW": "tables",
+                     "SEQUENCE": "sequences", "FUNCTION": "functions",
+                     "PROCEDURE": "functions", "AGGREGATE": "functions", "TYPE": "types",
+                     "DOMAIN": "types", "SCHEMA": "schemas"}
 
 
-def default_grants(target: Target, owner: str) -> set[Grant]:
-    """What a freshly created object's ACL holds, apart from its owner's own rights."""
-    return {Grant("PUBLIC", p, False) for p in _PUBLIC_DEFAULTS.get(target.keyword, ())}
+def default_grants(target: Target, obj: object, privileges: Iterable[DefaultPrivilege],
+                   ) -> set[Grant]:
+    """What a freshly created object's ACL holds (its owner's own rights aside): the
+    built-in defaults, or the database-wide default privileges of its owner when set,
+    plus those of its owner in its schema."""
+    owner = getattr(obj, "owner", None)
+    schema = getattr(obj, "schema", None)
+    object_type = _DEFAULT_ACL_TYPE.get(target.keyword)
+    entries = [p for p in privileges if p.role == owner and p.object_type == object_type]
+    everywhere = [p for p in entries if p.schema is None]
+    if everywhere:
+        grants = set(everywhere[0].grants)
+    else:
+        grants = {Grant("PUBLIC", p, False) for p in _PUBLIC_DEFAULTS.get(target.keyword, ())}
+    for entry in entries:
+        if entry.schema is not None and schema is not None and \
+                split_qualified(entry.schema)[-1] == schema:
+            grants |= set(entry.grants)
+    return grants
 
 
-def meta(target: Target, old: object | None, new: object) -> list[Op]:
-    """Comment, owner and grant changes from `old` (None: just created) to `new`."""
+def meta(target: Target, old: object | None, new: object,
+         privileges: Iterable[DefaultPrivilege] = ()) -> list[Op]:
+    """Comment, owner and grant changes from `old` (None: just created, with the
+    source's default `privileges` applied) to `new`."""
     out: list[Op] = []
     old_comment = getattr(old, "comment", None) if old is not None else None
     new_comment = getattr(new, "comment", None)
@@ -67,7 +91,7 @@ def meta(target: Target, old: object | None, new: object) -> list[Op]:
     if hasattr(new, "grants"):
         owner = new_owner or ""
         before = set(old.grants) if old is not None else default_grants(  # type: ignore[attr-defined]
-            target, owner)
+            target, new, privileges)
         after = set(new.grants)
         out += grant_changes(target, before, after, owner)
     return out
@@ -109,7 +133,8 @@ class Comparison:
         self.ops.extend(new)
 
     def create(self, kind: Kind, obj: object, replace: bool = False) -> None:
-        self.add(ops.CreateObject(kind.node, obj, replace), *meta(kind.target(obj), None, obj))
+        self.add(ops.CreateObject(kind.node, obj, replace),
+                 *meta(kind.target(obj), None, obj, self.a.default_privileges.values()))
 
     def drop(self, kind: Kind, obj: object) -> None:
         self.add(ops.DropObject(kind.node, obj))
@@ -236,10 +261,7 @@ class Comparison:
         if old.identity != new.identity:
             self.add(ops.AlterIdentity(key, old, new))
         if old.not_null != new.not_null:
-            if old.not_null is not None and new.not_null is not None:  # renamed or revalidated
-                self.add(ops.SetColumnNotNull(key, old, False))
-            if new.not_null is not None or old.identity is None or new.identity is not None:
-                self.add(ops.SetColumnNotNull(key, new, new.not_null is not None))
+            self.add(*_not_null_changes(key, old, new))
         if (old.storage, old.compression, old.statistics, old.options) != (
                 new.storage, new.compression, new.statistics, new.options):
             self.add(ops.AlterColumnDetails(key, old, new))
@@ -277,6 +299,17 @@ def castable(old: str, new: str, casts: frozenset[tuple[str, str]]) -> bool:
     """Whether ``value::new`` works for a value of type `old` (from ``pg_cast``)."""
     a, b = base_type(old), base_type(new)
     return a == b or a in _STRING_TYPES or b in _STRING_TYPES or (a, b) in casts
+
+
+def _not_null_changes(table: str, old: Column, new: Column) -> list[Op]:
+    before, after = old.not_null, new.not_null
+    if before is not None and after is not None:
+        if before.name and after.name and dataclasses.replace(before, name=after.name) == after:
+            return [ops.RenameNotNull(table, new, before.name, after.name)]
+        return [ops.SetColumnNotNull(table, old, False), ops.SetColumnNotNull(table, new, True)]
+    if after is None and old.identity is not None and new.identity is None:
+        return []  # dropping the identity dropped its NOT NULL too
+    return [ops.SetColumnNotNull(table, new, after is not None)]
 
 
 def _plain(table: Table) -> Table:

@@ -292,6 +292,25 @@ class SetColumnNotNull(Op):
 
 
 @dataclass(frozen=True)
+class RenameNotNull(Op):
+    """A NOT NULL constraint (PostgreSQL 18+) named differently: renamed, not re-added
+    (which would scan the table)."""
+
+    table: str
+    column: Column
+    old_name: str
+    new_name: str
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (column_node(self.table, self.column.key),)
+
+    @property
+    def summary(self) -> str:
+        return f"rename not null constraint of {self.table}.{self.column.key}"
+
+
+@dataclass(frozen=True)
 class AlterIdentity(Op):
     """Add, drop or change a column's identity (`old`/`new` are the column's versions)."""
 

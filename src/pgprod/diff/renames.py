@@ -110,6 +110,9 @@ def _column_key(table: Table | None, name: str) -> str | None:
 
 
 def _column_shape(column: Column) -> object:
+    if column.not_null is not None and column.not_null.name:  # named after the column (18+)
+        column = dataclasses.replace(column, not_null=dataclasses.replace(column.not_null,
+                                                                          name=None))
     return core(column, "key", "name")
 
 

@@ -337,6 +337,12 @@ def _(op: ops.SetColumnNotNull) -> Statements:
 
 
 @render.register
+def _(op: ops.RenameNotNull) -> Statements:
+    return [_text(sql.SQL("ALTER TABLE {} RENAME CONSTRAINT {} TO {}").format(
+        _s(op.table), ident(op.old_name), ident(op.new_name)))]
+
+
+@render.register
 def _(op: ops.AlterIdentity) -> Statements:
     alter = f"ALTER TABLE {op.table} ALTER COLUMN {op.new.key}"
     old, new = op.old.identity, op.new.identity
