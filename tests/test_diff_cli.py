@@ -141,3 +141,15 @@ def test_project_diff_is_prod_to_dev(new_project: ProjectFactory) -> None:
     assert "CREATE TABLE public.notes" in sql_text
     # the grants pgprod manages are the same on both sides: none show up in the diff
     assert "GRANT" not in sql_text
+
+
+def test_unmodelled_objects_are_named_not_skipped(two_databases: tuple[str, str]) -> None:
+    a, b = two_databases
+    import psycopg
+
+    with psycopg.connect(b, autocommit=True) as conn:
+        conn.execute("CREATE TEXT SEARCH CONFIGURATION english_copy (COPY = english)")
+    done = pgprod("diff", "--from", a, "--to", b, "--rename", "public.users.fullname=name")
+    assert "note: text search configuration public.english_copy is not compared" in done.stderr
+    assert done.stdout.startswith("-- not compared (pgprod does not model it): "
+                                  "text search configuration public.english_copy\n")

@@ -51,12 +51,13 @@ class Migration:
         return [statement for op in self.operations for statement in render(op)]
 
     def sql(self) -> str:
-        """The migration as a script; empty when there is nothing to do."""
+        """The migration as a script: empty when the schemas are equal and everything in
+        them is modelled; objects that were not compared are named in comments."""
         statements = self.statements()
-        if not statements:
-            return ""
         lines = [f"-- not compared (pgprod does not model it): {u.kind} {u.name}"
                  for u in self.unmodelled]
+        if not statements:
+            return "".join(line + "\n" for line in lines)
         lines += [f"-- likely rename, not confirmed (planned as drop + add): "
                   f"{c.description}; confirm with --rename {c.answer}"
                   for c in self.candidates]
