@@ -48,9 +48,9 @@ def cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,
     queue += [(ops.column_node(op.table, op.new.key), True) for op in operations
               if isinstance(op, ops.AlterColumnType)]
     queue += [(ops.column_node(table, column.key), True) for op in operations
-              if isinstance(op, ops.ReplaceEnum) for table, column in op.columns]
+              if isinstance(op, ops.ReplaceType) for table, column in op.columns]
     queue += [(f"type:{op.old.key}", False) for op in operations
-              if isinstance(op, ops.ReplaceEnum)]
+              if isinstance(op, ops.ReplaceType)]
     columns_a, columns_b = _Columns(a), _Columns(b)
     added: list[Op] = []
     while queue:

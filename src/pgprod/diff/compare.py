@@ -33,12 +33,11 @@ def core(obj: object, *extra: str) -> object:
 
 
 def _blank(value: object) -> object:
+    """The same stand-in on both sides, whatever the value (None for optional fields)."""
     if isinstance(value, tuple):
         return ()
     if isinstance(value, bool):
         return False
-    if isinstance(value, str):
-        return ""
     return None
 
 
@@ -135,6 +134,8 @@ class Comparison:
     def create(self, kind: Kind, obj: object, replace: bool = False) -> None:
         self.add(ops.CreateObject(kind.node, obj, replace),
                  *meta(kind.target(obj), None, obj, self.a.default_privileges.values()))
+        if isinstance(obj, Sequence) and obj.owned_by is not None:
+            self.add(ops.SetSequenceOwner(obj, obj.owned_by))
 
     def drop(self, kind: Kind, obj: object) -> None:
         self.add(ops.DropObject(kind.node, obj))
@@ -145,7 +146,15 @@ class Comparison:
             if kind.attr != "tables":
                 self._collection(kind)
         self._default_privileges()
-        return self.ops
+        return self._without_implied_drops()
+
+    def _without_implied_drops(self) -> list[Op]:
+        """Dropping a column (or table) drops the sequences it owns (serial columns)."""
+        gone = {(op.table.key, op.column.key) for op in self.ops if isinstance(op, ops.DropColumn)}
+        return [op for op in self.ops if not (
+            isinstance(op, ops.DropObject) and isinstance(op.obj, Sequence)
+            and op.obj.owned_by is not None
+            and (op.obj.owned_by in gone or op.obj.owned_by[0] in self.dropped_tables))]
 
     # -- generic collections ------------------------------------------------------------
 
@@ -174,7 +183,11 @@ class Comparison:
             return
         in_place = _in_place(kind, old, new)
         if in_place is None and isinstance(old, EnumType) and isinstance(new, EnumType):
-            self._replace_enum(old, new)
+            self._replace_type(old, new)
+            return
+        if isinstance(old, CompositeType) and isinstance(new, CompositeType) and \
+                _retyped(old, new) and self._columns_of_type(old.key):
+            self._replace_type(old, new)
             return
         if in_place is None:
             self.drop(kind, old)
@@ -182,22 +195,26 @@ class Comparison:
             return
         self.add(*in_place, *meta(target, old, new))
 
-    def _replace_enum(self, old: EnumType, new: EnumType) -> None:
-        """Columns keep their rows: each is converted to the new type through text, its
-        default set aside first (it is typed with the old enum)."""
+    def _columns_of_type(self, type_key: str) -> list[tuple[Table, Column]]:
+        return [(table, column) for table in self.a.tables.values()
+                for column in table.columns.values()
+                if base_type(column.type) == type_key and column.local]
+
+    def _replace_type(self, old: EnumType | CompositeType,
+                      new: EnumType | CompositeType) -> None:
+        """Columns keep their rows: each is converted to the new type, its default set
+        aside first (it is typed with the old type)."""
         columns = []
-        for table in self.a.tables.values():
-            for column in table.columns.values():
-                if base_type(column.type) == old.key and column.local:
-                    after = self.b.tables.get(table.key)
-                    target = after.columns.get(column.key) if after else None
-                    columns.append((table.key, target or column))
-                    if column.default is not None:
-                        self.add(ops.DropColumnDefault(table.key, column))
-                        if target is not None and target.default is not None:
-                            self.add(ops.SetColumnDefault(table.key, target))
-        self.add(ops.ReplaceEnum(old, new, tuple(columns)), *meta(
-            BY_ATTR["enums"].target(new), old, new))
+        for table, column in self._columns_of_type(old.key):
+            after = self.b.tables.get(table.key)
+            target = after.columns.get(column.key) if after else None
+            columns.append((table.key, target or column))
+            if column.default is not None:
+                self.add(ops.DropColumnDefault(table.key, column))
+                if target is not None and target.default is not None:
+                    self.add(ops.SetColumnDefault(table.key, target))
+        kind = BY_ATTR["enums" if isinstance(new, EnumType) else "composite_types"]
+        self.add(ops.ReplaceType(old, new, tuple(columns)), *meta(kind.target(new), old, new))
 
     # -- tables ---------------------------------------------------------------------------
 
@@ -213,7 +230,11 @@ class Comparison:
             before = a.get(key)
             if before is None or key in self.dropped_tables:
                 self.created_tables.add(key)
-                self.create(kind, new)
+                parents = [p for p in (new.partition_of, *new.inherits) if p is not None]
+                after = tuple(ops.column_node(p, c) for p in parents
+                              for c in (b[p].columns if p in b else ()))
+                self.add(ops.CreateObject(kind.node, new, after=after),
+                         *meta(kind.target(new), None, new, self.a.default_privileges.values()))
                 for column in new.columns.values():
                     self.add(*_column_meta(key, None, column))
                 if new.replica_identity != "default" or new.row_security or \
@@ -275,14 +296,17 @@ class Comparison:
             old, new = a.get(key), b.get(key)
             entry = new or old
             assert entry is not None
-            before = set(old.grants) if old else set()
-            after = set(new.grants) if new else set()
-            if before - after:
-                self.add(ops.ChangeDefaultPrivileges(entry, tuple(sorted(before - after)),
-                                                     False))
-            if after - before:
-                self.add(ops.ChangeDefaultPrivileges(entry, tuple(sorted(after - before)),
-                                                     True))
+            # A database-wide entry holds the whole ACL; without one, the built-in
+            # defaults apply. A per-schema entry only adds. The role's own rights aside.
+            builtin = _builtin_default_acl(entry) if entry.schema is None else set()
+            before = set(old.grants) if old else builtin
+            after = set(new.grants) if new else builtin
+            revoked = {g for g in before - after if g.grantee != entry.role}
+            granted = {g for g in after - before if g.grantee != entry.role}
+            if revoked:
+                self.add(ops.ChangeDefaultPrivileges(entry, tuple(sorted(revoked)), False))
+            if granted:
+                self.add(ops.ChangeDefaultPrivileges(entry, tuple(sorted(granted)), True))
 
 
 # Types with text input and output conversions to and from every other type.
@@ -299,6 +323,12 @@ def castable(old: str, new: str, casts: frozenset[tuple[str, str]]) -> bool:
     """Whether ``value::new`` works for a value of type `old` (from ``pg_cast``)."""
     a, b = base_type(old), base_type(new)
     return a == b or a in _STRING_TYPES or b in _STRING_TYPES or (a, b) in casts
+
+
+def _builtin_default_acl(entry: DefaultPrivilege) -> set[Grant]:
+    """What PUBLIC gets on new objects of the entry's type when no entry says otherwise."""
+    public = {"functions": "EXECUTE", "types": "USAGE"}.get(entry.object_type)
+    return {Grant("PUBLIC", public, False)} if public else set()
 
 
 def _not_null_changes(table: str, old: Column, new: Column) -> list[Op]:
@@ -404,6 +434,12 @@ def _in_place(kind: Kind, old: object, new: object) -> list[Op] | None:
             return [ops.AlterExtension(old, new)]  # type: ignore[arg-type]
         return None
     return None
+
+
+def _retyped(old: CompositeType, new: CompositeType) -> bool:
+    """An attribute kept but given another type (ALTER ATTRIBUTE TYPE)."""
+    return any(k in new.attributes and (a.type, a.collation) != (
+        new.attributes[k].type, new.attributes[k].collation) for k, a in old.attributes.items())
 
 
 def _extends(old: Mapping[str, Column], new: Mapping[str, Column]) -> bool:

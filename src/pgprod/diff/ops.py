@@ -70,6 +70,7 @@ class CreateObject(Op):
     kind: str
     obj: object
     replace: bool = False
+    after: tuple[str, ...] = ()  # nodes that must exist first, beyond pg_depend's
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -427,6 +428,10 @@ class SetSequenceOwner(Op):
 
     @property
     def nodes(self) -> tuple[str, ...]:
+        return (f"owner:{self.sequence.key}",)
+
+    @property
+    def after(self) -> tuple[str, ...]:
         if self.owned_by is None:
             return ()
         return (f"sequence:{self.sequence.key}", column_node(*self.owned_by))
@@ -490,13 +495,15 @@ class AddEnumValue(Op):
 
 
 @dataclass(frozen=True)
-class ReplaceEnum(Op):
-    """Labels removed or reordered: PostgreSQL cannot alter that in place. The old type
-    is renamed aside, the new one created, every column using it converted through
-    text, and the old type dropped. `columns` are (table key, column) pairs."""
+class ReplaceType(Op):
+    """A type PostgreSQL cannot alter in place while columns use it (an enum losing or
+    reordering labels, a composite type changing an attribute's type): the old type is
+    renamed aside, the new one created, every column using it converted (enums through
+    text, composite values attribute by attribute), and the old type dropped.
+    `columns` are (table key, column) pairs, columns as in the target."""
 
-    old: EnumType
-    new: EnumType
+    old: EnumType | CompositeType
+    new: EnumType | CompositeType
     columns: tuple[tuple[str, Column], ...]
 
     @property
@@ -505,7 +512,7 @@ class ReplaceEnum(Op):
 
     @property
     def summary(self) -> str:
-        return f"replace enum {self.new.key} (labels removed or reordered)"
+        return f"replace type {self.new.key} (columns converted)"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pgprod.diff.targets import RANK
 _CREATE_RANK: dict[type[Op], float] = {
     ops.AlterExtension: RANK["extension"],
     ops.AddEnumValue: RANK["type"], ops.RenameEnumValue: RANK["type"],
-    ops.ReplaceEnum: RANK["table"] + 0.15,
+    ops.ReplaceType: RANK["table"] + 0.15,
     ops.AlterDomain: RANK["type"], ops.AddDomainCheck: RANK["type"] + 0.5,
     ops.AlterCompositeType: RANK["type"],
     ops.AlterSequence: RANK["sequence"], ops.ReplaceFunctionBody: RANK["function"],
@@ -30,7 +30,8 @@ _CREATE_RANK: dict[type[Op], float] = {
     ops.SetColumnDefault: RANK["table"] + 0.3, ops.AlterIdentity: RANK["table"] + 0.3,
     ops.SetColumnNotNull: RANK["table"] + 0.4, ops.RenameNotNull: RANK["table"] + 0.4,
     ops.AlterColumnDetails: RANK["table"] + 0.4,
-    ops.AlterTable: RANK["index"] + 0.5, ops.AttachPartition: RANK["table"] + 0.2,
+    ops.AlterTable: RANK["index"] + 0.5, ops.AttachPartition: RANK["table"] + 0.05,
+    ops.DetachPartition: -1.0,
     ops.SetSequenceOwner: RANK["table"] + 0.6,
     ops.ValidateConstraint: RANK["constraint"] + 0.5, ops.ReplaceView: RANK["view"],
     ops.SetEnabled: RANK["trigger"] + 0.5, ops.AlterPolicy: RANK["policy"],
@@ -67,12 +68,13 @@ def _sort(items: list[Op], graph: Graph, dependents_first: bool) -> list[Op]:
     depends_on = graph.depends_on
     owners: dict[str, list[int]] = defaultdict(list)
     for i, op in enumerate(items):
-        for node in (*op.nodes, *_requires(op)):
+        for node in op.nodes:
             owners[node].append(i)
     # before[i]: operations that must run before operation i
     before: dict[int, set[int]] = defaultdict(set)
     for i, op in enumerate(items):
-        for target in _reachable(op, depends_on, owners):
+        required = {n for n in getattr(op, "after", ()) if n in owners}
+        for target in _reachable(op, depends_on, owners) | required:
             for j in owners[target]:
                 if j == i:
                     continue
@@ -105,10 +107,6 @@ def _sort(items: list[Op], graph: Graph, dependents_first: bool) -> list[Op]:
             if waiting[k] == 0 and k not in placed:
                 heapq.heappush(ready, rank[k])
     return [items[i] for i in done]
-
-
-def _requires(op: Op) -> tuple[str, ...]:
-    return ()
 
 
 def _reachable(op: Op, depends_on: Mapping[str, Sequence[str]],

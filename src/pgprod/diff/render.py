@@ -684,17 +684,28 @@ def _(op: ops.AddEnumValue) -> Statements:
 
 
 @render.register
-def _(op: ops.ReplaceEnum) -> Statements:
+def _(op: ops.ReplaceType) -> Statements:
     schema, name = split_qualified(op.old.key)
     aside = name[:50] + "__pgprod_old"
     out = [_text(sql.SQL("ALTER TYPE {} RENAME TO {}").format(_s(op.old.key), ident(aside))),
            *create(op.new)]
     for table, column in op.columns:
-        array = "[]" if column.type.endswith("[]") else ""
         out.append(f"ALTER TABLE {table} ALTER COLUMN {column.key} TYPE {column.type} "
-                   f"USING {column.key}::text{array}::{column.type}")
+                   f"USING {_conversion(op, column)}")
     out.append(_text(sql.SQL("DROP TYPE {}.{}").format(ident(schema), ident(aside))))
     return out
+
+
+def _conversion(op: ops.ReplaceType, column: Column) -> str:
+    """How a column's values become the new type."""
+    if isinstance(op.new, EnumType) or column.type.endswith("[]"):
+        array = "[]" if column.type.endswith("[]") else ""
+        return f"{column.key}::text{array}::{column.type}"
+    assert isinstance(op.old, CompositeType) and isinstance(op.new, CompositeType)
+    fields = [f"({column.key}).{key}::{attr.type}" if key in op.old.attributes
+              else f"NULL::{attr.type}" for key, attr in op.new.attributes.items()]
+    return (f"CASE WHEN {column.key} IS NULL THEN NULL "
+            f"ELSE ROW({', '.join(fields)})::{column.type} END")
 
 
 @render.register

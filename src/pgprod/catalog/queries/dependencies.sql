@@ -102,4 +102,7 @@ JOIN nodes ref ON ref.classid = d.refclassid AND ref.objid = d.refobjid
 -- Built-in objects (OIDs below FirstNormalObjectId) never change: no edge to them helps.
 WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384
   AND dep.node <> ref.node
+  -- A sequence's auto dependency on a column is OWNED BY, which the diff sets by itself
+  -- once both exist; as an edge it would make the column's default wait for itself.
+  AND NOT (d.deptype = 'a' AND dep.node LIKE 'sequence:%')
 GROUP BY dep.node
