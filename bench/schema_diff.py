@@ -5,8 +5,10 @@
 For each size N it builds two databases of N tables (mixed column types, primary and
 foreign keys, indexes, checks; a view per 10 tables and a function per 20), the second
 with about 5% of its tables changed, on a temporary embedded server. It times pgprod
-(load both catalogs + diff; median of 3) and migra (the `migra` command, which also
-introspects both and diffs; median of 3, 1 at the largest size) on the same databases,
+in-process (load both catalogs + diff) and migra in-process (its Migration API, timed
+inside its own interpreter), then both commands end to end (`pgprod diff --from --to`
+and `migra`, interpreter start-up included); medians of 3 (1 above 2,000 tables), all on
+the same databases,
 then applies pgprod's migration and checks the re-diff is empty. It prints a Markdown
 table of seconds and ratios; docs/benchmarks.md records a run.
 
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -83,6 +86,21 @@ def build(conn: psycopg.Connection[tuple[object, ...]], size: int, changed: bool
                     conn.execute(statement.encode())
 
 
+# migra's own API, timed inside its interpreter: introspect both databases and diff.
+MIGRA_INPROCESS = """
+import sys, time
+from migra import Migration
+from sqlbag import S
+start = time.perf_counter()
+with S(sys.argv[1]) as a, S(sys.argv[2]) as b:
+    m = Migration(a, b)
+    m.set_safety(False)
+    m.add_all_changes()
+    m.sql
+print(time.perf_counter() - start)
+"""
+
+
 def timed(fn: object, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -107,16 +125,28 @@ def main() -> int:
             rows = [run_size(env, migra, size) for size in sizes]
         finally:
             commands.down(project, ["dev"])
-    print("\n| tables | changed | pgprod (s) | migra (s) | migra / pgprod | pgprod ms per table |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for size, changes, ours, theirs in rows:
-        print(f"| {size} | {changes} | {ours:.3f} | {theirs:.2f} | {theirs / ours:.1f}x | "
-              f"{ours / size * 1000:.3f} |")
+    print("\n| tables | operations | pgprod (s) | migra (s) | migra / pgprod "
+          "| pgprod diff command (s) | migra command (s) | command ratio "
+          "| pgprod ms per table |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r.size} | {r.changes} | {r.pgprod:.3f} | {r.migra:.2f} | "
+              f"{r.migra / r.pgprod:.1f}x | {r.pgprod_command:.2f} | {r.migra_command:.2f} | "
+              f"{r.migra_command / r.pgprod_command:.1f}x | {r.pgprod / r.size * 1000:.3f} |")
     return 0
 
 
-def run_size(env: Environment, migra: Path, size: int
-             ) -> tuple[int, int, float, float]:
+@dataclass(frozen=True)
+class Row:
+    size: int
+    changes: int
+    pgprod: float
+    migra: float
+    pgprod_command: float
+    migra_command: float
+
+
+def run_size(env: Environment, migra: Path, size: int) -> Row:
     names = [f"bench_{size}_a", f"bench_{size}_b"]
     with env.connect_admin() as admin:
         for name in names:
@@ -141,20 +171,29 @@ def run_size(env: Environment, migra: Path, size: int
     def theirs() -> None:
         subprocess.run([str(migra), "--unsafe", *urls], check=False, capture_output=True)
 
-    migra_s = timed(theirs, 1 if size > 2000 else 3)
+    runs = 1 if size > 2000 else 3
+    migra_s = timed(theirs, runs)
+    migra_api_s = statistics.median(float(subprocess.run(
+        [str(MIGRA_VENV / "bin" / "python"), "-c", MIGRA_INPROCESS, *urls], check=True,
+        capture_output=True, text=True).stdout) for _ in range(runs))
+    plain = [env.admin(n).url() for n in names]
+    pgprod_cli_s = timed(lambda: subprocess.run(
+        [sys.executable, "-m", "pgprod", "diff", "--from", plain[0], "--to", plain[1]],
+        check=True, capture_output=True), runs)
     for statement in migration.statements():  # type: ignore[attr-defined]
         a.execute(statement.encode())
     leftover = diff(catalog.load(a), catalog.load(b))
     assert not leftover, f"{size}: re-diff not empty:\n{leftover.sql()}"
     changes = len(migration.operations)  # type: ignore[attr-defined]
-    print(f"{size} tables: pgprod {pgprod_s:.3f}s, migra {migra_s:.2f}s, "
-          f"{changes} operations, re-diff empty", flush=True)
+    print(f"{size} tables: pgprod {pgprod_s:.3f}s (command {pgprod_cli_s:.2f}s), migra "
+          f"{migra_api_s:.2f}s (command {migra_s:.2f}s), {changes} operations, re-diff empty",
+          flush=True)
     a.close()
     b.close()
     with env.connect_admin() as admin:
         for name in names:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-    return size, changes, pgprod_s, migra_s
+    return Row(size, changes, pgprod_s, migra_api_s, pgprod_cli_s, migra_s)
 
 
 if __name__ == "__main__":

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 from psycopg import sql
 
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
-_QUOTED_KEYWORDS = RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
+
+
+@functools.cache
+def _quoted_keywords() -> frozenset[str]:
+    """Keywords quote_ident quotes: all but the unreserved ones (PostgreSQL's kwlist)."""
+    from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+    return frozenset(RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS)
 
 
 def quote_ident(name: str) -> str:
     """`name` quoted only when it must be (PostgreSQL's quote_ident rule)."""
-    if _PLAIN.match(name) and name not in _QUOTED_KEYWORDS:
+    if _PLAIN.match(name) and name not in _quoted_keywords():
         return name
     return '"' + name.replace('"', '""') + '"'
 

@@ -8,11 +8,10 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -44,6 +43,12 @@ class TlsFiles:
 
 def generate(files: TlsFiles, project: str, hosts: Iterable[str] = ()) -> None:
     """Write a new CA (10 years) and a server certificate for loopback plus `hosts`."""
+    # Imported here: only `init` needs it, and it is slow to import for every command.
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
     files.directory.mkdir(mode=0o755, parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -86,12 +91,15 @@ def generate(files: TlsFiles, project: str, hosts: Iterable[str] = ()) -> None:
         .sign(ca_key, hashes.SHA256())
     )
     _write(files.ca_key, _key_pem(ca_key), 0o600)
-    _write(files.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    pem = serialization.Encoding.PEM
+    _write(files.ca_cert, ca_cert.public_bytes(pem), 0o644)
     _write(files.server_key, _key_pem(server_key), 0o600)
-    _write(files.server_cert, server_cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    _write(files.server_cert, server_cert.public_bytes(pem), 0o644)
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
