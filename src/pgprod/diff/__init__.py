@@ -72,7 +72,7 @@ def diff(source: Catalog, target: Catalog, renames: Renames | None = None) -> Mi
     renamed, rename_ops = apply(source, renames)
     source_graph = Graph.of(source).renamed(renames.tables, renames.columns)
     target_graph = Graph.of(target)
-    comparison = Comparison(renamed, target, unchanged=unchanged - set(renames.tables))
+    comparison = Comparison(renamed, target, frozenset(unchanged - set(renames.tables)))
     operations = comparison.run()
     operations += cascade(operations, renamed, target, source_graph, comparison.dropped_tables)
     unique = list(dict.fromkeys([*rename_ops, *operations]))  # equal operations run once

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pgprod.catalog.model import Catalog
 from pgprod.catalog.relations import Column, Table
 from pgprod.diff import ops
-from pgprod.diff.compare import _derived, meta
+from pgprod.diff.compare import derived, meta
 from pgprod.diff.graph import Graph
 from pgprod.diff.ops import Op
 from pgprod.diff.targets import lookup
@@ -83,7 +83,7 @@ def _rebuild(dependent: str, cause: str, type_change: bool, a: Catalog, b: Catal
     if found is None:
         return None
     obj_kind, obj = found
-    if _derived(obj) or getattr(obj, "table", None) in dropped_tables:
+    if derived(obj) or getattr(obj, "table", None) in dropped_tables:
         return None  # PostgreSQL handles these with their parent or table
     if type_change and kind in ("index", "constraint") and cause.startswith(
             f"column:{getattr(obj, 'table', '')}."):

@@ -119,17 +119,17 @@ class Comparison:
 
     a: Catalog
     b: Catalog
-    ops: list[Op] = dataclasses.field(default_factory=list)
+    unchanged: frozenset[str] = frozenset()  # keys of tables already known equal
+    operations: list[Op] = dataclasses.field(default_factory=list)
     dropped_tables: set[str] = dataclasses.field(default_factory=set)
     created_tables: set[str] = dataclasses.field(default_factory=set)
-    unchanged: set[str] | None = None  # keys of tables known equal on both sides
 
     @property
     def casts(self) -> frozenset[tuple[str, str]]:
-        return frozenset(getattr(self.a, "casts", ())) | frozenset(getattr(self.b, "casts", ()))
+        return self.a.casts | self.b.casts
 
     def add(self, *new: Op) -> None:
-        self.ops.extend(new)
+        self.operations.extend(new)
 
     def create(self, kind: Kind, obj: object, replace: bool = False) -> None:
         self.add(ops.CreateObject(kind.node, obj, replace),
@@ -150,8 +150,9 @@ class Comparison:
 
     def _without_implied_drops(self) -> list[Op]:
         """Dropping a column (or table) drops the sequences it owns (serial columns)."""
-        gone = {(op.table.key, op.column.key) for op in self.ops if isinstance(op, ops.DropColumn)}
-        return [op for op in self.ops if not (
+        gone = {(op.table.key, op.column.key) for op in self.operations
+                if isinstance(op, ops.DropColumn)}
+        return [op for op in self.operations if not (
             isinstance(op, ops.DropObject) and isinstance(op.obj, Sequence)
             and op.obj.owned_by is not None
             and (op.obj.owned_by in gone or op.obj.owned_by[0] in self.dropped_tables))]
@@ -162,7 +163,7 @@ class Comparison:
         old_map: Mapping[str, object] = kind.objects(self.a)
         new_map: Mapping[str, object] = kind.objects(self.b)
         for key, new in new_map.items():
-            if _derived(new):
+            if derived(new):
                 continue
             old = old_map.get(key)
             rebuilt = _on_table(new) in self.created_tables
@@ -171,7 +172,7 @@ class Comparison:
             elif old != new:
                 self._change(kind, old, new)
         for key, old in old_map.items():
-            if key not in new_map and not _derived(old) and _on_table(old) not in \
+            if key not in new_map and not derived(old) and _on_table(old) not in \
                     self.dropped_tables:
                 self.drop(kind, old)
 
@@ -240,7 +241,7 @@ class Comparison:
                 if new.replica_identity != "default" or new.row_security or \
                         new.force_row_security:
                     self.add(ops.AlterTable(_plain(new), new))
-            elif key not in self.unchanged if self.unchanged is not None else before != new:
+            elif key not in self.unchanged and before != new:
                 self._alter_table(before, new)
 
     def _alter_table(self, old: Table, new: Table) -> None:
@@ -376,7 +377,7 @@ def _on_table(obj: object) -> str | None:
     return getattr(obj, "table", None)
 
 
-def _derived(obj: object) -> bool:
+def derived(obj: object) -> bool:
     """Objects PostgreSQL makes by itself: constraints, indexes and triggers that a
     partition or an inheritance child gets from its parent."""
     if isinstance(obj, Constraint):
