@@ -84,9 +84,15 @@ def project() -> Iterator[Project]:
 
 @pytest.fixture(scope="session")
 def scratch_server() -> Iterator[Project]:
-    """A project whose dev server hosts throwaway databases (see `fresh_db`)."""
+    """A project whose dev server hosts throwaway databases (see `fresh_db`). Nothing on
+    it needs to survive a crash, so it does not wait for disk writes (test-only)."""
     with _projects() as make:
-        yield make(up=("dev",))
+        project = make(up=("dev",))
+        with commands.environment(project, "dev").connect_admin() as conn:
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                conn.execute(sql.SQL("ALTER SYSTEM SET {} = off").format(sql.Identifier(setting)))
+            conn.execute("SELECT pg_reload_conf()")
+        yield project
 
 
 @pytest.fixture

@@ -11,14 +11,28 @@ from __future__ import annotations
 import psycopg
 
 USER = "n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'"
+
+
+def sorted_array(expression: str) -> str:
+    """An array's elements as sorted text: order carries no meaning in these arrays."""
+    return f"(SELECT array_agg(x::text ORDER BY x::text) FROM unnest({expression}) x)"
+
+
+def acl(column: str, kind: str, owner: str) -> str:
+    """Effective privileges: NULL (never granted) and the defaults granted back are equal.
+    `kind` is an SQL expression for acldefault's object type."""
+    return sorted_array(f"coalesce({column}, acldefault({kind}, {owner}))")
 NOT_EXT = ("NOT EXISTS (SELECT FROM pg_depend e WHERE e.objid = {oid} AND e.deptype = 'e' "
            "AND e.classid = '{cls}'::regclass)")
+
+REL_ACL = acl("c.relacl", "CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\"",
+              "c.relowner")
 
 QUERIES = {
     "relations": f"""
         SELECT n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity,
-               c.relforcerowsecurity, c.relreplident, coalesce(c.reloptions, '{{}}')::text,
-               c.relacl::text, obj_description(c.oid, 'pg_class'),
+               c.relforcerowsecurity, c.relreplident, {sorted_array("c.reloptions")},
+               {REL_ACL}, obj_description(c.oid, 'pg_class'),
                pg_get_expr(c.relpartbound, c.oid), pg_get_partkeydef(c.oid)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE {USER} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I', 'c')
@@ -27,7 +41,7 @@ QUERIES = {
         SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
                a.attnotnull, a.attidentity, a.attgenerated, a.attcollation::regcollation::text,
                pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),
-               a.attacl::text, a.attstorage, a.attstattarget
+               {sorted_array("a.attacl")}, a.attstorage, a.attstattarget
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -51,7 +65,8 @@ QUERIES = {
     "routines": f"""
         SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), p.prokind,
                pg_get_function_result(p.oid), p.prosrc, p.provolatile, p.prosecdef,
-               p.proconfig::text, p.proacl::text, obj_description(p.oid, 'pg_proc')
+               p.proconfig::text, {acl("p.proacl", "'f'", "p.proowner")},
+               obj_description(p.oid, 'pg_proc')
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE {USER} AND {NOT_EXT.format(oid='p.oid', cls='pg_proc')}""",
     "triggers": """
@@ -60,7 +75,8 @@ QUERIES = {
         FROM pg_trigger t WHERE NOT tgisinternal""",
     "types": f"""
         SELECT n.nspname, t.typname, t.typtype, format_type(t.typbasetype, t.typtypmod),
-               t.typnotnull, t.typdefault, t.typacl::text, obj_description(t.oid, 'pg_type'),
+               t.typnotnull, t.typdefault, {acl("t.typacl", "'T'", "t.typowner")},
+               obj_description(t.oid, 'pg_type'),
                (SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum
                 WHERE enumtypid = t.oid)
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -74,7 +90,7 @@ QUERIES = {
         SELECT schemaname, tablename, policyname, permissive, roles::text, cmd, qual,
                with_check FROM pg_policies""",
     "schemas": f"""
-        SELECT n.nspname, pg_get_userbyid(n.nspowner), n.nspacl::text,
+        SELECT n.nspname, pg_get_userbyid(n.nspowner), {acl("n.nspacl", "'n'", "n.nspowner")},
                obj_description(n.oid, 'pg_namespace')
         FROM pg_namespace n WHERE {USER}""",
     "extensions": "SELECT extname, extversion, extnamespace::regnamespace::text FROM pg_extension",
@@ -82,8 +98,8 @@ QUERIES = {
         SELECT schemaname, tablename, rulename, definition FROM pg_rules
         WHERE schemaname <> 'information_schema' AND schemaname !~ '^pg_'""",
     "event_triggers": """
-        SELECT evtname, evtevent, evtfoid::regproc::text, evtenabled, evttags::text
-        FROM pg_event_trigger""",
+        SELECT evtname, evtevent, evtfoid::regproc::text, evtenabled, (SELECT array_agg(t
+               ORDER BY t) FROM unnest(evttags) t) FROM pg_event_trigger""",
     "publications": """
         SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete,
                p.pubtruncate, p.pubviaroot,
@@ -93,7 +109,8 @@ QUERIES = {
         FROM pg_publication p""",
     "default_acl": """
         SELECT defaclrole::regrole::text, defaclnamespace::regnamespace::text,
-               defaclobjtype, defaclacl::text FROM pg_default_acl""",
+               defaclobjtype, (SELECT array_agg(a::text ORDER BY a::text)
+                               FROM unnest(defaclacl) a) FROM pg_default_acl""",
 }
 
 

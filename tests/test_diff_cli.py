@@ -88,8 +88,8 @@ def test_a_prompt_can_confirm_a_rename(two_databases: tuple[str, str]) -> None:
     migration = schemadiff.diff_urls(a, b, ask=ask)
     assert asked == ["public.users.fullname=name"]
     assert [op.summary for op in migration.operations] == [
-        "rename column public.users.fullname to name", "add column public.users.email",
-        "rename not null constraint of public.users.name"]
+        "rename column public.users.fullname to name",
+        "rename not null constraint of public.users.name", "add column public.users.email"]
 
 
 def test_json_lists_operations_and_candidates(two_databases: tuple[str, str]) -> None:
@@ -135,8 +135,10 @@ def test_project_diff_is_prod_to_dev(new_project: ProjectFactory) -> None:
     done = pgprod("--project", str(project.root), "diff")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[:3] == ["2 changes (prod -> dev):", "  + create table public.notes",
-                         "  + create constraint public.notes.notes_pkey"]
+    # dev's objects belong to the owner role; prod is read (and changed) as the admin
+    assert lines[:4] == ["3 changes (prod -> dev):", "  + create table public.notes",
+                         "  + create constraint public.notes.notes_pkey",
+                         "  ~ owner of table public.notes"]
     sql_text = pgprod("--project", str(project.root), "diff", "--sql").stdout
     assert "CREATE TABLE public.notes" in sql_text
     # the grants pgprod manages are the same on both sides: none show up in the diff

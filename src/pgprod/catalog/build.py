@@ -98,7 +98,7 @@ def build_kind(kind: str, rows: Rows, built: Built) -> None:
     built[kind] = STEPS[kind](rows, built)
 
 
-def assemble(server_version: int, built: Built) -> Catalog:
+def assemble(server_version: int, built: Built, role: str = "") -> Catalog:
     """Make the Catalog once every query kind has been built."""
     views, materialized_views = built["views"]
     return Catalog(
@@ -125,6 +125,7 @@ def assemble(server_version: int, built: Built) -> Catalog:
         default_privileges=built["default_privileges"],
         unmodelled=built["unmodelled"],
         dependencies=built["dependencies"],
+        role=role,
         casts=built["casts"],
     )
 

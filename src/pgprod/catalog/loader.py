@@ -41,7 +41,8 @@ building one group's objects overlaps with the server running the next group."""
 # the same text. set_config(..., true) lasts until the end of the (rolled back)
 # transaction or savepoint.
 _PIN_SESSION = b"""
-SELECT set_config('transaction_read_only', 'on', true) AS transaction_read_only,
+SELECT current_user AS role,
+       set_config('transaction_read_only', 'on', true) AS transaction_read_only,
        set_config('search_path', 'pg_catalog', true) AS search_path,
        set_config('DateStyle', 'ISO', true) AS datestyle,
        set_config('IntervalStyle', 'postgres', true) AS intervalstyle,
@@ -80,7 +81,8 @@ def load(conn: psycopg.Connection[Any]) -> Catalog:
         setup = conn.cursor()
         if top_level:
             setup.execute(b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        setup.execute(_PIN_SESSION)
+        pin = conn.cursor()
+        pin.execute(_PIN_SESSION)
         _send(cursors, BATCHES[0])
         for i, batch in enumerate(BATCHES):
             _wait(pipeline, cursors, batch)
@@ -91,7 +93,9 @@ def load(conn: psycopg.Connection[Any]) -> Catalog:
             rows = _fetch(cursors, batch)
             for kind in batch:
                 build.build_kind(kind, rows[kind], built)
-    return build.assemble(conn.info.server_version, built)
+        pinned = pin.fetchone()
+        role = str(pinned[0]) if pinned else ""
+    return build.assemble(conn.info.server_version, built, role)
 
 
 def _send(cursors: Mapping[str, psycopg.Cursor[Any]], kinds: Sequence[str]) -> None:

@@ -157,4 +157,7 @@ class Catalog:
     """Graph nodes (``kind:key``) and the nodes each depends on, from ``pg_depend``;
     derived data, so not part of equality."""
     casts: frozenset[tuple[str, str]] = field(compare=False, default=frozenset())
+    role: str = field(compare=False, default="")
+    """The role the catalog was read as (``current_user``, unquoted): a migration applied
+    by it creates objects it owns."""
     """``(source type, target type)`` pairs PostgreSQL can cast between (``pg_cast``)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pgprod.catalog.model import Catalog, Unmodelled
 from pgprod.diff import ops
-from pgprod.diff.cascade import cascade
+from pgprod.diff.cascade import with_cascade
 from pgprod.diff.compare import Comparison
 from pgprod.diff.graph import Graph
 from pgprod.diff.order import order
@@ -47,8 +47,9 @@ class Migration:
         return bool(self.operations)
 
     def statements(self) -> list[str]:
-        """Every SQL statement, in order (no trailing semicolons)."""
-        return [statement for op in self.operations for statement in render(op)]
+        """Every SQL statement to run, in order, session settings first (no semicolons)."""
+        body = [statement for op in self.operations for statement in render(op)]
+        return [*PREAMBLE, *body] if body else []
 
     def sql(self) -> str:
         """The migration as a script: empty when the schemas are equal and everything in
@@ -61,7 +62,7 @@ class Migration:
         lines += [f"-- likely rename, not confirmed (planned as drop + add): "
                   f"{c.description}; confirm with --rename {c.answer}"
                   for c in self.candidates]
-        return "\n".join([*lines, *(s + ";" for s in (*PREAMBLE, *statements))]) + "\n"
+        return "\n".join([*lines, *(s + ";" for s in statements)]) + "\n"
 
 
 def diff(source: Catalog, target: Catalog, renames: Renames | None = None) -> Migration:
@@ -73,8 +74,8 @@ def diff(source: Catalog, target: Catalog, renames: Renames | None = None) -> Mi
     source_graph = Graph.of(source).renamed(renames.tables, renames.columns)
     target_graph = Graph.of(target)
     comparison = Comparison(renamed, target, frozenset(unchanged - set(renames.tables)))
-    operations = comparison.run()
-    operations += cascade(operations, renamed, target, source_graph, comparison.dropped_tables)
+    operations = with_cascade(comparison.run(), renamed, target, source_graph,
+                              comparison.dropped_tables)
     unique = list(dict.fromkeys([*rename_ops, *operations]))  # equal operations run once
     ordered = order(unique, source_graph, target_graph)
     unmodelled = tuple(sorted(set(source.unmodelled) | set(target.unmodelled)))

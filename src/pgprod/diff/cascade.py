@@ -12,10 +12,11 @@ from __future__ import annotations
 from pgprod.catalog.model import Catalog
 from pgprod.catalog.relations import Column, Table
 from pgprod.diff import ops
-from pgprod.diff.compare import derived, meta
+from pgprod.diff.compare import derived, meta, part_meta
 from pgprod.diff.graph import Graph
 from pgprod.diff.ops import Op
 from pgprod.diff.targets import lookup
+from pgprod.names import quote_ident
 
 REBUILDABLE = {"view", "matview", "function", "trigger", "rule", "policy", "constraint",
                "index", "publication", "event_trigger"}
@@ -36,11 +37,27 @@ class _Columns:
         return self._index.get(node)
 
 
+# In-place changes made moot when the cascade drops and recreates their object.
+_IN_PLACE = (ops.AlterPublication, ops.ReplaceView, ops.ReplaceFunctionBody, ops.AlterPolicy,
+             ops.SetEnabled, ops.ValidateConstraint)
+
+
+def with_cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,
+                 dropped_tables: set[str]) -> list[Op]:
+    """`operations` plus the dependents to rebuild, less in-place changes to objects that
+    are rebuilt anyway."""
+    added = cascade(operations, a, b, graph, dropped_tables)
+    rebuilt = {n for op in added if isinstance(op, ops.CreateObject) for n in op.nodes}
+    kept = [op for op in operations if not (
+        isinstance(op, _IN_PLACE) and set(op.nodes or getattr(op, "requires", ())) & rebuilt)]
+    return kept + added
+
+
 def cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,
             dropped_tables: set[str]) -> list[Op]:
     """Operations to add so that `operations` can run: drop and recreate dependents."""
     dependents = graph.dependents
-    dropped = {n for op in operations if op.phase == ops.DROP for n in op.nodes}
+    dropped = {n for op in operations if op.phase in (ops.DROP, ops.CLEANUP) for n in op.nodes}
     created = {n for op in operations
                if isinstance(op, ops.CreateObject | ops.AddColumn | ops.SetColumnDefault)
                for n in op.nodes}
@@ -92,8 +109,11 @@ def _rebuild(dependent: str, cause: str, type_change: bool, a: Catalog, b: Catal
     again = lookup(b, dependent)
     if again is not None and dependent not in created:
         new_kind, new = again
+        creator = quote_ident(a.role) if a.role else ""
         out += [ops.CreateObject(new_kind.node, new),
-                *meta(new_kind.target(new), None, new, a.default_privileges.values())]
+                *meta(new_kind.target(new), None, new, a.default_privileges.values(), creator,
+                      a.server_version),
+                *part_meta(None, new)]
     return out
 
 

@@ -13,14 +13,22 @@ import re
 from collections.abc import Iterable, Mapping
 
 from pgprod.catalog.acl import DefaultPrivilege, Grant
-from pgprod.catalog.datatypes import CompositeType, Domain, EnumType
+from pgprod.catalog.datatypes import CompositeType, Domain, EnumType, RangeType
 from pgprod.catalog.model import Catalog, Publication
-from pgprod.catalog.relations import Column, Constraint, Index, Sequence, Table, View
+from pgprod.catalog.relations import (
+    Column,
+    Constraint,
+    Index,
+    MaterializedView,
+    Sequence,
+    Table,
+    View,
+)
 from pgprod.catalog.routines import Function
 from pgprod.diff import ops
 from pgprod.diff.ops import Op, Target
 from pgprod.diff.targets import BY_ATTR, KINDS, Kind
-from pgprod.names import split_qualified
+from pgprod.names import quote_ident
 
 _META = ("comment", "owner", "grants")
 
@@ -44,6 +52,10 @@ def _blank(value: object) -> object:
 # -- comments, owners and grants --------------------------------------------------------
 
 
+# Kinds whose objects columns, defaults or other objects may still use until the create
+# phase changes them: a drop nothing replaces waits for the cleanup phase.
+_LATE_DROPS = {"schema", "extension", "collation", "type", "function"}
+
 # Privileges PostgreSQL gives PUBLIC on a new object (acldefault), by GRANT keyword.
 _PUBLIC_DEFAULTS = {"FUNCTION": ("EXECUTE",), "PROCEDURE": ("EXECUTE",),
                     "AGGREGATE": ("EXECUTE",), "TYPE": ("USAGE",), "DOMAIN": ("USAGE",)}
@@ -54,8 +66,27 @@ _DEFAULT_ACL_TYPE = {"TABLE": "tables", "VIEW": "tables", "MATERIALIZED VIEW": "
                      "DOMAIN": "types", "SCHEMA": "schemas"}
 
 
+# What an object's owner holds by default (acldefault), by GRANT keyword.
+_OWNER_DEFAULTS = {
+    "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "SEQUENCE": ("SELECT", "UPDATE", "USAGE"), "FUNCTION": ("EXECUTE",),
+    "PROCEDURE": ("EXECUTE",), "AGGREGATE": ("EXECUTE",), "TYPE": ("USAGE",),
+    "DOMAIN": ("USAGE",), "SCHEMA": ("CREATE", "USAGE"),
+}
+
+
+def builtin_acl(keyword: str, owner: str, server_version: int) -> set[Grant]:
+    """PostgreSQL's acldefault for an object of this kind owned by `owner`."""
+    relation = keyword in ("TABLE", "VIEW", "MATERIALIZED VIEW")
+    owned = _OWNER_DEFAULTS.get("TABLE" if relation else keyword, ())
+    if relation and server_version >= 170000:
+        owned = (*owned, "MAINTAIN")
+    return ({Grant(owner, p, False) for p in owned} |
+            {Grant("PUBLIC", p, False) for p in _PUBLIC_DEFAULTS.get(keyword, ())})
+
+
 def default_grants(target: Target, obj: object, privileges: Iterable[DefaultPrivilege],
-                   ) -> set[Grant]:
+                   server_version: int = 0) -> set[Grant]:
     """What a freshly created object's ACL holds (its owner's own rights aside): the
     built-in defaults, or the database-wide default privileges of its owner when set,
     plus those of its owner in its schema."""
@@ -67,40 +98,43 @@ def default_grants(target: Target, obj: object, privileges: Iterable[DefaultPriv
     if everywhere:
         grants = set(everywhere[0].grants)
     else:
-        grants = {Grant("PUBLIC", p, False) for p in _PUBLIC_DEFAULTS.get(target.keyword, ())}
+        grants = builtin_acl(target.keyword, owner or "", server_version)
     for entry in entries:
-        if entry.schema is not None and schema is not None and \
-                split_qualified(entry.schema)[-1] == schema:
+        if entry.schema is not None and entry.schema == schema:
             grants |= set(entry.grants)
     return grants
 
 
 def meta(target: Target, old: object | None, new: object,
-         privileges: Iterable[DefaultPrivilege] = ()) -> list[Op]:
-    """Comment, owner and grant changes from `old` (None: just created, with the
-    source's default `privileges` applied) to `new`."""
+         privileges: Iterable[DefaultPrivilege] = (), creator: str = "",
+         server_version: int = 0) -> list[Op]:
+    """Comment, owner and grant changes from `old` (None: just created by `creator`,
+    a quoted role name, with the source's default `privileges` applied) to `new`."""
     out: list[Op] = []
     old_comment = getattr(old, "comment", None) if old is not None else None
     new_comment = getattr(new, "comment", None)
     if new_comment != old_comment:
         out.append(ops.SetComment(target, new_comment))
     new_owner = getattr(new, "owner", None)
-    if old is not None and new_owner is not None and getattr(old, "owner", None) != new_owner:
+    old_owner = getattr(old, "owner", None) if old is not None else creator
+    if new_owner is not None and old_owner and old_owner != new_owner:
         out.append(ops.SetOwner(target, new_owner))
     if hasattr(new, "grants"):
-        owner = new_owner or ""
-        before = set(old.grants) if old is not None else default_grants(  # type: ignore[attr-defined]
-            target, new, privileges)
-        after = set(new.grants)
-        out += grant_changes(target, before, after, owner)
+        if old is None:
+            before = default_grants(target, new, privileges, server_version)
+        else:  # OWNER TO hands the old owner's privileges to the new one
+            before = {dataclasses.replace(g, grantee=new_owner)
+                      if old_owner and new_owner and g.grantee == old_owner else g
+                      for g in old.grants}  # type: ignore[attr-defined]
+        out += grant_changes(target, before, set(new.grants))
     return out
 
 
-def grant_changes(target: Target, before: set[Grant], after: set[Grant], owner: str,
+def grant_changes(target: Target, before: set[Grant], after: set[Grant],
                   column: str | None = None) -> list[Op]:
     out: list[Op] = []
-    revoked = {g for g in before - after if g.grantee != owner}
-    granted = {g for g in after - before if g.grantee != owner}
+    revoked = before - after
+    granted = after - before
     # A grant option dropped on a kept privilege: REVOKE GRANT OPTION is not modelled, so
     # revoke and grant again.
     if revoked:
@@ -131,14 +165,23 @@ class Comparison:
     def add(self, *new: Op) -> None:
         self.operations.extend(new)
 
+    @property
+    def creator(self) -> str:
+        """Who runs the migration: the role the source was read as."""
+        return quote_ident(self.a.role) if self.a.role else ""
+
+    def created_meta(self, kind: Kind, obj: object) -> list[Op]:
+        return meta(kind.target(obj), None, obj, self.a.default_privileges.values(),
+                    self.creator, self.a.server_version)
+
     def create(self, kind: Kind, obj: object, replace: bool = False) -> None:
-        self.add(ops.CreateObject(kind.node, obj, replace),
-                 *meta(kind.target(obj), None, obj, self.a.default_privileges.values()))
+        self.add(ops.CreateObject(kind.node, obj, replace), *self.created_meta(kind, obj))
         if isinstance(obj, Sequence) and obj.owned_by is not None:
             self.add(ops.SetSequenceOwner(obj, obj.owned_by))
+        self.add(*part_meta(None, obj))
 
-    def drop(self, kind: Kind, obj: object) -> None:
-        self.add(ops.DropObject(kind.node, obj))
+    def drop(self, kind: Kind, obj: object, late: bool = False) -> None:
+        self.add(ops.DropObject(kind.node, obj, late))
 
     def run(self) -> list[Op]:
         self._tables()
@@ -172,9 +215,27 @@ class Comparison:
             elif old != new:
                 self._change(kind, old, new)
         for key, old in old_map.items():
-            if key not in new_map and not derived(old) and _on_table(old) not in \
-                    self.dropped_tables:
-                self.drop(kind, old)
+            if key in new_map or derived(old):
+                continue
+            if _on_table(old) not in self.dropped_tables or self._links_dropped_tables(old):
+                self.drop(kind, old, late=self._can_wait(kind, old))
+
+    def _can_wait(self, kind: Kind, obj: object) -> bool:
+        """Whether a drop can wait for the cleanup phase: its kind may still be in use
+        until the create phase, and nothing created may want its name (a function of
+        the same name may take its signature: function keys include argument names)."""
+        if kind.node not in _LATE_DROPS:
+            return False
+        if isinstance(obj, Function):
+            return not any(f.schema == obj.schema and f.name == obj.name
+                           for f in self.b.functions.values())
+        return True
+
+    def _links_dropped_tables(self, obj: object) -> bool:
+        """A foreign key between two tables that both go: dropped first, so the tables can
+        go in any order (they may reference each other)."""
+        return isinstance(obj, Constraint) and obj.type == "foreign key" and \
+            obj.references in self.dropped_tables and obj.references != obj.table
 
     def _change(self, kind: Kind, old: object, new: object) -> None:
         """`old` and `new` differ: change in place where PostgreSQL can, else replace."""
@@ -183,7 +244,8 @@ class Comparison:
             self.add(*meta(target, old, new))
             return
         in_place = _in_place(kind, old, new)
-        if in_place is None and isinstance(old, EnumType) and isinstance(new, EnumType):
+        if in_place is None and isinstance(old, EnumType | Domain | RangeType) and \
+                type(old) is type(new) and self._columns_of_type(old.key):
             self._replace_type(old, new)
             return
         if isinstance(old, CompositeType) and isinstance(new, CompositeType) and \
@@ -194,15 +256,15 @@ class Comparison:
             self.drop(kind, old)
             self.create(kind, new)
             return
-        self.add(*in_place, *meta(target, old, new))
+        self.add(*in_place, *meta(target, old, new), *part_meta(old, new))
 
     def _columns_of_type(self, type_key: str) -> list[tuple[Table, Column]]:
         return [(table, column) for table in self.a.tables.values()
                 for column in table.columns.values()
                 if base_type(column.type) == type_key and column.local]
 
-    def _replace_type(self, old: EnumType | CompositeType,
-                      new: EnumType | CompositeType) -> None:
+    def _replace_type(self, old: EnumType | CompositeType | Domain | RangeType,
+                      new: EnumType | CompositeType | Domain | RangeType) -> None:
         """Columns keep their rows: each is converted to the new type, its default set
         aside first (it is typed with the old type)."""
         columns = []
@@ -214,7 +276,8 @@ class Comparison:
                 self.add(ops.DropColumnDefault(table.key, column))
                 if target is not None and target.default is not None:
                     self.add(ops.SetColumnDefault(table.key, target))
-        kind = BY_ATTR["enums" if isinstance(new, EnumType) else "composite_types"]
+        kind = BY_ATTR[{EnumType: "enums", CompositeType: "composite_types", Domain: "domains",
+                        RangeType: "range_types"}[type(new)]]
         self.add(ops.ReplaceType(old, new, tuple(columns)), *meta(kind.target(new), old, new))
 
     # -- tables ---------------------------------------------------------------------------
@@ -234,8 +297,8 @@ class Comparison:
                 parents = [p for p in (new.partition_of, *new.inherits) if p is not None]
                 after = tuple(ops.column_node(p, c) for p in parents
                               for c in (b[p].columns if p in b else ()))
-                self.add(ops.CreateObject(kind.node, new, after=after),
-                         *meta(kind.target(new), None, new, self.a.default_privileges.values()))
+                self.add(ops.CreateObject(kind.node, new, requires=after),
+                         *self.created_meta(kind, new))
                 for column in new.columns.values():
                     self.add(*_column_meta(key, None, column))
                 if new.replica_identity != "default" or new.row_security or \
@@ -268,6 +331,10 @@ class Comparison:
 
     def _alter_column(self, table_old: Table, table: Table, old: Column, new: Column) -> None:
         key = table.key
+        if new.inherited and not new.local and old.inherited and not old.local:
+            # a partition's or child's column: type and NOT NULL change with the parent
+            old = dataclasses.replace(old, type=new.type, collation=new.collation,
+                                      not_null=new.not_null)
         if old.generated != new.generated:
             self.add(ops.DropColumn(table_old, old), ops.AddColumn(table, new))
             self.add(*_column_meta(key, None, new))
@@ -293,10 +360,13 @@ class Comparison:
 
     def _default_privileges(self) -> None:
         a, b = self.a.default_privileges, self.b.default_privileges
+        schemas = {schema.name for schema in self.b.schemas.values()}
         for key in sorted(set(a) | set(b)):
             old, new = a.get(key), b.get(key)
             entry = new or old
             assert entry is not None
+            if entry.schema is not None and entry.schema not in schemas:
+                continue  # goes with its schema
             # A database-wide entry holds the whole ACL; without one, the built-in
             # defaults apply. A per-schema entry only adds. The role's own rights aside.
             builtin = _builtin_default_acl(entry) if entry.schema is None else set()
@@ -350,14 +420,14 @@ def _plain(table: Table) -> Table:
 
 
 def _table_props(t: Table) -> tuple[object, ...]:
-    return (t.unlogged, tuple(sorted(t.options)), t.inherits, t.replica_identity,
+    return (t.unlogged, tuple(sorted(t.options)), t.inherits, t.of_type, t.replica_identity,
             t.replica_identity_index, t.row_security, t.force_row_security)
 
 
 def _must_recreate(old: Table, new: Table) -> bool:
     """Changes PostgreSQL cannot make in place (they lose the table's rows)."""
-    return (old.kind, old.partition_key, old.of_type, old.access_method) != (
-        new.kind, new.partition_key, new.of_type, new.access_method)
+    return (old.kind, old.partition_key, old.access_method) != (
+        new.kind, new.partition_key, new.access_method)
 
 
 def _column_meta(table: str, old: Column | None, new: Column) -> list[Op]:
@@ -369,7 +439,7 @@ def _column_meta(table: str, old: Column | None, new: Column) -> list[Op]:
     before = set(old.grants) if old is not None else set()
     if set(new.grants) != before:
         table_target = Target("table", "TABLE", table)
-        out += grant_changes(table_target, before, set(new.grants), "", column=new.key)
+        out += grant_changes(table_target, before, set(new.grants), column=new.key)
     return out
 
 
@@ -426,8 +496,10 @@ def _in_place(kind: Kind, old: object, new: object) -> list[Op] | None:
             return [ops.SetEnabled(kind.node, new, new.enabled)]  # type: ignore[arg-type, attr-defined]
         return None
     if kind.node == "policy":
-        if core(old, "roles", "using", "with_check") == core(new, "roles", "using",
-                                                              "with_check"):
+        removes = any(getattr(old, f) is not None and getattr(new, f) is None
+                      for f in ("using", "with_check"))  # ALTER POLICY cannot remove one
+        if not removes and core(old, "roles", "using", "with_check") == core(
+                new, "roles", "using", "with_check"):
             return [ops.AlterPolicy(new)]  # type: ignore[arg-type]
         return None
     if kind.node == "extension":
@@ -435,6 +507,34 @@ def _in_place(kind: Kind, old: object, new: object) -> list[Op] | None:
             return [ops.AlterExtension(old, new)]  # type: ignore[arg-type]
         return None
     return None
+
+
+def part_meta(old: object | None, new: object) -> list[Op]:
+    """Comments on the parts of an object that the object's own comparison does not
+    cover: columns of views and materialized views, attributes of composite types,
+    checks of domains."""
+    if isinstance(new, View | MaterializedView | CompositeType):
+        parts = new.attributes if isinstance(new, CompositeType) else new.columns
+        before_parts = {} if old is None else (
+            old.attributes if isinstance(old, CompositeType) else old.columns)  # type: ignore[attr-defined]
+        out: list[Op] = [
+            ops.SetComment(Target("column", "COLUMN", f"{new.key}.{k}"), c.comment)
+            for k, c in parts.items()
+            if c.comment != getattr(before_parts.get(k), "comment", None)]
+        if isinstance(new, View):  # a view's columns may have defaults (for inserts)
+            for k, c in parts.items():
+                before = getattr(before_parts.get(k), "default", None)
+                if c.default != before:
+                    out.append(ops.SetColumnDefault(new.key, c) if c.default is not None
+                               else ops.DropColumnDefault(new.key, before_parts[k]))
+        return out
+    if isinstance(new, Domain):
+        before_checks = old.checks if isinstance(old, Domain) else {}
+        return [ops.SetComment(Target("constraint", "CONSTRAINT", quote_ident(c.name),
+                                      on=new.key, on_keyword="DOMAIN"), c.comment)
+                for k, c in new.checks.items()
+                if c.comment != getattr(before_checks.get(k), "comment", None)]
+    return []
 
 
 def _retyped(old: CompositeType, new: CompositeType) -> bool:
@@ -485,10 +585,13 @@ def _domain_changes(old: Domain, new: Domain) -> list[Op] | None:
     out: list[Op] = []
     if (old.default, old.not_null) != (new.default, new.not_null):
         out.append(ops.AlterDomain(old, new))
+    def same(a: object, b: object) -> bool:
+        return a is not None and b is not None and core(a) == core(b)
+
     for name, check in old.checks.items():
-        if new.checks.get(name) != check:
+        if not same(new.checks.get(name), check):
             out.append(ops.DropDomainCheck(old, check))
     for name, check in new.checks.items():
-        if old.checks.get(name) != check:
+        if not same(old.checks.get(name), check):
             out.append(ops.AddDomainCheck(new, check))
     return out

@@ -7,7 +7,9 @@ text; `pgprod.diff.render` turns one into SQL. An operation belongs to a phase:
 - ``drop``: removals, ordered so that dependents go before what they depend on
   (source database's ``pg_depend``);
 - ``create``: additions and in-place changes, ordered so that dependencies come first
-  (target database's ``pg_depend``).
+  (target database's ``pg_depend``);
+- ``cleanup``: drops of types, domains, collations, functions, sequences, schemas and
+  extensions nothing replaces, once the changes above have moved everything off them.
 
 `nodes` names the dependency-graph nodes an operation creates, changes or drops
 (see `pgprod.catalog.nodes`), which is how ordering finds its constraints.
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from pgprod.catalog.acl import DefaultPrivilege, Grant
-from pgprod.catalog.datatypes import CompositeType, Domain, DomainCheck, EnumType
+from pgprod.catalog.datatypes import CompositeType, Domain, DomainCheck, EnumType, RangeType
 from pgprod.catalog.model import EventTrigger, Extension, Publication
 from pgprod.catalog.relations import (
     Column,
@@ -32,8 +34,9 @@ from pgprod.catalog.relations import (
     View,
 )
 from pgprod.catalog.routines import Function
+from pgprod.names import quote_ident
 
-RENAME, DROP, CREATE = "rename", "drop", "create"
+RENAME, DROP, CREATE, CLEANUP = "rename", "drop", "create", "cleanup"
 
 
 def column_node(table: str, column: str) -> str:
@@ -70,7 +73,7 @@ class CreateObject(Op):
     kind: str
     obj: object
     replace: bool = False
-    after: tuple[str, ...] = ()  # nodes that must exist first, beyond pg_depend's
+    requires: tuple[str, ...] = ()  # nodes that must exist first, beyond pg_depend's
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -90,9 +93,16 @@ class CreateObject(Op):
 
 @dataclass(frozen=True)
 class DropObject(Op):
-    phase: ClassVar[str] = DROP
+    """``late``: dropped after every creation and change (cleanup phase), for objects
+    that columns or defaults still use until those are changed away from them."""
+
     kind: str
     obj: object
+    late: bool = False
+
+    @property
+    def phase(self) -> str:  # type: ignore[override]
+        return CLEANUP if self.late else DROP
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -126,7 +136,7 @@ class SetComment(Op):
     comment: str | None
 
     @property
-    def nodes(self) -> tuple[str, ...]:
+    def requires(self) -> tuple[str, ...]:
         return (self.target.node,)
 
     @property
@@ -140,7 +150,7 @@ class SetOwner(Op):
     owner: str
 
     @property
-    def nodes(self) -> tuple[str, ...]:
+    def requires(self) -> tuple[str, ...]:
         return (self.target.node,)
 
     @property
@@ -158,7 +168,7 @@ class ChangeGrants(Op):
     column: str | None = None
 
     @property
-    def nodes(self) -> tuple[str, ...]:
+    def requires(self) -> tuple[str, ...]:
         return (self.target.node,)
 
     @property
@@ -320,6 +330,11 @@ class AlterIdentity(Op):
     new: Column
 
     @property
+    def phase(self) -> str:  # type: ignore[override]
+        # dropped early: its sequence's name may be taken by a new sequence
+        return DROP if self.new.identity is None else CREATE
+
+    @property
     def nodes(self) -> tuple[str, ...]:
         return (column_node(self.table, self.new.key),)
 
@@ -354,8 +369,9 @@ class AlterTable(Op):
     new: Table
 
     @property
-    def nodes(self) -> tuple[str, ...]:
-        return (f"table:{self.new.key}",)
+    def requires(self) -> tuple[str, ...]:
+        index = self.new.replica_identity_index
+        return (f"table:{self.new.key}", *((f"index:{index}",) if index else ()))
 
     @property
     def summary(self) -> str:
@@ -390,7 +406,7 @@ class ValidateConstraint(Op):
     constraint: Constraint
 
     @property
-    def nodes(self) -> tuple[str, ...]:
+    def requires(self) -> tuple[str, ...]:
         return (f"constraint:{self.constraint.key}",)
 
     @property
@@ -431,7 +447,7 @@ class SetSequenceOwner(Op):
         return (f"owner:{self.sequence.key}",)
 
     @property
-    def after(self) -> tuple[str, ...]:
+    def requires(self) -> tuple[str, ...]:
         if self.owned_by is None:
             return ()
         return (f"sequence:{self.sequence.key}", column_node(*self.owned_by))
@@ -454,7 +470,7 @@ class SetEnabled(Op):
     enabled: str
 
     @property
-    def nodes(self) -> tuple[str, ...]:
+    def requires(self) -> tuple[str, ...]:
         return (f"{self.kind}:{self.obj.key}",)
 
     @property
@@ -502,8 +518,8 @@ class ReplaceType(Op):
     text, composite values attribute by attribute), and the old type dropped.
     `columns` are (table key, column) pairs, columns as in the target."""
 
-    old: EnumType | CompositeType
-    new: EnumType | CompositeType
+    old: EnumType | CompositeType | Domain | RangeType
+    new: EnumType | CompositeType | Domain | RangeType
     columns: tuple[tuple[str, Column], ...]
 
     @property
@@ -621,6 +637,10 @@ class ChangeDefaultPrivileges(Op):
     entry: DefaultPrivilege
     grants: tuple[Grant, ...]
     grant: bool
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        return (f"schema:{quote_ident(self.entry.schema)}",) if self.entry.schema else ()
 
     @property
     def summary(self) -> str:

@@ -28,7 +28,8 @@ _CREATE_RANK: dict[type[Op], float] = {
     ops.AlterSequence: RANK["sequence"], ops.ReplaceFunctionBody: RANK["function"],
     ops.AddColumn: RANK["table"] + 0.1, ops.AlterColumnType: RANK["table"] + 0.2,
     ops.SetColumnDefault: RANK["table"] + 0.3, ops.AlterIdentity: RANK["table"] + 0.3,
-    ops.SetColumnNotNull: RANK["table"] + 0.4, ops.RenameNotNull: RANK["table"] + 0.4,
+    ops.SetColumnNotNull: RANK["table"] + 0.4,
+    ops.RenameNotNull: RANK["table"] + 0.01,  # before ATTACH PARTITION makes it inherited
     ops.AlterColumnDetails: RANK["table"] + 0.4,
     ops.AlterTable: RANK["index"] + 0.5, ops.AttachPartition: RANK["table"] + 0.05,
     ops.DetachPartition: -1.0,
@@ -57,10 +58,12 @@ def order(operations: Sequence[Op], source: Graph, target: Graph) -> list[Op]:
     renames = [op for op in operations if op.phase == ops.RENAME]
     drops = [op for op in operations if op.phase == ops.DROP]
     creates = [op for op in operations if op.phase == ops.CREATE]
+    cleanups = [op for op in operations if op.phase == ops.CLEANUP]
     return [
         *renames,
         *_sort(drops, source, dependents_first=True),
         *_sort(creates, target, dependents_first=False),
+        *_sort(cleanups, source, dependents_first=True),
     ]
 
 
@@ -73,7 +76,7 @@ def _sort(items: list[Op], graph: Graph, dependents_first: bool) -> list[Op]:
     # before[i]: operations that must run before operation i
     before: dict[int, set[int]] = defaultdict(set)
     for i, op in enumerate(items):
-        required = {n for n in getattr(op, "after", ()) if n in owners}
+        required = {n for n in getattr(op, "requires", ()) if n in owners}
         for target in _reachable(op, depends_on, owners) | required:
             for j in owners[target]:
                 if j == i:

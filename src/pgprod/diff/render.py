@@ -8,6 +8,7 @@ definitions come from ``pg_get_*def``: both are spliced as SQL fragments. Anythi
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable
 
@@ -37,7 +38,7 @@ from pgprod.catalog.relations import (
 )
 from pgprod.catalog.routines import Function
 from pgprod.diff import ops
-from pgprod.names import ident, split_qualified
+from pgprod.names import ident, quote_ident, split_qualified
 
 Statements = list[str]
 
@@ -205,7 +206,8 @@ def _(obj: Table, replace: bool = False) -> Statements:
     unlogged = "UNLOGGED " if obj.unlogged else ""
     head = f"CREATE {unlogged}TABLE {obj.key}"
     if obj.partition_of is not None:
-        overrides = [f"{c.key} WITH OPTIONS{_column_constraints(c)}"
+        # identity and generation come from the parent
+        overrides = [f"{c.key} WITH OPTIONS{_column_constraints(c, inherited=True)}"
                      for c in obj.columns.values()
                      if c.default is not None or c.not_null is not None]
         body = f" ({', '.join(overrides)})" if overrides else ""
@@ -243,8 +245,10 @@ def column_definition(column: Column) -> str:
     return " ".join(parts) + _column_constraints(column)
 
 
-def _column_constraints(column: Column) -> str:
+def _column_constraints(column: Column, inherited: bool = False) -> str:
     parts = []
+    if inherited:
+        column = dataclasses.replace(column, generated=None, identity=None)
     if column.generated is not None:
         kind = "STORED" if column.generated.kind == "stored" else "VIRTUAL"
         parts.append(f"GENERATED ALWAYS AS ({column.generated.expression}) {kind}")
@@ -290,7 +294,7 @@ def _column_details(table: str, old: Column | None, new: Column) -> Statements:
     return out
 
 
-_STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+_STORAGE = {"plain": "PLAIN", "external": "EXTERNAL", "main": "MAIN", "extended": "EXTENDED"}
 
 
 @render.register
@@ -308,7 +312,8 @@ def _(op: ops.DropColumn) -> Statements:
 def _(op: ops.AlterColumnType) -> Statements:
     collate = f" COLLATE {op.new.collation}" if op.new.collation else ""
     via = "::text" if op.via_text else ""
-    using = f" USING {op.new.key}{via}::{op.new.type}"
+    # A generated column is computed again from its expression: no USING allowed.
+    using = "" if op.new.generated else f" USING {op.new.key}{via}::{op.new.type}"
     return [f"ALTER TABLE {op.table} ALTER COLUMN {op.new.key} TYPE {op.new.type}"
             f"{collate}{using}"]
 
@@ -329,10 +334,11 @@ def _(op: ops.SetColumnNotNull) -> Statements:
     alter = f"ALTER TABLE {op.table} ALTER COLUMN {op.column.key}"
     if not op.not_null:
         return [f"{alter} DROP NOT NULL"]
-    name = op.column.not_null.name if op.column.not_null else None
-    if name:
+    not_null = op.column.not_null
+    if not_null is not None and not_null.name:
+        invalid = "" if not_null.valid else " NOT VALID"
         return [_text(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} NOT NULL {}").format(
-            _s(op.table), ident(name), _s(op.column.key)))]
+            _s(op.table), ident(not_null.name), _s(op.column.key))) + invalid]
     return [f"{alter} SET NOT NULL"]
 
 
@@ -353,7 +359,8 @@ def _(op: ops.AlterIdentity) -> Statements:
         return [*out, f"{alter} ADD {_identity_clause(op.new)}"]
     kind = "ALWAYS" if new.kind == "always" else "BY DEFAULT"
     o = new.options
-    return [f"{alter} SET GENERATED {kind} SET INCREMENT BY {o.increment} SET MINVALUE "
+    return [*_into_bounds(new.sequence, old.options, o),
+            f"{alter} SET GENERATED {kind} SET INCREMENT BY {o.increment} SET MINVALUE "
             f"{o.minimum} SET MAXVALUE {o.maximum} SET START WITH {o.start} SET CACHE {o.cache}"
             f" SET {'CYCLE' if o.cycle else 'NO CYCLE'}"]
 
@@ -377,6 +384,11 @@ def _(op: ops.AlterTable) -> Statements:
             out.append(f"{alter} RESET ({', '.join(sorted(removed))})")
         if new.options:
             out.append(f"{alter} SET ({', '.join(new.options)})")
+    if old.of_type != new.of_type:
+        if old.of_type is not None:
+            out.append(f"{alter} NOT OF")
+        if new.of_type is not None:
+            out.append(f"{alter} OF {new.of_type}")
     for parent in old.inherits:
         if parent not in new.inherits:
             out.append(f"{alter} NO INHERIT {parent}")
@@ -614,10 +626,12 @@ def _publication_targets(obj: Publication) -> str:
     return ("FOR " + ", ".join(targets)) if targets else ""
 
 
-def _publication_options(obj: Publication) -> str:
+def _publication_options(obj: Publication, generated: bool = False) -> str:
+    """WITH options; `generated`: state publish_generated_columns even when "none"
+    (only servers that have the option, 18+, ever report anything else)."""
     options = [_text(sql.SQL("publish = {}").format(sql.Literal(", ".join(obj.operations)))),
                f"publish_via_partition_root = {'true' if obj.via_root else 'false'}"]
-    if obj.generated_columns != "none":
+    if obj.generated_columns != "none" or generated:
         options.append(f"publish_generated_columns = {obj.generated_columns}")
     return ", ".join(options)
 
@@ -649,7 +663,8 @@ def _(op: ops.AlterPublication) -> Statements:
             for schema in op.old.schemas:
                 out.append(f"ALTER PUBLICATION {name} DROP TABLES IN SCHEMA {schema}")
     if _publication_options(op.old) != _publication_options(op.new):
-        out.append(f"ALTER PUBLICATION {name} SET ({_publication_options(op.new)})")
+        generated = op.old.generated_columns != op.new.generated_columns
+        out.append(f"ALTER PUBLICATION {name} SET ({_publication_options(op.new, generated)})")
     return out
 
 
@@ -658,13 +673,36 @@ def _(op: ops.AlterPublication) -> Statements:
 
 @render.register
 def _(op: ops.AlterSequence) -> Statements:
-    options = _sequence_options(op.new.options, start=False)
-    out = [f"ALTER SEQUENCE {op.new.key} {options}"]
-    if op.old.options.start != op.new.options.start:
-        out.append(f"ALTER SEQUENCE {op.new.key} START WITH {op.new.options.start}")
+    # Narrower bounds are checked against the current value: move it inside first, only
+    # ever forward past values already issued (an exhausted sequence stays exhausted).
+    out = _into_bounds(op.new.key, op.old.options, op.new.options)
+    # One statement: new bounds are checked against the start value. A sequence that
+    # changes direction cannot keep its position: it starts again.
+    flips = (op.old.options.increment > 0) != (op.new.options.increment > 0)
+    restart = " RESTART" if flips else ""
+    out.append(f"ALTER SEQUENCE {op.new.key} {_sequence_options(op.new.options)}{restart}")
     if op.old.unlogged != op.new.unlogged:
         out.append(f"ALTER SEQUENCE {op.new.key} SET {'UNLOGGED' if op.new.unlogged else 'LOGGED'}")
     return out
+
+
+def _into_bounds(sequence: str, old: SequenceOptions, new: SequenceOptions) -> Statements:
+    """Narrower bounds are checked against the sequence's current value: move it inside
+    first, only ever past values already issued (an exhausted sequence stays exhausted)."""
+    out: Statements = []
+    if (old.increment > 0) != (new.increment > 0):
+        return out  # changes direction: restarted instead
+    if new.minimum > old.minimum:
+        out.append(f"SELECT setval({_regclass(sequence)}, {new.minimum}, false) "
+                   f"FROM {sequence} WHERE last_value < {new.minimum}")
+    if new.maximum < old.maximum:
+        out.append(f"SELECT setval({_regclass(sequence)}, {new.maximum}, true) "
+                   f"FROM {sequence} WHERE last_value > {new.maximum}")
+    return out
+
+
+def _regclass(key: str) -> str:
+    return _text(sql.SQL("{}::regclass").format(sql.Literal(key)))
 
 
 @render.register
@@ -687,8 +725,13 @@ def _(op: ops.AddEnumValue) -> Statements:
 def _(op: ops.ReplaceType) -> Statements:
     schema, name = split_qualified(op.old.key)
     aside = name[:50] + "__pgprod_old"
-    out = [_text(sql.SQL("ALTER TYPE {} RENAME TO {}").format(_s(op.old.key), ident(aside))),
-           *create(op.new)]
+    out = _constructors_aside(op.old) if isinstance(op.old, RangeType) else []
+    out.append(_text(sql.SQL("ALTER TYPE {} RENAME TO {}").format(_s(op.old.key), ident(aside))))
+    if isinstance(op.old, RangeType) and op.old.multirange:  # its name would clash too
+        multirange = split_qualified(op.old.multirange)[-1][:50] + "__pgprod_old"
+        out.append(_text(sql.SQL("ALTER TYPE {} RENAME TO {}").format(
+            _s(op.old.multirange), ident(multirange))))
+    out += create(op.new)
     for table, column in op.columns:
         out.append(f"ALTER TABLE {table} ALTER COLUMN {column.key} TYPE {column.type} "
                    f"USING {_conversion(op, column)}")
@@ -696,9 +739,22 @@ def _(op: ops.ReplaceType) -> Statements:
     return out
 
 
+def _constructors_aside(old: RangeType) -> Statements:
+    """A range type's constructor functions are named after it and its multirange, with
+    the same arguments a new range type's constructors would have: move them aside."""
+    aside = split_qualified(old.key)[-1][:50] + "__pgprod_old"
+    signatures = [(old.key, f"{old.subtype}, {old.subtype}"),
+                  (old.key, f"{old.subtype}, {old.subtype}, text")]
+    if old.multirange:
+        signatures += [(old.multirange, ""), (old.multirange, old.key),
+                       (old.multirange, f"VARIADIC {old.key}[]")]
+    return [_text(sql.SQL("ALTER FUNCTION {}({}) RENAME TO {}").format(
+        _s(function), _s(arguments), ident(aside))) for function, arguments in signatures]
+
+
 def _conversion(op: ops.ReplaceType, column: Column) -> str:
     """How a column's values become the new type."""
-    if isinstance(op.new, EnumType) or column.type.endswith("[]"):
+    if not isinstance(op.new, CompositeType) or column.type.endswith("[]"):
         array = "[]" if column.type.endswith("[]") else ""
         return f"{column.key}::text{array}::{column.type}"
     assert isinstance(op.old, CompositeType) and isinstance(op.new, CompositeType)
@@ -825,7 +881,7 @@ def _(op: ops.ChangeDefaultPrivileges) -> Statements:
     entry = op.entry
     head = f"ALTER DEFAULT PRIVILEGES FOR ROLE {entry.role}"
     if entry.schema is not None:
-        head += f" IN SCHEMA {entry.schema}"
+        head += f" IN SCHEMA {quote_ident(entry.schema)}"
     noun = entry.object_type.upper()
     out = []
     for grantee, privileges, grantable in _group(op.grants):

@@ -1,0 +1,4 @@
+-- a custom aggregate with sfunc and finalfunc is added
+CREATE FUNCTION public.sum_sq_step(state numeric, x numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT state + x * x $$;
+CREATE FUNCTION public.sqrt_final(state numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT sqrt(state) $$;
+CREATE FUNCTION public.half_final(state numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT state / 2 $$;

@@ -1,0 +1,2 @@
+-- a table-level CHECK spans two columns
+CREATE TABLE public.t (id int PRIMARY KEY, lo int, hi int, CONSTRAINT range_ok CHECK (lo <= hi));

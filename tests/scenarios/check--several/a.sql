@@ -1,0 +1,2 @@
+-- three checks on one side, one on the other
+CREATE TABLE public.t (id int PRIMARY KEY, lo int, hi int, CHECK (lo >= 0), CHECK (hi >= 0), CHECK (lo <= hi));

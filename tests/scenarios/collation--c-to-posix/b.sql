@@ -1,0 +1,2 @@
+-- a column collation changes from "C" to "POSIX"
+CREATE TABLE public.t (id int PRIMARY KEY, name varchar(20) COLLATE "POSIX");

@@ -1,0 +1,3 @@
+-- a libc collation created from a locale exists only in B
+CREATE TABLE public.t (id int PRIMARY KEY, name text);
+CREATE COLLATION public.app_sort (locale = 'C.utf8');

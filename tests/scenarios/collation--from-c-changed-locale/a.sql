@@ -1,0 +1,3 @@
+-- a collation made FROM "C" in A is made from locale POSIX in B
+CREATE COLLATION public.bytes FROM "C";
+CREATE TABLE public.t (id int PRIMARY KEY, name text);

@@ -1,0 +1,1 @@
+INSERT INTO public.t (id, c) VALUES (1, 9000000000), (2, NULL), (3, 9000000000);

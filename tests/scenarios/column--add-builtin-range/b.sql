@@ -1,0 +1,3 @@
+-- a nullable int4range column is added to an existing table
+CREATE TABLE public.t (id int PRIMARY KEY);
+ALTER TABLE public.t ADD COLUMN c int4range;

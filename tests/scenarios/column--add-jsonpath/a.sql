@@ -1,0 +1,2 @@
+-- a nullable jsonpath column is added to an existing table
+CREATE TABLE public.t (id int PRIMARY KEY);

@@ -1,0 +1,3 @@
+-- a nullable jsonpath column is added to an existing table
+CREATE TABLE public.t (id int PRIMARY KEY);
+ALTER TABLE public.t ADD COLUMN c jsonpath;

@@ -1,0 +1,2 @@
+-- several columns of different types added at once
+CREATE TABLE public.t (id int PRIMARY KEY);

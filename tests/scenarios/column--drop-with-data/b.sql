@@ -1,0 +1,2 @@
+-- a column with data exists in A only
+CREATE TABLE public.t (id int PRIMARY KEY, kept int);

@@ -1,0 +1,9 @@
+-- comments on an extension, a publication and an event trigger
+CREATE EXTENSION citext;
+CREATE TABLE public.t (id int PRIMARY KEY);
+CREATE PUBLICATION pub FOR TABLE public.t;
+CREATE FUNCTION public.et() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE EVENT TRIGGER et_noop ON ddl_command_end EXECUTE FUNCTION public.et();
+COMMENT ON EXTENSION citext IS 'case-insensitive text';
+COMMENT ON PUBLICATION pub IS 'to the warehouse';
+COMMENT ON EVENT TRIGGER et_noop IS 'does nothing';

@@ -1,0 +1,2 @@
+-- a composite type is added
+CREATE TABLE public.keep (id int);

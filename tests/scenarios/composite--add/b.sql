@@ -1,0 +1,3 @@
+-- a composite type is added
+CREATE TYPE public.address AS (street text, city text);
+CREATE TABLE public.keep (id int);

@@ -1,0 +1,2 @@
+-- a composite type loses an attribute
+CREATE TYPE public.address AS (street text, city text, country text);

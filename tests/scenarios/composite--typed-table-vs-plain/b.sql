@@ -1,0 +1,3 @@
+-- a table is a typed table in B and a plain table with the same columns in A
+CREATE TYPE public.address AS (street text, city text);
+CREATE TABLE public.addr_book OF public.address (street WITH OPTIONS NOT NULL);

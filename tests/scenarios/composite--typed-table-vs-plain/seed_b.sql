@@ -1,0 +1,1 @@
+INSERT INTO public.addr_book VALUES ('a', 'b');

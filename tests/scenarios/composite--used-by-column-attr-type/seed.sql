@@ -1,0 +1,1 @@
+INSERT INTO public.box_t VALUES (1, ROW(2, 3));

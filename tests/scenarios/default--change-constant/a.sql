@@ -1,0 +1,2 @@
+-- an integer default changes value
+CREATE TABLE public.t (id int PRIMARY KEY, n int DEFAULT 0);

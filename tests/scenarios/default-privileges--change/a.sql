@@ -1,0 +1,3 @@
+-- default privileges change from SELECT to SELECT, INSERT, UPDATE
+CREATE SCHEMA app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO scenario_writer;

@@ -1,0 +1,2 @@
+-- default privileges FOR ROLE scenario_admin
+CREATE SCHEMA app;

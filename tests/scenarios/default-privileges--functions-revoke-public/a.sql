@@ -1,0 +1,2 @@
+-- EXECUTE on new functions revoked from PUBLIC (global)
+CREATE SCHEMA app;

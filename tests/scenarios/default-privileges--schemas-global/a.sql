@@ -1,0 +1,2 @@
+-- default privileges on new schemas
+CREATE SCHEMA app;

@@ -1,0 +1,2 @@
+-- default USAGE on sequences in a schema
+CREATE SCHEMA app;

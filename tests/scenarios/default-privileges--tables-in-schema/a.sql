@@ -1,0 +1,2 @@
+-- default SELECT on tables in a schema
+CREATE SCHEMA app;

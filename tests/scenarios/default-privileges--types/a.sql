@@ -1,0 +1,2 @@
+-- default USAGE on types revoked from PUBLIC
+CREATE SCHEMA app;

@@ -1,0 +1,1 @@
+INSERT INTO public.c VALUES (1, ROW('Paris', '75001'));

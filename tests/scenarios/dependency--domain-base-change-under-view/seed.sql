@@ -1,0 +1,1 @@
+INSERT INTO public.stock VALUES (1, 3);

@@ -1,0 +1,3 @@
+-- a table referenced by a foreign key from a kept table exists only in A
+CREATE TABLE public.country (code char(2) PRIMARY KEY);
+CREATE TABLE public.address (id int PRIMARY KEY, country char(2) REFERENCES public.country);

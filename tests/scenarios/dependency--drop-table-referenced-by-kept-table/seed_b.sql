@@ -1,0 +1,1 @@
+INSERT INTO public.address VALUES (1, NULL);

@@ -1,0 +1,1 @@
+INSERT INTO public.line VALUES (1, 3);

@@ -1,0 +1,1 @@
+INSERT INTO public.t (id, qty) VALUES (1, 4), (2, NULL);

@@ -1,0 +1,1 @@
+INSERT INTO public.t (id, net) VALUES (1, 100);

@@ -1,0 +1,3 @@
+-- a primary key and the foreign key column referencing it both change int -> bigint
+CREATE TABLE public.parent (id bigint PRIMARY KEY);
+CREATE TABLE public.child (id int PRIMARY KEY, parent_id bigint REFERENCES public.parent ON DELETE CASCADE);

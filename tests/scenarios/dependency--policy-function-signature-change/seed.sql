@@ -1,0 +1,1 @@
+INSERT INTO public.doc VALUES (1, 1);

@@ -1,0 +1,4 @@
+-- a policy references a column whose type changes
+CREATE TABLE public.doc (id int PRIMARY KEY, tenant int NOT NULL);
+ALTER TABLE public.doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_tenant ON public.doc USING (tenant = 1);

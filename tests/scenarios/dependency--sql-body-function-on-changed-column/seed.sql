@@ -1,0 +1,1 @@
+INSERT INTO public.acct VALUES (1, 100);

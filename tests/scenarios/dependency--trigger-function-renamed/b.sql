@@ -1,0 +1,4 @@
+-- a trigger's function is replaced by a differently named function
+CREATE TABLE public.t (id int PRIMARY KEY, v text, changed timestamptz);
+CREATE FUNCTION public.stamp_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.changed := clock_timestamp(); RETURN NEW; END $$;
+CREATE TRIGGER t_stamp BEFORE UPDATE ON public.t FOR EACH ROW EXECUTE FUNCTION public.stamp_row();

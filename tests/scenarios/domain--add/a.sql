@@ -1,0 +1,2 @@
+-- a domain is added
+CREATE TABLE public.t (id int PRIMARY KEY);

@@ -1,0 +1,3 @@
+-- a domain gains a named CHECK
+CREATE DOMAIN public.d AS int;
+CREATE TABLE public.t (id int PRIMARY KEY, v public.d);

@@ -1,0 +1,3 @@
+-- a domain gains a DEFAULT
+CREATE DOMAIN public.d AS int DEFAULT 1;
+CREATE TABLE public.t (id int PRIMARY KEY, v public.d);

@@ -1,0 +1,1 @@
+INSERT INTO public.t VALUES (1, 5), (2, 99);

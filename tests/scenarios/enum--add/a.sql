@@ -1,0 +1,2 @@
+-- an enum type is added
+CREATE TABLE public.keep (id int);

@@ -1,0 +1,3 @@
+-- an enum type is added
+CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE public.keep (id int);

@@ -1,0 +1,1 @@
+INSERT INTO public.palette VALUES (1, '{red,green}'), (2, '{}');

@@ -1,0 +1,1 @@
+INSERT INTO public.shirt VALUES (1, 's');

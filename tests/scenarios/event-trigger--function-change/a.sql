@@ -1,0 +1,7 @@
+-- the event trigger's function body changes
+CREATE FUNCTION public.note_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE DEBUG 'ddl: %', tg_tag;
+END $$;
+CREATE TABLE public.keep (id int PRIMARY KEY);
+CREATE EVENT TRIGGER log_ddl ON ddl_command_end EXECUTE FUNCTION public.note_ddl();

@@ -1,0 +1,3 @@
+-- an exclusion constraint with btree_gist (room =, during &&) is added
+CREATE EXTENSION btree_gist;
+CREATE TABLE public.booking (id int PRIMARY KEY, room int NOT NULL, during tsrange NOT NULL);

@@ -1,0 +1,2 @@
+-- an exclusion constraint on circles that needs no extension
+CREATE TABLE public.zone (id int PRIMARY KEY, area circle, EXCLUDE USING gist (area WITH &&));

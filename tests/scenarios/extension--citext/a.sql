@@ -1,0 +1,2 @@
+-- citext is installed and a column uses it
+CREATE TABLE public.u (id int PRIMARY KEY, email text);

@@ -1,0 +1,2 @@
+-- unaccent, fuzzystrmatch and tablefunc are installed in B only
+CREATE TABLE public.keep (id int);

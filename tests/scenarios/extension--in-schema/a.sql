@@ -1,0 +1,3 @@
+-- an extension is created in its own schema (CREATE EXTENSION ... SCHEMA)
+CREATE SCHEMA ext;
+CREATE TABLE public.p (id int PRIMARY KEY);

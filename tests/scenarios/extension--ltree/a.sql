@@ -1,0 +1,3 @@
+-- ltree column with a gist index
+CREATE EXTENSION ltree;
+CREATE TABLE public.node (id int PRIMARY KEY, path ltree);

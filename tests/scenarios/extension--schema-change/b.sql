@@ -1,0 +1,4 @@
+-- a relocatable extension lives in public in A and in schema ext in B
+CREATE SCHEMA ext;
+CREATE EXTENSION citext SCHEMA ext;
+CREATE TABLE public.u (id int PRIMARY KEY, name ext.citext);

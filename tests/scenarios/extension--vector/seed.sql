@@ -1,0 +1,1 @@
+INSERT INTO public.emb VALUES (1), (2);

@@ -1,0 +1,3 @@
+-- DEFERRABLE INITIALLY IMMEDIATE vs INITIALLY DEFERRED
+CREATE TABLE public.parent (id int PRIMARY KEY, name text);
+CREATE TABLE public.child (id int PRIMARY KEY, parent_id int REFERENCES public.parent DEFERRABLE);

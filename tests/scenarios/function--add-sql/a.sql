@@ -1,0 +1,2 @@
+-- a SQL function is added
+CREATE TABLE public.keep (id int PRIMARY KEY);

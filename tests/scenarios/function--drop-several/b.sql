@@ -1,0 +1,2 @@
+-- three functions exist only in A
+CREATE TABLE public.keep (id int PRIMARY KEY);

@@ -1,0 +1,2 @@
+-- a function lives in a separate schema
+CREATE SCHEMA util;

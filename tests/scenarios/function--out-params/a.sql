@@ -1,0 +1,2 @@
+-- a function with OUT parameters
+

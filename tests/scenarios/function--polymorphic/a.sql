@@ -1,0 +1,2 @@
+-- a polymorphic anyelement / anycompatiblearray function
+

@@ -1,0 +1,2 @@
+-- a RETURNS TABLE function is added
+CREATE TABLE public.person (id int PRIMARY KEY, name text);

@@ -1,0 +1,2 @@
+-- a plpgsql function with an exception block
+

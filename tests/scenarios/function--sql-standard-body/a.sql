@@ -1,0 +1,2 @@
+-- a SQL-standard (RETURN / BEGIN ATOMIC) function body changes
+CREATE FUNCTION public.inc(x int) RETURNS int LANGUAGE sql IMMUTABLE RETURN x + 1;

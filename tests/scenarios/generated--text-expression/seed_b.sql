@@ -1,0 +1,1 @@
+INSERT INTO public.person (id, first, last) VALUES (1, 'Ada', 'Lovelace');

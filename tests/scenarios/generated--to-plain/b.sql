@@ -1,0 +1,2 @@
+-- a stored generated column in A is a plain column in B
+CREATE TABLE public.line (id int PRIMARY KEY, price numeric(10,2) NOT NULL, qty int NOT NULL, total numeric);

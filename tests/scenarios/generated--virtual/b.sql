@@ -1,0 +1,2 @@
+-- a virtual generated column (PostgreSQL 18) is added
+CREATE TABLE public.line (id int PRIMARY KEY, price numeric(10,2) NOT NULL, qty int NOT NULL, doubled int GENERATED ALWAYS AS (qty * 2) VIRTUAL);

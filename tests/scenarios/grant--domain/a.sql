@@ -1,0 +1,3 @@
+-- USAGE on a domain
+CREATE TABLE public.t (id int PRIMARY KEY, name text, secret text);
+CREATE DOMAIN public.pos AS int CHECK (VALUE > 0);

@@ -1,0 +1,3 @@
+-- EXECUTE on a procedure
+CREATE TABLE public.t (id int PRIMARY KEY, name text, secret text);
+CREATE PROCEDURE public.p() LANGUAGE sql AS $$ SELECT 1 $$;

@@ -1,0 +1,3 @@
+-- INSERT, UPDATE, DELETE are granted to a writer
+CREATE TABLE public.t (id int PRIMARY KEY, name text, secret text);
+GRANT SELECT ON public.t TO scenario_writer;

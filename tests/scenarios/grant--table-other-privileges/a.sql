@@ -1,0 +1,2 @@
+-- TRUNCATE, REFERENCES, TRIGGER and MAINTAIN privileges
+CREATE TABLE public.t (id int PRIMARY KEY, name text, secret text);

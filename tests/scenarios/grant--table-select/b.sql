@@ -1,0 +1,3 @@
+-- SELECT on a table is granted
+CREATE TABLE public.t (id int PRIMARY KEY, name text, secret text);
+GRANT SELECT ON public.t TO scenario_reader;

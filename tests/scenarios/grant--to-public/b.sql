@@ -1,0 +1,3 @@
+-- SELECT granted to PUBLIC
+CREATE TABLE public.t (id int PRIMARY KEY, name text, secret text);
+GRANT SELECT ON public.t TO PUBLIC;

@@ -1,0 +1,1 @@
+INSERT INTO public."Order Items" VALUES (1, 9.99, 2);

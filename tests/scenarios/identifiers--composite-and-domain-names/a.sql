@@ -1,0 +1,2 @@
+-- a composite type and a domain with quoted names and attributes
+CREATE TABLE public.keep (id int);

@@ -1,0 +1,1 @@
+INSERT INTO public."a.b" VALUES (1);

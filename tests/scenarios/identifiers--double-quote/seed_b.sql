@@ -1,0 +1,1 @@
+INSERT INTO public."we""ird" VALUES (1, 'x');

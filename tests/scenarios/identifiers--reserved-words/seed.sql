@@ -1,0 +1,1 @@
+INSERT INTO public."user" VALUES (1, 'x');

@@ -1,0 +1,1 @@
+INSERT INTO "My Schema"."Data" VALUES ('k', '{}');

@@ -1,0 +1,1 @@
+INSERT INTO public."Notes" VALUES (1, 'b', NULL);

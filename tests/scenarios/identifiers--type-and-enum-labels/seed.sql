@@ -1,0 +1,1 @@
+INSERT INTO public.s VALUES (1, 'it''s'), (2, '表');

@@ -1,0 +1,1 @@
+INSERT INTO public."Straße" VALUES (1, 42);

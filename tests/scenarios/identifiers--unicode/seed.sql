@@ -1,0 +1,1 @@
+INSERT INTO public."表" VALUES ('ä', '名'), ('ö', NULL);

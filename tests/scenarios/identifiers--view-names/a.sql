@@ -1,0 +1,2 @@
+-- a view and view columns with unicode and symbols
+CREATE TABLE public.sales (id int PRIMARY KEY, amount numeric);

@@ -1,0 +1,2 @@
+-- a plain NOT NULL int column becomes GENERATED ALWAYS AS IDENTITY
+CREATE TABLE public.t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);

@@ -1,0 +1,3 @@
+-- an index storage parameter (fillfactor) changes
+CREATE TABLE public.doc (id int PRIMARY KEY, title text, email text, body jsonb, tags text[], score int, created date, pos point, span int4range);
+CREATE INDEX doc_title_idx ON public.doc (title) WITH (fillfactor = 70, deduplicate_items = off);

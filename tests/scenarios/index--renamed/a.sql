@@ -1,0 +1,3 @@
+-- the same index definition under another name
+CREATE TABLE public.doc (id int PRIMARY KEY, title text, email text, body jsonb, tags text[], score int, created date, pos point, span int4range);
+CREATE INDEX doc_t_idx ON public.doc (title);

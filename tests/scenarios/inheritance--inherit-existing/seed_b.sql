@@ -1,0 +1,1 @@
+INSERT INTO public.vehicle VALUES (1, 'bike'), (2, 'mini');

@@ -1,0 +1,1 @@
+INSERT INTO public.plane VALUES (1, 'jet', 2);

@@ -1,0 +1,1 @@
+INSERT INTO public.boat VALUES (1, 'dinghy', 3);

@@ -1,0 +1,1 @@
+INSERT INTO public.post (title, body) VALUES ('one', 'x'), ('two', NULL);

@@ -1,0 +1,1 @@
+INSERT INTO public.users (id, email) VALUES (1, 'a@x');

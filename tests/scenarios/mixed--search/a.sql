@@ -1,0 +1,2 @@
+-- full-text search: generated tsvector, gin index, pg_trgm trigram index, search function
+CREATE TABLE public.article (id int PRIMARY KEY, title text NOT NULL, body text);

@@ -1,0 +1,1 @@
+INSERT INTO public.ticket VALUES (1, 'open', 'a'), (2, 'closed', 'b');

@@ -1,0 +1,2 @@
+-- a nullable column becomes NOT NULL
+CREATE TABLE public.t (id int PRIMARY KEY, email text);

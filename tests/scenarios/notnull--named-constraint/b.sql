@@ -1,0 +1,2 @@
+-- the NOT NULL constraint on a column has a custom name in B
+CREATE TABLE public.t (id int PRIMARY KEY, email text, CONSTRAINT email_required NOT NULL email);

@@ -1,0 +1,2 @@
+-- a primary key is dropped but its column stays NOT NULL
+CREATE TABLE public.t (id int PRIMARY KEY, v text);

@@ -1,0 +1,2 @@
+-- a column becomes NOT NULL with a default at the same time
+CREATE TABLE public.t (id int PRIMARY KEY, qty int NOT NULL DEFAULT 0);

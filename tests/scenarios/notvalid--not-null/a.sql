@@ -1,0 +1,2 @@
+-- a NOT NULL constraint added NOT VALID in B (PostgreSQL 18)
+CREATE TABLE public.t (id int PRIMARY KEY, email text);

@@ -1,0 +1,4 @@
+-- a standalone table in A is a partition in B (attach/detach)
+CREATE TABLE public.event (id bigint NOT NULL, at date NOT NULL, payload text) PARTITION BY RANGE (at);
+CREATE TABLE public.event_2024 PARTITION OF public.event FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.event_2023 PARTITION OF public.event FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');

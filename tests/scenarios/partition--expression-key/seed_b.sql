@@ -1,0 +1,1 @@
+INSERT INTO public.user_ VALUES (1, 'Alice');

@@ -1,0 +1,3 @@
+-- a list partition that accepts NULL
+CREATE TABLE public.item (id int NOT NULL, kind text) PARTITION BY LIST (kind);
+CREATE TABLE public.item_a PARTITION OF public.item FOR VALUES IN ('a');

@@ -1,0 +1,1 @@
+INSERT INTO public.metric VALUES (2024, 3, 1.5);

@@ -1,0 +1,4 @@
+-- an index on a single partition only
+CREATE TABLE public.event (id bigint NOT NULL, at date NOT NULL, payload text) PARTITION BY RANGE (at);
+CREATE TABLE public.event_2024 PARTITION OF public.event FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX event_2024_payload_idx ON public.event_2024 (payload);

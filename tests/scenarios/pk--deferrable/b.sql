@@ -1,0 +1,2 @@
+-- the primary key becomes DEFERRABLE INITIALLY DEFERRED
+CREATE TABLE public.t (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, pos int);

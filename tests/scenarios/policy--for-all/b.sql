@@ -1,0 +1,4 @@
+-- a FOR ALL policy
+CREATE TABLE public.doc (id int PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, tenant int NOT NULL DEFAULT 1, body text, published boolean NOT NULL DEFAULT false);
+ALTER TABLE public.doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_all ON public.doc FOR ALL TO scenario_admin, scenario_writer USING (tenant = 1) WITH CHECK (tenant = 1);

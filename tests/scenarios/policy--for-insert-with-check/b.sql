@@ -1,0 +1,4 @@
+-- an INSERT policy with WITH CHECK
+CREATE TABLE public.doc (id int PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, tenant int NOT NULL DEFAULT 1, body text, published boolean NOT NULL DEFAULT false);
+ALTER TABLE public.doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_insert ON public.doc FOR INSERT TO scenario_writer WITH CHECK (owner_name = current_user);

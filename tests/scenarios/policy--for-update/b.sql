@@ -1,0 +1,4 @@
+-- an UPDATE policy with USING and WITH CHECK
+CREATE TABLE public.doc (id int PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, tenant int NOT NULL DEFAULT 1, body text, published boolean NOT NULL DEFAULT false);
+ALTER TABLE public.doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_update ON public.doc FOR UPDATE USING (owner_name = current_user) WITH CHECK (owner_name = current_user AND tenant > 0);

@@ -1,0 +1,2 @@
+-- a procedure is added
+CREATE TABLE public.audit (id serial PRIMARY KEY, msg text);

@@ -1,0 +1,3 @@
+-- a procedure gains an argument
+CREATE TABLE public.audit (id serial PRIMARY KEY, msg text);
+CREATE PROCEDURE public.log_msg(m text) LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.audit (msg) VALUES (m); END $$;

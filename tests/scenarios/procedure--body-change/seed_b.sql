@@ -1,0 +1,1 @@
+INSERT INTO public.audit (msg) VALUES ('start');

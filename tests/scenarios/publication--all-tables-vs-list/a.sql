@@ -1,0 +1,6 @@
+-- FOR ALL TABLES in A, a table list in B
+CREATE SCHEMA feed;
+CREATE TABLE public.orders (id int PRIMARY KEY, customer text, total numeric, status text);
+CREATE TABLE public.customers (id int PRIMARY KEY, name text);
+CREATE TABLE feed.news (id int PRIMARY KEY, title text);
+CREATE PUBLICATION app_pub FOR ALL TABLES;

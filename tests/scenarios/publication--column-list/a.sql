@@ -1,0 +1,6 @@
+-- a publication's table gains a column list
+CREATE SCHEMA feed;
+CREATE TABLE public.orders (id int PRIMARY KEY, customer text, total numeric, status text);
+CREATE TABLE public.customers (id int PRIMARY KEY, name text);
+CREATE TABLE feed.news (id int PRIMARY KEY, title text);
+CREATE PUBLICATION orders_pub FOR TABLE public.orders;

@@ -1,0 +1,2 @@
+-- a user range type is added
+CREATE TABLE public.keep (id int);

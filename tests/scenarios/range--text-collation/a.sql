@@ -1,0 +1,2 @@
+-- a text range type with a collation
+

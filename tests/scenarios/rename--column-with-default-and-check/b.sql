@@ -1,0 +1,3 @@
+-- a renamed column keeps its default and a named check; answered
+CREATE SCHEMA app;
+CREATE TABLE app.account (id int PRIMARY KEY, email text DEFAULT 'none', CONSTRAINT account_mail_ck CHECK (email <> ''));

@@ -1,0 +1,1 @@
+INSERT INTO app.account VALUES (1, 'a@x'), (2, DEFAULT);

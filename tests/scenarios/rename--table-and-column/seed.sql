@@ -1,0 +1,1 @@
+INSERT INTO public.staff VALUES (1, 'x');

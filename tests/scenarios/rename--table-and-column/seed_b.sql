@@ -1,0 +1,1 @@
+INSERT INTO public.employee VALUES (1, 'x');

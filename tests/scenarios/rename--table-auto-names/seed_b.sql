@@ -1,0 +1,1 @@
+INSERT INTO public.purchases (note) VALUES ('a'), ('b');

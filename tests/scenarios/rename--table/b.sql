@@ -1,0 +1,2 @@
+-- a table is renamed (same columns, explicitly named constraints); answered
+CREATE TABLE public.clients (id int CONSTRAINT cust_id_nn NOT NULL, email text, CONSTRAINT cust_pk PRIMARY KEY (id), CONSTRAINT cust_email_uq UNIQUE (email));

@@ -1,0 +1,1 @@
+INSERT INTO public."Kunde" VALUES (1, 'Hauptstr. 1');

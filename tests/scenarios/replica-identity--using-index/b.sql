@@ -1,0 +1,4 @@
+-- replica identity USING INDEX in B
+CREATE TABLE public.t (id int PRIMARY KEY, code text NOT NULL, v text);
+CREATE UNIQUE INDEX t_code_key ON public.t (code);
+ALTER TABLE public.t REPLICA IDENTITY USING INDEX t_code_key;

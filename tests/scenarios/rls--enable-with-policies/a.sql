@@ -1,0 +1,2 @@
+-- RLS enabled with two policies in B, nothing in A
+CREATE TABLE public.doc (id int PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, tenant int NOT NULL DEFAULT 1, body text, published boolean NOT NULL DEFAULT false);

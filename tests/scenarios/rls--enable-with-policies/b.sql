@@ -1,0 +1,5 @@
+-- RLS enabled with two policies in B, nothing in A
+CREATE TABLE public.doc (id int PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, tenant int NOT NULL DEFAULT 1, body text, published boolean NOT NULL DEFAULT false);
+ALTER TABLE public.doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_owner ON public.doc USING (owner_name = current_user);
+CREATE POLICY doc_public ON public.doc FOR SELECT TO scenario_reader USING (published);

@@ -1,0 +1,3 @@
+-- FORCE without ENABLE vs ENABLE without FORCE
+CREATE TABLE public.doc (id int PRIMARY KEY, owner_name text NOT NULL DEFAULT current_user, tenant int NOT NULL DEFAULT 1, body text, published boolean NOT NULL DEFAULT false);
+ALTER TABLE public.doc FORCE ROW LEVEL SECURITY;

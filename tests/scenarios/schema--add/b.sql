@@ -1,0 +1,3 @@
+-- a new empty schema appears
+CREATE TABLE public.keep (id int PRIMARY KEY, label text);
+CREATE SCHEMA billing;

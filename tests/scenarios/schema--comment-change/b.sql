@@ -1,0 +1,3 @@
+-- schema comment text changes
+CREATE SCHEMA reporting;
+COMMENT ON SCHEMA reporting IS 'reports for finance';

@@ -1,0 +1,3 @@
+-- schema owner changes from the superuser to scenario_admin
+CREATE SCHEMA app;
+CREATE TABLE app.t (id int);

@@ -1,0 +1,2 @@
+-- a sequence is added
+CREATE TABLE public.keep (id int PRIMARY KEY);

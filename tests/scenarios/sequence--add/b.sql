@@ -1,0 +1,3 @@
+-- a sequence is added
+CREATE TABLE public.keep (id int PRIMARY KEY);
+CREATE SEQUENCE public.order_no;

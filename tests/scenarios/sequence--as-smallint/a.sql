@@ -1,0 +1,2 @@
+-- a sequence's data type is smallint in B
+CREATE SEQUENCE public.s AS integer;

@@ -1,0 +1,2 @@
+-- a sequence's CACHE changes
+CREATE SEQUENCE public.s CACHE 50;

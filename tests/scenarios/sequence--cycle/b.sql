@@ -1,0 +1,2 @@
+-- a sequence CYCLEs in B
+CREATE SEQUENCE public.s MAXVALUE 100 CYCLE;

@@ -1,0 +1,2 @@
+-- a sequence's INCREMENT changes
+CREATE SEQUENCE public.s INCREMENT BY 10;

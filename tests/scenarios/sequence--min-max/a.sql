@@ -1,0 +1,2 @@
+-- a sequence's MINVALUE/MAXVALUE change
+CREATE SEQUENCE public.s;

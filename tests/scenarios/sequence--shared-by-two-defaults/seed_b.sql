@@ -1,0 +1,2 @@
+INSERT INTO public.a VALUES (1);
+INSERT INTO public.b VALUES (2);

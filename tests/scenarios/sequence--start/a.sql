@@ -1,0 +1,2 @@
+-- a sequence's START changes
+CREATE SEQUENCE public.s START 1;

@@ -1,0 +1,2 @@
+-- autovacuum thresholds and scale factors change
+CREATE TABLE public.t (id int PRIMARY KEY, body text, n int) WITH (autovacuum_vacuum_scale_factor = 0.2);

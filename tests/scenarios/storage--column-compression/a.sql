@@ -1,0 +1,2 @@
+-- a column's compression method is pglz in B
+CREATE TABLE public.t (id int PRIMARY KEY, body text, n int);

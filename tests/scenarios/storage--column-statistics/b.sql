@@ -1,0 +1,3 @@
+-- a column's statistics target is set
+CREATE TABLE public.t (id int PRIMARY KEY, body text, n int);
+ALTER TABLE public.t ALTER COLUMN n SET STATISTICS 1000;

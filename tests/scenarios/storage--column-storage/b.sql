@@ -1,0 +1,3 @@
+-- column storage strategies EXTERNAL and MAIN
+CREATE TABLE public.t (id int PRIMARY KEY, body text, n int);
+ALTER TABLE public.t ALTER COLUMN body SET STORAGE EXTERNAL;

@@ -1,0 +1,2 @@
+-- a new table with a column of many type families
+CREATE TABLE public.keep (id int PRIMARY KEY, label text);

@@ -1,0 +1,1 @@
+INSERT INTO public.item VALUES (1, 'a');

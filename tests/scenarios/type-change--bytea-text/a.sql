@@ -1,0 +1,2 @@
+-- bytea becomes text
+CREATE TABLE public.t (id int PRIMARY KEY, c bytea);

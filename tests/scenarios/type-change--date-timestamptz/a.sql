@@ -1,0 +1,2 @@
+-- date becomes timestamptz
+CREATE TABLE public.t (id int PRIMARY KEY, c date);

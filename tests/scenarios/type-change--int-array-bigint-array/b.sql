@@ -1,0 +1,2 @@
+-- int[] becomes bigint[]
+CREATE TABLE public.t (id int PRIMARY KEY, c bigint[]);

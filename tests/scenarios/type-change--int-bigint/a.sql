@@ -1,0 +1,2 @@
+-- int widens to bigint
+CREATE TABLE public.t (id int PRIMARY KEY, c int);

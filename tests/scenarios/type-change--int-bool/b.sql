@@ -1,0 +1,2 @@
+-- int flag becomes boolean
+CREATE TABLE public.t (id int PRIMARY KEY, c boolean);

@@ -1,0 +1,1 @@
+INSERT INTO public.t (id, c) VALUES (1, 10), (2, 20);

@@ -1,0 +1,2 @@
+-- int becomes text
+CREATE TABLE public.t (id int PRIMARY KEY, c int);

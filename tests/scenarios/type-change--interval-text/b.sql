@@ -1,0 +1,2 @@
+-- interval becomes text
+CREATE TABLE public.t (id int PRIMARY KEY, c text);

@@ -1,0 +1,2 @@
+-- json becomes jsonb
+CREATE TABLE public.t (id int PRIMARY KEY, c jsonb);

@@ -1,0 +1,2 @@
+-- real becomes double precision
+CREATE TABLE public.t (id int PRIMARY KEY, c real);

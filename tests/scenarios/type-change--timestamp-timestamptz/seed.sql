@@ -1,0 +1,1 @@
+INSERT INTO public.t (id, c) VALUES (1, '2024-05-01 12:00');

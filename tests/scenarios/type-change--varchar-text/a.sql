@@ -1,0 +1,2 @@
+-- varchar(30) becomes text
+CREATE TABLE public.t (id int PRIMARY KEY, c varchar(30));

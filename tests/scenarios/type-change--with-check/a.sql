@@ -1,0 +1,3 @@
+-- a column with a CHECK changes int to bigint
+CREATE TABLE public.t (id int PRIMARY KEY, c int);
+ALTER TABLE public.t ADD CONSTRAINT t_c_positive CHECK (c > 0);

@@ -1,0 +1,3 @@
+-- an indexed varchar(20) column becomes text
+CREATE TABLE public.t (id int PRIMARY KEY, c text);
+CREATE INDEX t_c_idx ON public.t (c);

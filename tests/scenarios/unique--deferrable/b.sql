@@ -1,0 +1,2 @@
+-- a unique constraint becomes DEFERRABLE
+CREATE TABLE public.t (id int PRIMARY KEY, code text, grp int, UNIQUE (code) DEFERRABLE INITIALLY IMMEDIATE);

@@ -1,0 +1,2 @@
+-- a UNIQUE constraint becomes NULLS NOT DISTINCT
+CREATE TABLE public.t (id int PRIMARY KEY, code text, grp int, UNIQUE NULLS NOT DISTINCT (code));

@@ -1,0 +1,2 @@
+-- a unique constraint has another name
+CREATE TABLE public.t (id int PRIMARY KEY, code text, grp int, CONSTRAINT code_unique UNIQUE (code));

@@ -1,0 +1,2 @@
+-- a sequence is UNLOGGED in B
+CREATE SEQUENCE public.tmp_seq;

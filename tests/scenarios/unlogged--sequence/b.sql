@@ -1,0 +1,2 @@
+-- a sequence is UNLOGGED in B
+CREATE UNLOGGED SEQUENCE public.tmp_seq;

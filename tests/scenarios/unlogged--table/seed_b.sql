@@ -1,0 +1,1 @@
+INSERT INTO public.cache VALUES ('a', '\x00'), ('b', NULL);

@@ -1,0 +1,1 @@
+INSERT INTO public.job (state) VALUES ('queued');

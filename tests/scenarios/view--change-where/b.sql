@@ -1,0 +1,3 @@
+-- a view's WHERE clause changes
+CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL, active boolean NOT NULL DEFAULT true, balance numeric(12,2) DEFAULT 0);
+CREATE VIEW public.v AS SELECT id FROM public.account WHERE active AND balance > 0;

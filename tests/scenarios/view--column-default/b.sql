@@ -1,0 +1,4 @@
+-- a default on a view column (for inserts through the view)
+CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL, active boolean NOT NULL DEFAULT true, balance numeric(12,2) DEFAULT 0);
+CREATE VIEW public.v AS SELECT id, email, active FROM public.account;
+ALTER VIEW public.v ALTER COLUMN active SET DEFAULT false;

@@ -1,0 +1,3 @@
+-- a view with an explicit column name list
+CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL, active boolean NOT NULL DEFAULT true, balance numeric(12,2) DEFAULT 0);
+CREATE VIEW public.v (account_id, mail) AS SELECT id, email FROM public.account;

@@ -1,0 +1,3 @@
+-- a view gains a trailing column (CREATE OR REPLACE)
+CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL, active boolean NOT NULL DEFAULT true, balance numeric(12,2) DEFAULT 0);
+CREATE VIEW public.v AS SELECT id, email, balance FROM public.account;

@@ -1,0 +1,3 @@
+-- a view over another view is added
+CREATE TABLE public.account (id int PRIMARY KEY, email text NOT NULL, active boolean NOT NULL DEFAULT true, balance numeric(12,2) DEFAULT 0);
+CREATE VIEW public.v1 AS SELECT id, email, balance FROM public.account WHERE active;

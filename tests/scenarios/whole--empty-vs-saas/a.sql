@@ -1,0 +1,2 @@
+-- empty database vs the rich multi-tenant schema (everything created / dropped)
+

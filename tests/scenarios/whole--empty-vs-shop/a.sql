@@ -1,0 +1,2 @@
+-- empty database vs the rich shop schema (everything created / everything dropped)
+
