@@ -418,18 +418,30 @@ class ValidateConstraint(Op):
 
 
 @dataclass(frozen=True)
-class AlterSequence(Op):
-    old: Sequence
-    new: Sequence
+class AlterInPlace(Op):
+    """An object PostgreSQL alters in place (`old` to `new`); subclasses name the graph
+    node kind and the noun for summaries."""
+
+    node_kind: ClassVar[str] = ""
+    noun: ClassVar[str] = ""
+    old: object
+    new: object
 
     @property
     def nodes(self) -> tuple[str, ...]:
-        return (f"sequence:{self.new.key}",)
+        return (f"{self.node_kind}:{self.new.key}",)  # type: ignore[attr-defined]
 
     @property
     def summary(self) -> str:
-        return f"alter sequence {self.new.key}"
+        return f"alter {self.noun} {self.new.key}"  # type: ignore[attr-defined]
 
+
+@dataclass(frozen=True)
+class AlterSequence(AlterInPlace):
+    node_kind: ClassVar[str] = "sequence"
+    noun: ClassVar[str] = "sequence"
+    old: Sequence
+    new: Sequence
 
 @dataclass(frozen=True)
 class SetSequenceOwner(Op):
@@ -547,20 +559,13 @@ class RenameEnumValue(Op):
 
 
 @dataclass(frozen=True)
-class AlterDomain(Op):
+class AlterDomain(AlterInPlace):
     """Default and NOT NULL of a domain."""
 
+    node_kind: ClassVar[str] = "type"
+    noun: ClassVar[str] = "domain"
     old: Domain
     new: Domain
-
-    @property
-    def nodes(self) -> tuple[str, ...]:
-        return (f"type:{self.new.key}",)
-
-    @property
-    def summary(self) -> str:
-        return f"alter domain {self.new.key}"
-
 
 @dataclass(frozen=True)
 class AddDomainCheck(Op):
@@ -588,49 +593,25 @@ class DropDomainCheck(Op):
 
 
 @dataclass(frozen=True)
-class AlterCompositeType(Op):
+class AlterCompositeType(AlterInPlace):
+    node_kind: ClassVar[str] = "type"
+    noun: ClassVar[str] = "type"
     old: CompositeType
     new: CompositeType
 
-    @property
-    def nodes(self) -> tuple[str, ...]:
-        return (f"type:{self.new.key}",)
-
-    @property
-    def summary(self) -> str:
-        return f"alter type {self.new.key}"
-
-
-# -- extensions, publications, default privileges --------------------------------------
-
-
 @dataclass(frozen=True)
-class AlterExtension(Op):
+class AlterExtension(AlterInPlace):
+    node_kind: ClassVar[str] = "extension"
+    noun: ClassVar[str] = "extension"
     old: Extension
     new: Extension
 
-    @property
-    def nodes(self) -> tuple[str, ...]:
-        return (f"extension:{self.new.key}",)
-
-    @property
-    def summary(self) -> str:
-        return f"alter extension {self.new.key}"
-
-
 @dataclass(frozen=True)
-class AlterPublication(Op):
+class AlterPublication(AlterInPlace):
+    node_kind: ClassVar[str] = "publication"
+    noun: ClassVar[str] = "publication"
     old: Publication
     new: Publication
-
-    @property
-    def nodes(self) -> tuple[str, ...]:
-        return (f"publication:{self.new.key}",)
-
-    @property
-    def summary(self) -> str:
-        return f"alter publication {self.new.key}"
-
 
 @dataclass(frozen=True)
 class ChangeDefaultPrivileges(Op):
