@@ -248,7 +248,7 @@ class Environment:
         try:
             conn = self.connect_admin(self.database)
         except PgprodError as exc:
-            return _replace(base, running=self.config.embedded, problem=exc.message)
+            return replace(base, running=self.config.embedded, problem=exc.message)
         with conn:
             version, size, connections = conn.execute(
                 """SELECT current_setting('server_version'), pg_database_size(current_database()),
@@ -257,12 +257,8 @@ class Environment:
                              AND backend_type = 'client backend')"""
             ).fetchone()  # type: ignore[misc]
             state = edit.state(conn, self.names) if self.name == "prod" else None
-        return _replace(base, running=True, version=str(version), size_bytes=int(size),
+        return replace(base, running=True, version=str(version), size_bytes=int(size),
                         connections=int(connections), edit=state)
-
-
-def _replace(status: Status, **changes: object) -> Status:
-    return replace(status, **changes)  # type: ignore[arg-type]
 
 
 def _addresses(listen: str) -> list[str]:

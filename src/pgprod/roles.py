@@ -24,34 +24,6 @@ EDITOR_IDLE_TIMEOUT = "1min"
 
 
 @dataclass(frozen=True)
-class RoleSpec:
-    name: str
-    summary: str
-    dev: str
-    prod: str
-
-
-ROLE_SPECS: Mapping[str, RoleSpec] = {
-    spec.name: spec
-    for spec in (
-        RoleSpec("owner", "owns the schema; used by pgprod itself (publish)",
-                 "owns every object", "owns every object"),
-        RoleSpec("app", "the running application",
-                 "DDL and DML (sessions act as owner)",
-                 "SELECT/INSERT/UPDATE/DELETE, sequences, functions; no DDL"),
-        RoleSpec("agent", "an AI coding agent",
-                 "DDL and DML (sessions act as owner)",
-                 "read-only: SELECT, read-only transactions, statement timeout"),
-        RoleSpec("readonly", "dashboards, reports, evidence for plans",
-                 "SELECT", "SELECT"),
-        RoleSpec("editor", "a person editing data by hand",
-                 "SELECT/INSERT/UPDATE/DELETE",
-                 "SELECT/INSERT/UPDATE/DELETE only while Edit is on; cannot log in otherwise"),
-    )
-}
-
-
-@dataclass(frozen=True)
 class Names:
     """Actual role names in one environment (the configured prefix applied)."""
 
