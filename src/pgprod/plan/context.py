@@ -1,0 +1,113 @@
+"""What the plan knows about prod besides its schema: table sizes and cast facts.
+
+`Context` is built once per plan by `pgprod.plan.probe` (read from prod) and passed to
+the findings rules and the step strategies, which are pure functions of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pgprod.catalog.model import Catalog
+from pgprod.catalog.relations import Column
+from pgprod.diff import Migration
+
+PAGE = 8192
+
+
+@dataclass(frozen=True)
+class TableSize:
+    """A prod table's size: ``rows`` is the planner's estimate (``reltuples``, or 0 for
+    a never-analysed empty table), ``pages`` and ``bytes`` its heap size."""
+
+    rows: int
+    pages: int
+
+    @property
+    def bytes(self) -> int:
+        return self.pages * PAGE
+
+
+@dataclass(frozen=True)
+class Context:
+    """``source`` is prod's catalog, ``target`` dev's; ``sizes`` prod's tables by key;
+    ``coercible`` the binary-coercible casts on prod (type names without modifiers);
+    ``volatile`` names functions whose result changes per call (a default calling one
+    is computed per row, so adding such a column rewrites the table)."""
+
+    source: Catalog
+    target: Catalog
+    migration: Migration
+    sizes: Mapping[str, TableSize] = field(default_factory=dict)
+    coercible: frozenset[tuple[str, str]] = frozenset()
+    volatile: frozenset[str] = frozenset()
+    """Names (unqualified, as in ``pg_proc.proname``) of volatile functions on prod."""
+
+    def prod_table(self, key: str) -> str | None:
+        """The prod key of the table the target calls `key`, or None when it is new."""
+        old = {new: old for old, new in self.migration.renames.tables.items()}.get(key, key)
+        return old if old in self.source.tables else None
+
+    def size(self, key: str) -> TableSize:
+        """Size of a table by its target key; a table new in this plan is empty."""
+        prod = self.prod_table(key)
+        return self.sizes.get(prod, TableSize(0, 0)) if prod else TableSize(0, 0)
+
+    def has_rows(self, key: str) -> bool:
+        size = self.size(key)
+        return size.rows > 0 or size.pages > 0
+
+
+# -- type changes --------------------------------------------------------------------------
+
+_MODIFIERS = re.compile(r"^(?P<base>[^(\[]+?)(?:\((?P<mods>[^)]*)\))?(?P<array>(\[\])*)$")
+_LENGTH_TYPES = {"character varying", "bit varying"}
+_TIME_TYPES = {"timestamp without time zone", "timestamp with time zone", "interval",
+               "time without time zone", "time with time zone"}
+
+
+def _split(type_name: str) -> tuple[str, tuple[int, ...], str]:
+    match = _MODIFIERS.match(type_name)
+    if match is None:
+        return type_name, (), ""
+    mods = tuple(int(m) for m in match["mods"].split(",")) if match["mods"] and all(
+        m.strip().lstrip("-").isdigit() for m in match["mods"].split(",")) else ()
+    base = match["base"].strip()
+    for suffix in (" without time zone", " with time zone"):
+        # format_type prints "timestamp(3) with time zone": modifiers sit mid-name
+        if type_name.endswith(suffix) and "(" in type_name:
+            base = type_name.split("(")[0] + suffix
+            mods = (int(type_name.split("(")[1].split(")")[0]),)
+    return base, mods, match["array"] or ""
+
+
+def rewrites(old: Column, new: Column, coercible: frozenset[tuple[str, str]]) -> bool:
+    """Whether ``ALTER COLUMN ... TYPE`` from `old` to `new` rewrites the table.
+
+    PostgreSQL skips the rewrite when the cast is binary coercible and the new type
+    modifier accepts every old value: varchar/varbit lengths that grow or go away,
+    numeric precision that grows at the same scale, a time precision that grows,
+    text <-> varchar. A collation change alone never rewrites (but rebuilds indexes).
+    """
+    if old.type == new.type:
+        return False
+    if new.generated is not None:
+        return True
+    a_base, a_mods, a_array = _split(old.type)
+    b_base, b_mods, b_array = _split(new.type)
+    if a_array != b_array:
+        return True
+    if a_base == b_base:
+        if not b_mods:
+            return False
+        if not a_mods:
+            return True
+        if a_base in _LENGTH_TYPES or a_base in _TIME_TYPES:
+            return b_mods[0] < a_mods[0]
+        if a_base == "numeric" and len(a_mods) == 2 and len(b_mods) == 2:
+            return not (b_mods[1] == a_mods[1] and b_mods[0] >= a_mods[0])
+        return True
+    # a different type: free only when binary coercible and the target is unconstrained
+    return (a_base, b_base) not in coercible or bool(b_mods)
