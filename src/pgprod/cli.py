@@ -21,12 +21,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+import pgprod.plan.render as plan_render
 from pgprod import commands, demo, schemadiff
 from pgprod.config import ENVIRONMENTS
 from pgprod.diff import Migration, RenameCandidate, ops
 from pgprod.diff.render import render
 from pgprod.environment import Status
 from pgprod.errors import PgprodError, UsageError
+from pgprod.plan import refusal
 from pgprod.project import Project, find
 from pgprod.query import ResultSet
 from pgprod.roles import ROLES
@@ -388,6 +390,40 @@ def _migration_dict(migration: Migration) -> dict[str, object]:
                         "answer": c.answer} for c in migration.candidates],
         "unmodelled": [{"kind": u.kind, "name": u.name} for u in migration.unmodelled],
     }
+
+
+@cli.command("plan")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"changes", "findings", "steps"} as JSON.')
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print the change documentation as Markdown.")
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+              help="Confirm a rename: schema.table.old=new or schema.table=new_table.")
+@click.option("--answers", type=click.Path(dir_okay=False, path_type=Path),
+              help='Rename answers as JSON: {"renames": ["schema.table.old=new"]}.')
+@click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
+              help="Accept a destructive change to OBJECT (schema.table or "
+                   "schema.table.column); repeat for each.")
+@click.pass_context
+def plan_command(ctx: click.Context, as_json: bool, as_markdown: bool, renames: Sequence[str],
+                 answers: Path | None, allowed: Sequence[str]) -> None:
+    """Judge the pending change against prod and show the steps that would apply it.
+
+    Exits 1 when the plan may not run as is (blocking findings, or destructive changes
+    not allowed with --allow-data-loss)."""
+    given = [*renames, *(schemadiff.read_answers(answers) if answers else [])]
+    ask = _ask_rename if sys.stdin.isatty() and not (as_json or as_markdown) else None
+    the_plan = commands.plan(_project(ctx), given, ask)
+    refused = refusal(the_plan, allowed)
+    reason = str(refused) if refused else None
+    if as_json:
+        click.echo(plan_render.as_json(the_plan, reason), nl=False)
+    elif as_markdown:
+        click.echo(plan_render.markdown(the_plan, reason), nl=False)
+    else:
+        click.echo(plan_render.text(the_plan, reason), nl=False)
+    if refused:
+        raise click.exceptions.Exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from psycopg import sql as psql
 
-from pgprod import credentials, edit, query
+from pgprod import credentials, edit, query, schemadiff
 from pgprod.config import ENVIRONMENTS
 from pgprod.environment import Environment, Status, UpResult
 from pgprod.errors import ServerNotRunning, UsageError
+from pgprod.plan import Plan, make_plan
+from pgprod.plan.probe import Probe
 from pgprod.project import Project
 from pgprod.project import init as init_project
 from pgprod.roles import ROLES, scram_verifier
@@ -29,6 +31,7 @@ __all__ = [
     "env_vars",
     "environment",
     "init",
+    "plan",
     "rotate",
     "sql",
     "status",
@@ -145,3 +148,17 @@ def edit_status(project: Project) -> edit.EditState:
     with env.connect_admin(env.database) as conn:
         edit.sweep(conn, env.names)
         return edit.state(conn, env.names)
+
+
+def plan(project: Project, answers: Sequence[str] = (), ask: schemadiff.Ask | None = None,
+         ) -> Plan:
+    """The publish plan of the pending change (prod -> dev): findings with evidence read
+    from prod as the `readonly` role (under `[plan] evidence_timeout`), and the steps."""
+    prod, dev = _prod(project), environment(project, "dev")
+    source, target = schemadiff.load_both(lambda: schemadiff.load_env(prod),
+                                          lambda: schemadiff.load_env(dev))
+    migration = schemadiff.compare(source, target, answers, ask)
+    with prod.connect("readonly") as conn:
+        probe = Probe(conn, source, project.config.plan_evidence_timeout,
+                      project.config.plan_sample_above)
+        return make_plan(source, target, migration, probe)

@@ -77,9 +77,17 @@ SETTINGS: tuple[Setting, ...] = (
         "statement_timeout for the agent role (0 = none).",
     ),
     Setting("edit", "default_duration", str, "15m", "How long `pgprod edit on` lasts by default."),
+    Setting(
+        "plan", "evidence_timeout", str, "5s",
+        "statement_timeout of each check `pgprod plan` runs on prod's data.",
+    ),
+    Setting(
+        "plan", "sample_above", int, 1_000_000,
+        "Tables with more rows (planner estimate) are checked on a sample, and said so.",
+    ),
 )
 
-_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit")
+_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan")
 
 
 def _settings_of(section: str) -> dict[str, Setting]:
@@ -111,6 +119,8 @@ class Config:
     os_user: str
     edit_default_duration: str
     envs: Mapping[str, EnvConfig]
+    plan_evidence_timeout: str = "5s"
+    plan_sample_above: int = 1_000_000
 
     def env(self, name: str) -> EnvConfig:
         from pgprod.errors import UsageError
@@ -174,6 +184,8 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         os_user=str(values["server"]["os_user"]),
         edit_default_duration=str(values["edit"]["default_duration"]),
         envs=MappingProxyType(envs),
+        plan_evidence_timeout=str(values["plan"]["evidence_timeout"]),
+        plan_sample_above=int(values["plan"]["sample_above"]),
     )
 
 

@@ -63,6 +63,8 @@ def role_statements(
     for group, role in _ALL_MEMBERSHIPS:
         verb = "GRANT {} TO {}" if (group, role) in members else "REVOKE {} FROM {}"
         out.append(sql.SQL(verb).format(names.ident(group), names.ident(role)))
+    # `pgprod plan` reads prod's pg_stat_statements as readonly: every user's query text.
+    out.append(sql.SQL("GRANT pg_read_all_stats TO {}").format(names.ident("readonly")))
     return out
 
 

@@ -19,8 +19,8 @@ PAGE = 8192
 
 @dataclass(frozen=True)
 class TableSize:
-    """A prod table's size: ``rows`` is the planner's estimate (``reltuples``, or 0 for
-    a never-analysed empty table), ``pages`` and ``bytes`` its heap size."""
+    """A prod table's size: ``rows`` is the planner's estimate (``reltuples``; -1 when
+    the table was never analysed), ``pages`` and ``bytes`` its heap's actual size."""
 
     rows: int
     pages: int
@@ -58,6 +58,11 @@ class Context:
     def has_rows(self, key: str) -> bool:
         size = self.size(key)
         return size.rows > 0 or size.pages > 0
+
+    def rows_text(self, key: str) -> str:
+        """The row estimate in words, e.g. "~1,200 rows"."""
+        rows = self.size(key).rows
+        return f"~{rows:,} rows" if rows >= 0 else "rows not yet counted by ANALYZE"
 
 
 # -- type changes --------------------------------------------------------------------------
