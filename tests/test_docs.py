@@ -25,3 +25,11 @@ def test_every_role_is_in_the_roles_table() -> None:
     text = (DOCS / "environments.md").read_text()
     for role in roles.ROLES:
         assert f"| `{role}` |" in text, role
+
+
+def test_every_finding_code_is_documented() -> None:
+    """docs/publish-plan.md carries the table generated from pgprod.plan.codes."""
+    from pgprod.plan import codes
+
+    text = (DOCS / "publish-plan.md").read_text()
+    assert codes.markdown() in text, "regenerate the table with pgprod.plan.codes.markdown()"

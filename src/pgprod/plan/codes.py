@@ -3,7 +3,7 @@ the strategy the plan uses for it, and an example change that raises it.
 
 `docs/publish-plan.md` carries the table `markdown()` generates (a test keeps them equal):
 
-    .venv/bin/python -m pgprod.plan.codes > /tmp/codes.md
+    .venv/bin/python -c 'from pgprod.plan.codes import markdown; print(markdown(), end="")'
 """
 
 from __future__ import annotations
@@ -207,6 +207,3 @@ def markdown() -> str:
                      f"{c.strategy} | {c.example} |")
     return "\n".join(lines) + "\n"
 
-
-if __name__ == "__main__":
-    print(markdown(), end="")
