@@ -1,0 +1,192 @@
+"""Running compiled steps against a database.
+
+    results = run(conn, steps, phases=("expand", "migrate"), on_event=print_progress)
+
+Each transactional step runs in its own transaction under ``SET LOCAL lock_timeout``;
+a step PostgreSQL refuses inside a transaction (``CREATE INDEX CONCURRENTLY``) runs in
+autocommit under a session lock timeout, reset afterwards. A step that does not get its
+lock in time (SQLSTATE 55P03) or loses a deadlock (40P01) is retried with exponential
+backoff and jitter; any other error raises `StepFailed`. A concurrent index build that
+fails leaves an INVALID index behind: it is dropped before the retry or the error.
+Batched steps run one transaction per page range, pausing between batches. Prints
+nothing: progress goes to `on_event`.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from pglast import ast, parse_sql
+from psycopg import sql
+
+from pgprod.db import reason
+from pgprod.errors import SqlError
+from pgprod.names import quote_ident
+from pgprod.plan.model import PHASES, Step
+
+RETRYABLE = {"55P03", "40P01"}  # lock_not_available, deadlock_detected
+BACKOFF_BASE = 0.25
+"""Seconds before the first retry; doubled for each further attempt (with jitter)."""
+BACKOFF_CAP = 10.0
+
+Connection = psycopg.Connection[Any]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """How a step went: ``attempts`` counts lock retries (1 when the lock came at once),
+    ``rows`` the rows a batched step touched (None for single statements)."""
+
+    step: Step
+    seconds: float
+    attempts: int
+    rows: int | None
+    outcome: str  # "done"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Progress: ``kind`` is ``start``, ``retry`` (after a lock timeout or deadlock;
+    ``wait`` seconds before the next attempt), ``batch`` (``done`` of ``total``
+    batches) or ``done``."""
+
+    step: Step
+    kind: str
+    done: int = 0
+    total: int = 0
+    attempt: int = 1
+    wait: float = 0.0
+
+
+OnEvent = Callable[[Event], None]
+
+
+class StepFailed(SqlError):
+    """A step failed inside PostgreSQL (or kept failing to get its lock)."""
+
+    def __init__(self, step: Step, sqlstate: str | None, message: str,
+                 detail: str | None = None, attempts: int = 1) -> None:
+        super().__init__(f"step failed ({step.purpose}): {message}", sqlstate, step.sql)
+        self.step = step
+        self.detail = detail
+        self.attempts = attempts
+        self.hint = f"statement: {step.sql}" + (f"; {detail}" if detail else "")
+
+
+def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHASES,
+        lock_timeout: str = "1s", attempts: int = 6,
+        on_event: OnEvent | None = None) -> list[StepResult]:
+    """Run the steps of `phases`, in order. Side effects: changes the database; leaves
+    `conn` in autocommit mode."""
+    conn.autocommit = True
+    emit = on_event or (lambda event: None)
+    results = []
+    for step in steps:
+        if step.phase not in phases:
+            continue
+        emit(Event(step, "start"))
+        started = time.monotonic()
+        rows: int | None = None
+        if step.batches is not None:
+            tries, rows = _batched(conn, step, lock_timeout, attempts, emit)
+        else:
+            tries, _ = _retrying(conn, step, lock_timeout, attempts, emit,
+                                 functools.partial(_once, conn, step, lock_timeout, None))
+        results.append(StepResult(step, round(time.monotonic() - started, 3), tries, rows,
+                                  "done"))
+        emit(Event(step, "done", attempt=tries))
+    return results
+
+
+def _retrying(conn: Connection, step: Step, lock_timeout: str, attempts: int,
+              emit: OnEvent, action: Callable[[], int]) -> tuple[int, int]:
+    """Run `action` until it succeeds; returns (attempts used, its result)."""
+    attempt = 1
+    while True:
+        try:
+            return attempt, action()
+        except psycopg.Error as exc:
+            if not step.transaction:
+                _drop_invalid_index(conn, step)
+            state = exc.sqlstate
+            if state not in RETRYABLE or not step.retry or attempt >= attempts:
+                diag = getattr(exc, "diag", None)
+                detail = diag.message_detail if diag is not None else None
+                raise StepFailed(step, state, reason(exc), detail, attempt) from exc
+            wait = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+            wait *= 0.5 + random.random() / 2
+            emit(Event(step, "retry", attempt=attempt, wait=wait))
+            time.sleep(wait)
+            attempt += 1
+
+
+def _once(conn: Connection, step: Step, lock_timeout: str,
+          params: dict[str, str] | None) -> int:
+    """Run the step's statement once; returns the rows it touched."""
+    if not step.transaction:
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout])
+        try:
+            cursor = conn.execute(step.sql.encode(), params)
+        finally:
+            conn.execute("RESET lock_timeout")
+        return max(cursor.rowcount, 0)
+    with conn.transaction():
+        conn.execute("SELECT set_config('lock_timeout', %s, true), "
+                     "set_config('check_function_bodies', 'off', true)", [lock_timeout])
+        cursor = conn.execute(step.sql.encode(), params)
+        return max(cursor.rowcount, 0)
+
+
+def _batched(conn: Connection, step: Step, lock_timeout: str, attempts: int,
+             emit: OnEvent) -> tuple[int, int]:
+    """The step over page ranges of its table, one transaction each."""
+    assert step.batches is not None
+    plan = step.batches
+    row = conn.execute("SELECT pg_relation_size(%s::regclass) / "
+                       "current_setting('block_size')::bigint", [plan.table]).fetchone()
+    pages = int(row[0]) if row else 0
+    total = -(-pages // plan.pages)
+    rows, most = 0, 1
+    for number in range(total):
+        first = number * plan.pages
+        params = {"first": f"({first},0)", "last": f"({first + plan.pages},0)"}
+        tries, count = _retrying(conn, step, lock_timeout, attempts, emit,
+                                 functools.partial(_once, conn, step, lock_timeout, params))
+        rows, most = rows + count, max(most, tries)
+        emit(Event(step, "batch", done=number + 1, total=total, attempt=tries))
+        if number + 1 < total and plan.pause:
+            time.sleep(plan.pause)
+    return most, rows
+
+
+def _drop_invalid_index(conn: Connection, step: Step) -> None:
+    """After a failed CREATE INDEX CONCURRENTLY: drop the INVALID index it left."""
+    name = _concurrent_index(step.sql)
+    if name is None:
+        return
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.rollback()
+    row = conn.execute("SELECT NOT i.indisvalid FROM pg_index i "
+                       "WHERE i.indexrelid = to_regclass(%s)", [name]).fetchone()
+    if row and row[0]:
+        conn.execute(sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(sql.SQL(name)))
+
+
+def _concurrent_index(statement: str) -> str | None:
+    """The qualified name of the index a CREATE INDEX CONCURRENTLY statement builds."""
+    try:
+        tree = parse_sql(statement)
+    except Exception:  # not parseable here: nothing to clean up by name
+        return None
+    node = tree[0].stmt if len(tree) == 1 else None
+    if not isinstance(node, ast.IndexStmt) or not node.concurrent or not node.idxname:
+        return None
+    schema = node.relation.schemaname if node.relation is not None else None
+    name = quote_ident(node.idxname)
+    return f"{quote_ident(schema)}.{name}" if schema else name

@@ -1,0 +1,426 @@
+"""The step compiler: each change of the migration becomes the steps that apply it
+without blocking the running app where PostgreSQL allows it.
+
+    steps = compile_steps(zip(changes, context.migration.operations), context)
+
+Steps come ordered by phase — every expand step (in migration order), then migrate,
+then contract — and within a phase in migration order. Strategies apply to tables that
+exist in prod and hold rows; everything else is the engine's plain `render(op)`. Pure:
+reads no database (see `pgprod.plan.execute` for running the steps).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from pglast import ast, parse_sql
+from pglast.enums import ConstrType
+from pglast.visitors import Visitor
+from psycopg import sql
+
+from pgprod.catalog.relations import Constraint, Index, Table
+from pgprod.diff import ops
+from pgprod.diff.render import render
+from pgprod.names import ident, quote_ident
+from pgprod.plan import shadow
+from pgprod.plan.context import Context, rewrites
+from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, PHASES, Change, Step
+from pgprod.plan.steps import (
+    BRIEF,
+    BUILD,
+    BUILD_RATE,
+    CONCURRENT,
+    LARGE_ROWS,
+    NEW_OBJECT,
+    NO_LOCK,
+    REWRITE,
+    REWRITE_RATE,
+    SCAN_RATE,
+    SHARE_ROW_BRIEF,
+    Builder,
+    duration,
+    fragment,
+    has_rows,
+    table_size,
+)
+
+# Drops the running (old) app may still use: they wait for the contract phase.
+_DEFERRED_KINDS = {"table", "view", "matview", "function", "sequence", "index", "schema",
+                   "constraint"}
+# Ops the shadow machinery of a column takes over (it applies the target's state itself).
+_COLUMN_OPS = (ops.DropColumnDefault, ops.SetColumnDefault, ops.SetColumnNotNull,
+               ops.RenameNotNull, ops.AlterColumnDetails)
+
+
+def compile_steps(changes: Sequence[tuple[Change, ops.Op]], context: Context) -> tuple[Step, ...]:
+    """All steps of the plan, ordered expand, migrate, contract (pure)."""
+    return _Compiler(changes, context).run()
+
+
+class _Compiler:
+    def __init__(self, changes: Sequence[tuple[Change, ops.Op]], context: Context) -> None:
+        self.changes = list(changes)
+        self.ops = [op for _, op in self.changes]
+        self.context = context
+        self.claimed: set[int] = set()  # ops another op's strategy carries out
+        self.shadowed: set[int] = set()  # type changes and renames done expand/contract
+        self.fallback: dict[int, str] = {}  # rewriting type changes that cannot be
+        self.deferred: set[int] = set()  # drops moved to the contract phase
+        self.ready: dict[str, int] = {}  # graph node -> phase index where it is final
+
+    def run(self) -> tuple[Step, ...]:
+        self._plan_type_changes()
+        self._plan_renames()
+        self._plan_drops()
+        steps: list[Step] = []
+        for index, (change, op) in enumerate(self.changes):
+            if index in self.claimed:
+                continue
+            b = Builder(change.id)
+            self._compile(index, op, b)
+            if index not in self.deferred:
+                b.steps = self._after_dependencies(op, b.steps)
+            steps += b.steps
+        return tuple(sorted(steps, key=lambda s: PHASES.index(s.phase)))
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def _rows(self, table: str) -> bool:
+        return has_rows(self.context, table)
+
+    def _touching(self, index: int, table: str, column: str) -> list[int]:
+        """Other ops that change the column itself."""
+        node = ops.column_node(table, column)
+        return [i for i, op in enumerate(self.ops) if i != index and node in op.nodes]
+
+    def _column_ops(self, table: str, column: str) -> set[int]:
+        """Ops on a column's default, NOT NULL, details, comment and grants."""
+        out = set()
+        for i, op in enumerate(self.ops):
+            if isinstance(op, _COLUMN_OPS):
+                key = (op.new if isinstance(op, ops.AlterColumnDetails) else op.column).key
+                mine = op.table == table and key == column
+            elif isinstance(op, ops.SetComment):
+                mine = op.target.kind == "column" and op.target.name == f"{table}.{column}"
+            else:
+                mine = isinstance(op, ops.ChangeGrants) and op.target.name == table and \
+                    op.column == column
+            if mine:
+                out.add(i)
+        return out
+
+    def _plan_type_changes(self) -> None:
+        for index, op in enumerate(self.ops):
+            if not isinstance(op, ops.AlterColumnType) or not self._rows(op.table) or \
+                    not rewrites(op.old, op.new, self.context.coercible):
+                continue
+            column = op.new.key
+            claims = self._column_ops(op.table, column)
+            rebuilt = {i.key for i in shadow.indexes_on(self.context, op.table, column)}
+            dropped = shadow.source_indexes_on(self.context, op.table, column)
+            for i, other in enumerate(self.ops):
+                if isinstance(other, ops.CreateObject | ops.DropObject):
+                    mine = isinstance(other.obj, Index) and other.obj.key in rebuilt | dropped
+                else:
+                    mine = isinstance(other, ops.SetComment) and \
+                        other.target.kind == "index" and other.target.name in rebuilt
+                if mine:
+                    claims.add(i)
+            others = [i for i in self._touching(index, op.table, column) if i not in claims]
+            reason = shadow.blocker(self.context, op.table, column)
+            if reason is None and others:
+                reason = f"it also changes by {self.ops[others[0]].summary}"
+            if reason is None and any(i in self.shadowed for i in claims):
+                reason = "an index also uses another column changing type"
+            if reason is not None:
+                self.fallback[index] = reason
+                continue
+            self.shadowed.add(index)
+            self.claimed |= claims
+
+    def _plan_renames(self) -> None:
+        for index, op in enumerate(self.ops):
+            if not isinstance(op, ops.RenameColumn) or not self._rows(op.table):
+                continue
+            table = self.context.target.tables.get(op.table)
+            new = quote_ident(op.new_name)
+            column = table.columns.get(new) if table else None
+            if column is None or shadow.blocker(self.context, op.table, new) is not None:
+                continue
+            claims = self._column_ops(op.table, new)
+            if [i for i in self._touching(index, op.table, new) if i not in claims]:
+                continue
+            self.shadowed.add(index)
+            self.claimed |= claims
+
+    def _droppable(self, index: int) -> bool:
+        op = self.ops[index]
+        if isinstance(op, ops.DropColumn):
+            return True
+        if not isinstance(op, ops.DropObject) or op.kind not in _DEFERRED_KINDS:
+            return False
+        if isinstance(op.obj, Constraint):
+            # a table has one primary key: the new one may need the old one gone
+            return op.obj.type != "primary key"
+        return True
+
+    def _plan_drops(self) -> None:
+        depends = self.context.source.dependencies
+        reach = {i: _reach(self.ops[i], depends) for i in range(len(self.ops))
+                 if i not in self.claimed and self._droppable(i)}
+        for index in sorted(reach, reverse=True):
+            later = (set(self.ops[j].nodes) for j in range(index + 1, len(self.ops))
+                     if j not in self.deferred and j not in self.claimed)
+            if not any(reach[index] & nodes for nodes in later):
+                self.deferred.add(index)
+        changed = True
+        while changed:  # a dependent of a drop kept in place must go before it
+            changed = False
+            for index in sorted(self.deferred):
+                own = set(self.ops[index].nodes)
+                for kept in set(reach) - self.deferred:
+                    if kept > index and (reach[index] - own) & set(self.ops[kept].nodes):
+                        self.deferred.discard(index)
+                        changed = True
+                        break
+
+    def _after_dependencies(self, op: ops.Op, steps: list[Step]) -> list[Step]:
+        """Steps moved to the phase where what `op` needs is final (e.g. a foreign key
+        after the unique constraint it references, built in migrate); records the phase
+        where the op's own nodes are final."""
+        target = self.context.target.dependencies
+        needs = set(getattr(op, "requires", ()))
+        for node in op.nodes:
+            needs |= set(target.get(node, ()))
+        floor = max((self.ready.get(n, 0) for n in needs), default=0)
+        out = [s if PHASES.index(s.phase) >= floor else _in_phase(s, PHASES[floor])
+               for s in steps]
+        if out:
+            done = max(PHASES.index(s.phase) for s in out)
+            for node in op.nodes:
+                self.ready[node] = max(self.ready.get(node, 0), done)
+        return out
+
+    # -- compiling one op -------------------------------------------------------------------
+
+    def _compile(self, index: int, op: ops.Op, b: Builder) -> None:
+        context = self.context
+        if index in self.shadowed:
+            if isinstance(op, ops.AlterColumnType):
+                shadow.type_change(b, context, op)
+            else:
+                assert isinstance(op, ops.RenameColumn)
+                new = quote_ident(op.new_name)
+                shadow.column_rename(b, context, op, context.target.tables[op.table].columns[new])
+            return
+        if index in self.deferred:
+            self._deferred_drop(op, b)
+            return
+        if isinstance(op, ops.CreateObject) and isinstance(op.obj, Index) and \
+                self._rows(op.obj.table):
+            self._create_index(op.obj, b)
+        elif isinstance(op, ops.DropObject) and isinstance(op.obj, Index) and \
+                self._rows(op.obj.table) and not op.obj.partitioned:
+            b.add(f"DROP INDEX CONCURRENTLY {op.obj.key}", EXPAND, f"drop index {op.obj.key}",
+                  transaction=False, lock=CONCURRENT)
+        elif isinstance(op, ops.CreateObject) and isinstance(op.obj, Constraint) and \
+                self._rows(op.obj.table):
+            self._add_constraint(op.obj, b)
+        elif isinstance(op, ops.ValidateConstraint) and self._rows(op.constraint.table):
+            b.add(render(op)[0], MIGRATE, f"validate {op.constraint.name} (writes continue)",
+                  lock=CONCURRENT,
+                  seconds=duration(table_size(context, op.constraint.table), SCAN_RATE))
+        elif isinstance(op, ops.SetColumnNotNull) and op.not_null and self._rows(op.table) \
+                and (op.column.not_null is None or op.column.not_null.valid):
+            name = op.column.not_null.name if op.column.not_null else None
+            shadow.not_null(b, context, op.table, op.column.key, name)
+        elif isinstance(op, ops.AddColumn) and self._rows(op.table.key) and \
+                _volatile(op.column.default, context) and op.table.kind == "table" and \
+                op.column.identity is None and op.column.generated is None:
+            shadow.volatile_add(b, context, op)
+        elif isinstance(op, ops.RenameTable) and self._rows(self._renamed(op)):
+            self._rename_table(op, b)
+        else:
+            self._plain(index, op, b)
+
+    def _renamed(self, op: ops.RenameTable) -> str:
+        return self.context.migration.renames.tables.get(op.old_key, op.old_key)
+
+    def _plain(self, index: int, op: ops.Op, b: Builder) -> None:
+        lock, seconds, maintenance = _lock(op), 0.0, None
+        if index in self.fallback:
+            size = table_size(self.context, op.table)  # type: ignore[attr-defined]
+            lock, seconds = REWRITE, duration(size, REWRITE_RATE)
+            maintenance = (f"rewrites {op.table} under an exclusive lock: no expand/contract "  # type: ignore[attr-defined]
+                           f"because {self.fallback[index]}")
+        elif isinstance(op, ops.ReplaceType):
+            tables = sorted({t for t, _ in op.columns if self._rows(t)})
+            if tables:
+                lock = REWRITE
+                seconds = sum(duration(table_size(self.context, t), REWRITE_RATE)
+                              for t in tables)
+                maintenance = f"converts columns by rewriting {', '.join(tables)}"
+        for statement in render(op):
+            b.add(statement, EXPAND, op.summary, lock=lock, seconds=seconds,
+                  maintenance=maintenance)
+
+    # -- indexes and constraints -------------------------------------------------------------
+
+    def _create_index(self, index: Index, b: Builder) -> None:
+        statements = render(ops.CreateObject("index", index))
+        size = table_size(self.context, index.table)
+        seconds = duration(size, BUILD_RATE)
+        if index.partitioned:
+            large = size.rows > LARGE_ROWS
+            reason = (f"builds index {index.key} on partitioned {index.table} "
+                      f"(~{size.rows} rows) while writes wait") if large else None
+            b.add(statements[0], EXPAND, f"create index {index.key} (not concurrently: "
+                  "partitioned)", lock=BUILD, seconds=seconds, maintenance=reason)
+        else:
+            definition = statements[0].replace("INDEX ", "INDEX CONCURRENTLY ", 1)
+            b.add(definition, EXPAND, f"create index {index.key} (writes continue)",
+                  transaction=False, lock=CONCURRENT, seconds=seconds)
+        for statement in statements[1:]:
+            b.add(statement, EXPAND, f"cluster {index.table} on {index.name}")
+
+    def _add_constraint(self, constraint: Constraint, b: Builder) -> None:
+        table = constraint.table
+        size = table_size(self.context, table)
+        head = sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
+            fragment(table), ident(constraint.name))
+        partitioned = self.context.target.tables[table].kind != "table"
+        if constraint.type in ("foreign key", "check") and constraint.valid and not (
+                partitioned and constraint.type == "foreign key"):
+            lock = SHARE_ROW_BRIEF if constraint.type == "foreign key" else BRIEF
+            b.add(head + fragment(constraint.definition + " NOT VALID"), MIGRATE,
+                  f"add {constraint.name} for new rows only", lock=lock)
+            b.add(render(ops.ValidateConstraint(constraint))[0], MIGRATE,
+                  f"validate {constraint.name} (writes continue)", lock=CONCURRENT,
+                  seconds=duration(size, SCAN_RATE))
+            return
+        if constraint.type in ("unique", "primary key") and not partitioned and \
+                _plain_key(constraint):
+            self._key_via_index(constraint, b)
+            return
+        lock = BRIEF if constraint.type in ("foreign key", "check") else BUILD
+        if not constraint.valid:
+            lock = BRIEF
+        b.add(render(ops.CreateObject("constraint", constraint))[0], MIGRATE,
+              f"add {constraint.name}", lock=lock, seconds=duration(size, BUILD_RATE)
+              if lock == BUILD else 0.0)
+
+    def _key_via_index(self, constraint: Constraint, b: Builder) -> None:
+        table = self.context.target.tables[constraint.table]
+        size = table_size(self.context, table.key)
+        columns = sql.SQL(", ").join(fragment(c) for c in constraint.columns)
+        nulls = sql.SQL(" NULLS NOT DISTINCT") if constraint.nulls_not_distinct else sql.SQL("")
+        b.add(sql.SQL("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}").format(
+            ident(constraint.name), fragment(table.key), columns, nulls), MIGRATE,
+            f"build the index of {constraint.name} (writes continue)", transaction=False,
+            lock=CONCURRENT, seconds=duration(size, BUILD_RATE))
+        kind = sql.SQL("PRIMARY KEY" if constraint.type == "primary key" else "UNIQUE")
+        tail = ""
+        if constraint.deferrable:
+            tail = " DEFERRABLE INITIALLY DEFERRED" if constraint.initially_deferred \
+                else " DEFERRABLE"
+        b.add(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}{}").format(
+            fragment(table.key), ident(constraint.name), kind, ident(constraint.name),
+            sql.SQL(tail)), MIGRATE, f"attach the index as {constraint.name}")
+
+    # -- renames and drops -------------------------------------------------------------------------
+
+    def _rename_table(self, op: ops.RenameTable, b: Builder) -> None:
+        """Renamed, with a view under the old name the old app reads and writes through
+        (a simple view is updatable); the view goes in the contract phase."""
+        old: Table = self.context.source.tables[op.old_key]
+        new = self._renamed(op)
+        b.add(render(op)[0], EXPAND, f"rename {op.old_key} to {new}")
+        b.add(f"CREATE VIEW {op.old_key} AS SELECT * FROM {new}", EXPAND,
+              f"{op.old_key} stays usable by the running app", lock=NEW_OBJECT)
+        target = ops.Target("view", "VIEW", op.old_key)
+        if old.owner != quote_ident(self.context.source.role):
+            for statement in render(ops.SetOwner(target, old.owner)):
+                b.add(statement, EXPAND, f"{op.old_key} owned like the table", lock=NO_LOCK)
+        if old.grants:
+            for statement in render(ops.ChangeGrants(target, tuple(old.grants), True)):
+                b.add(statement, EXPAND, f"{op.old_key} granted like the table", lock=NO_LOCK)
+        b.add(f"DROP VIEW {op.old_key}", CONTRACT, f"drop the view {op.old_key}")
+
+    def _deferred_drop(self, op: ops.Op, b: Builder) -> None:
+        if isinstance(op, ops.DropColumn):
+            column = op.column
+            if column.not_null is not None and column.default is None and \
+                    column.identity is None and column.generated is None:
+                b.add(sql.SQL("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL").format(
+                    fragment(op.table.key), fragment(column.key)), EXPAND,
+                    f"the new app may leave {column.key} out")
+        if isinstance(op, ops.DropObject) and isinstance(op.obj, Index) and \
+                not op.obj.partitioned and self._rows(op.obj.table):
+            b.add(f"DROP INDEX CONCURRENTLY {op.obj.key}", CONTRACT, op.summary,
+                  transaction=False, lock=CONCURRENT)
+            return
+        for statement in render(op):
+            b.add(statement, CONTRACT, op.summary, lock=_lock(op))
+
+
+def _in_phase(step: Step, phase: str) -> Step:
+    return dataclasses.replace(step, phase=phase)
+
+
+def _reach(op: ops.Op, depends: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """A drop's nodes and the nodes they depend on (prod's graph)."""
+    nodes = set(op.nodes)
+    for node in op.nodes:
+        nodes |= set(depends.get(node, ()))
+    return nodes
+
+
+def _plain_key(constraint: Constraint) -> bool:
+    """A unique or primary key constraint a bare unique btree index can back: no INCLUDE,
+    storage options or tablespace, not an exclusion constraint."""
+    statement = parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {constraint.definition}")[0].stmt
+    assert isinstance(statement, ast.AlterTableStmt) and statement.cmds
+    node = statement.cmds[0].def_
+    return isinstance(node, ast.Constraint) and not node.including and not node.options \
+        and not node.indexspace and node.contype in (ConstrType.CONSTR_UNIQUE,
+                                                     ConstrType.CONSTR_PRIMARY)
+
+
+def _function_names(expression: str) -> set[str]:
+    names: set[str] = set()
+
+    class Calls(Visitor):
+        def visit_FuncCall(self, ancestors: object, node: ast.FuncCall) -> None:
+            if node.funcname:
+                names.add(node.funcname[-1].sval)
+
+    Calls()(parse_sql(f"SELECT {expression}"))
+    return names
+
+
+def _volatile(default: str | None, context: Context) -> bool:
+    """Whether a default expression calls a volatile function (prod's or the target's)."""
+    if default is None:
+        return False
+    volatile = set(context.volatile) | {f.name for f in context.target.functions.values()
+                                         if f.volatility == "volatile"}
+    return bool(_function_names(default) & volatile)
+
+
+def _lock(op: ops.Op) -> str:
+    """The lock a plain statement of `op` takes, roughly."""
+    if isinstance(op, ops.SetComment | ops.ChangeGrants | ops.ChangeDefaultPrivileges):
+        return NO_LOCK
+    if isinstance(op, ops.CreateObject):
+        if isinstance(op.obj, Index):
+            return BUILD
+        if isinstance(op.obj, Constraint):
+            return BRIEF
+        return NEW_OBJECT if not op.replace else BRIEF
+    if isinstance(op, ops.ValidateConstraint):
+        return CONCURRENT
+    if isinstance(op, ops.ReplaceType):
+        return REWRITE
+    return BRIEF
+
