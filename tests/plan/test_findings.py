@@ -316,7 +316,7 @@ def test_dropped_column_usage_from_pg_stat_statements(pair: Pair) -> None:
     assert note.evidence is not None and other.evidence is not None
     queries = {u.query: u.calls for u in note.evidence.usage}
     assert queries == {"SELECT note FROM t WHERE id = $1": 3}
-    assert "1 recorded statements use it (3 calls)" in note.evidence.summary
+    assert "1 recorded statement uses it (3 calls)" in note.evidence.summary
     assert note.evidence.usage[0].since  # statistics start time (PostgreSQL 17+)
     assert other.evidence.usage == ()
     assert "no statement recorded in pg_stat_statements uses it" in other.evidence.summary

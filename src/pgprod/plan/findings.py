@@ -101,7 +101,9 @@ def _usage_text(usage: tuple[Usage, ...] | None, probe: Probe) -> str:
     if not usage:
         return "no statement recorded in pg_stat_statements uses it"
     calls = sum(u.calls for u in usage)
-    return f"{len(usage)} recorded statements use it ({calls:,} calls)"
+    statements = "1 recorded statement uses" if len(usage) == 1 else \
+        f"{len(usage)} recorded statements use"
+    return f"{statements} it ({calls:,} call{'' if calls == 1 else 's'})"
 
 
 @_rule.register

@@ -43,7 +43,8 @@ def _finding_lines(finding: Finding, indent: str = "  ") -> list[str]:
         lines += [f"{indent}    {row}" for row in evidence.sample]
         for usage in evidence.usage[:5]:
             since = f" since {usage.since}" if usage.since else ""
-            lines.append(f"{indent}    {usage.calls:,} calls{since}: {_one_line(usage.query)}")
+            calls = _count(usage.calls, "call").replace(str(usage.calls), f"{usage.calls:,}")
+            lines.append(f"{indent}    {calls}{since}: {_one_line(usage.query)}")
     lines.append(f"{indent}  action: {finding.action}")
     return lines
 
