@@ -261,7 +261,7 @@ def test_finding(pair: Pair, case: Case) -> None:
 
 def test_every_code_has_a_triggering_case() -> None:
     triggered = {c.code for c in CASES if c.present}
-    # maintenance-required comes from the compiled steps: see test_plan.py
+    # maintenance-required comes from the compiled steps: see test_plan_cli.py
     assert set(CODES) - triggered <= {"maintenance-required"}
 
 

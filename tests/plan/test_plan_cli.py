@@ -98,6 +98,10 @@ def test_steps_applied_to_prod_reach_dev_and_keep_rows(project: Project) -> None
         conn.execute("UPDATE users SET note = 'filled' WHERE note IS NULL")
     plan = commands.plan(project)
     assert [f.code for f in plan.findings if f.severity == "blocking"] == []
+    # a primary key's type cannot change by expand/contract: the step needs the app stopped
+    maintenance = [f for f in plan.findings if f.code == "maintenance-required"]
+    assert [f.object for f in maintenance] == ["public.users.id"]
+    assert any(s.maintenance for s in plan.steps if "id TYPE bigint" in s.sql)
     prod = commands.environment(project, "prod")
     with prod.connect_admin(prod.database) as conn:
         run(conn, plan.steps)
