@@ -12,6 +12,7 @@ reads no database (see `pgprod.plan.execute` for running the steps).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 
 from pglast import ast, parse_sql
@@ -20,6 +21,7 @@ from pglast.visitors import Visitor
 from psycopg import sql
 
 from pgprod.catalog.relations import Constraint, Index, Table
+from pgprod.catalog.routines import Function
 from pgprod.diff import ops
 from pgprod.diff.render import render
 from pgprod.names import ident, quote_ident
@@ -47,7 +49,7 @@ from pgprod.plan.steps import (
 
 # Drops the running (old) app may still use: they wait for the contract phase.
 _DEFERRED_KINDS = {"table", "view", "matview", "function", "sequence", "index", "schema",
-                   "constraint"}
+                   "constraint", "type", "extension", "collation"}
 # Ops the shadow machinery of a column takes over (it applies the target's state itself).
 _COLUMN_OPS = (ops.DropColumnDefault, ops.SetColumnDefault, ops.SetColumnNotNull,
                ops.RenameNotNull, ops.AlterColumnDetails)
@@ -155,15 +157,42 @@ class _Compiler:
             self.claimed |= claims
 
     def _droppable(self, index: int) -> bool:
+        """Whether a drop may wait for the contract phase, by what it is."""
         op = self.ops[index]
         if isinstance(op, ops.DropColumn):
             return True
         if not isinstance(op, ops.DropObject) or op.kind not in _DEFERRED_KINDS:
             return False
-        if isinstance(op.obj, Constraint):
+        obj = op.obj
+        if isinstance(obj, Constraint):
             # a table has one primary key: the new one may need the old one gone
-            return op.obj.type != "primary key"
-        return True
+            return obj.type != "primary key"
+        if isinstance(obj, Table):
+            return obj.partition_of is None  # a partition keeps taking rows of its range
+        if isinstance(obj, Function):
+            # a function of the same name may take its signature (keys name arguments)
+            return not any(f.schema == obj.schema and f.name == obj.name
+                           for f in self.context.target.functions.values())
+        key = getattr(obj, "key", None)
+        return key not in self._taken
+
+    @functools.cached_property
+    def _taken(self) -> set[str]:
+        """Names the target gives relations and types (one namespace in PostgreSQL): a
+        drop of something of the same name cannot wait."""
+        target = self.context.target
+        taken = set(target.tables) | set(target.views) | set(target.materialized_views) | \
+            set(target.sequences) | set(target.indexes) | set(target.enums) | \
+            set(target.domains) | set(target.composite_types) | set(target.range_types)
+        for table in target.tables.values():
+            taken |= {c.identity.sequence for c in table.columns.values() if c.identity}
+        for constraint in target.constraints.values():
+            if constraint.index:
+                taken.add(constraint.index)
+            schema = target.tables[constraint.table].schema \
+                if constraint.table in target.tables else ""
+            taken.add(f"{quote_ident(schema)}.{quote_ident(constraint.name)}")
+        return taken
 
     def _plan_drops(self) -> None:
         depends = self.context.source.dependencies
@@ -174,12 +203,16 @@ class _Compiler:
                      if j not in self.deferred and j not in self.claimed)
             if not any(reach[index] & nodes for nodes in later):
                 self.deferred.add(index)
+        in_place = [i for i, op in enumerate(self.ops) if i not in self.claimed and
+                    op.phase in (ops.DROP, ops.CLEANUP)]
         changed = True
         while changed:  # a dependent of a drop kept in place must go before it
             changed = False
             for index in sorted(self.deferred):
                 own = set(self.ops[index].nodes)
-                for kept in set(reach) - self.deferred:
+                for kept in in_place:
+                    if kept in self.deferred:
+                        continue
                     if kept > index and (reach[index] - own) & set(self.ops[kept].nodes):
                         self.deferred.discard(index)
                         changed = True
@@ -383,7 +416,8 @@ def _plain_key(constraint: Constraint) -> bool:
     assert isinstance(statement, ast.AlterTableStmt) and statement.cmds
     node = statement.cmds[0].def_
     return isinstance(node, ast.Constraint) and not node.including and not node.options \
-        and not node.indexspace and node.contype in (ConstrType.CONSTR_UNIQUE,
+        and not node.indexspace and not getattr(node, "without_overlaps", False) \
+        and node.contype in (ConstrType.CONSTR_UNIQUE,
                                                      ConstrType.CONSTR_PRIMARY)
 
 
