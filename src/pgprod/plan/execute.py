@@ -47,14 +47,16 @@ class StepResult:
     seconds: float
     attempts: int
     rows: int | None
-    outcome: str  # "done"
+    outcome: str  # "done" or "skipped"
 
 
 @dataclass(frozen=True)
 class Event:
     """Progress: ``kind`` is ``start``, ``retry`` (after a lock timeout or deadlock;
     ``wait`` seconds before the next attempt), ``batch`` (``done`` of ``total``
-    batches) or ``done``."""
+    batches), ``commit`` (a transactional step is about to commit as transaction
+    ``xid``: whoever records progress can later ask ``pg_xact_status(xid)`` whether it
+    did), ``skip`` (the step's work was already done) or ``done``."""
 
     step: Step
     kind: str
@@ -62,6 +64,7 @@ class Event:
     total: int = 0
     attempt: int = 1
     wait: float = 0.0
+    xid: str | None = None
 
 
 OnEvent = Callable[[Event], None]
@@ -96,8 +99,12 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
         if step.batches is not None:
             tries, rows = _batched(conn, step, lock_timeout, attempts, emit)
         else:
+            if _already_built(conn, step):
+                emit(Event(step, "skip"))
+                results.append(StepResult(step, 0.0, 0, None, "skipped"))
+                continue
             tries, _ = _retrying(conn, step, lock_timeout, attempts, emit,
-                                 functools.partial(_once, conn, step, lock_timeout, None))
+                                 functools.partial(_once, conn, step, lock_timeout, None, emit))
         results.append(StepResult(step, round(time.monotonic() - started, 3), tries, rows,
                                   "done"))
         emit(Event(step, "done", attempt=tries))
@@ -127,7 +134,7 @@ def _retrying(conn: Connection, step: Step, lock_timeout: str, attempts: int,
 
 
 def _once(conn: Connection, step: Step, lock_timeout: str,
-          params: dict[str, str] | None) -> int:
+          params: dict[str, str] | None, emit: OnEvent | None = None) -> int:
     """Run the step's statement once; returns the rows it touched."""
     if not step.transaction:
         conn.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout])
@@ -140,7 +147,22 @@ def _once(conn: Connection, step: Step, lock_timeout: str,
         conn.execute("SELECT set_config('lock_timeout', %s, true), "
                      "set_config('check_function_bodies', 'off', true)", [lock_timeout])
         cursor = conn.execute(step.sql.encode(), params)
-        return max(cursor.rowcount, 0)
+        count = max(cursor.rowcount, 0)
+        if emit is not None:
+            row = conn.execute("SELECT pg_current_xact_id()::text").fetchone()
+            emit(Event(step, "commit", xid=row[0] if row else None))
+        return count
+
+
+def _already_built(conn: Connection, step: Step) -> bool:
+    """A concurrent index build whose valid index already exists: an earlier, interrupted
+    run finished it (the plan only builds indexes prod did not have)."""
+    name = None if step.transaction else _concurrent_index(step.sql)
+    if name is None:
+        return False
+    row = conn.execute("SELECT i.indisvalid FROM pg_index i "
+                       "WHERE i.indexrelid = to_regclass(%s)", [name]).fetchone()
+    return bool(row and row[0])
 
 
 def _batched(conn: Connection, step: Step, lock_timeout: str, attempts: int,
