@@ -166,7 +166,8 @@ class _Compiler:
         obj = op.obj
         if isinstance(obj, Constraint):
             # a table has one primary key: the new one may need the old one gone
-            return obj.type != "primary key"
+            return obj.type != "primary key" and (obj.index is None or
+                                                  obj.index not in self._taken)
         if isinstance(obj, Table):
             return obj.partition_of is None  # a partition keeps taking rows of its range
         if isinstance(obj, Function):
@@ -213,10 +214,26 @@ class _Compiler:
                 for kept in in_place:
                     if kept in self.deferred:
                         continue
-                    if kept > index and (reach[index] - own) & set(self.ops[kept].nodes):
+                    if kept > index and ((reach[index] - own) & set(self.ops[kept].nodes)
+                                         or self._references(self.ops[index], self.ops[kept])):
                         self.deferred.discard(index)
                         changed = True
                         break
+
+    def _references(self, drop: ops.Op, kept: ops.Op) -> bool:
+        """A foreign key (or a table holding one) and a table or partition it references:
+        pg_depend ties the key to each partition through clones the graph folds away."""
+        if not (isinstance(drop, ops.DropObject) and isinstance(kept, ops.DropObject)
+                and isinstance(kept.obj, Table)):
+            return False
+        if isinstance(drop.obj, Constraint):
+            keys = [drop.obj]
+        elif isinstance(drop.obj, Table):
+            keys = [c for c in self.context.source.constraints.values()
+                    if c.table == drop.obj.key and c.type == "foreign key"]
+        else:
+            return False
+        return any(c.references in (kept.obj.key, kept.obj.partition_of) for c in keys)
 
     def _after_dependencies(self, op: ops.Op, steps: list[Step]) -> list[Step]:
         """Steps moved to the phase where what `op` needs is final (e.g. a foreign key
