@@ -85,9 +85,25 @@ SETTINGS: tuple[Setting, ...] = (
         "plan", "sample_above", int, 1_000_000,
         "Tables with more rows (planner estimate) are checked on a sample, and said so.",
     ),
+    Setting(
+        "publish", "lock_timeout", str, "1s",
+        "lock_timeout of each publish step; a step that waits longer is retried with backoff.",
+    ),
+    Setting(
+        "publish", "maintenance_grace", str, "10s",
+        "In a maintenance window, how long to wait for app sessions before ending them.",
+    ),
+    Setting(
+        "publish", "before_maintenance", str, "",
+        "Shell command run before a maintenance window (e.g. stop the app); empty = none.",
+    ),
+    Setting(
+        "publish", "after_maintenance", str, "",
+        "Shell command run after a maintenance window (e.g. start the app); empty = none.",
+    ),
 )
 
-_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan")
+_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish")
 
 
 def _settings_of(section: str) -> dict[str, Setting]:
@@ -121,6 +137,10 @@ class Config:
     envs: Mapping[str, EnvConfig]
     plan_evidence_timeout: str = "5s"
     plan_sample_above: int = 1_000_000
+    publish_lock_timeout: str = "1s"
+    publish_maintenance_grace: str = "10s"
+    publish_before_maintenance: str = ""
+    publish_after_maintenance: str = ""
 
     def env(self, name: str) -> EnvConfig:
         from pgprod.errors import UsageError
@@ -186,6 +206,10 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         envs=MappingProxyType(envs),
         plan_evidence_timeout=str(values["plan"]["evidence_timeout"]),
         plan_sample_above=int(values["plan"]["sample_above"]),
+        publish_lock_timeout=str(values["publish"]["lock_timeout"]),
+        publish_maintenance_grace=str(values["publish"]["maintenance_grace"]),
+        publish_before_maintenance=str(values["publish"]["before_maintenance"]),
+        publish_after_maintenance=str(values["publish"]["after_maintenance"]),
     )
 
 
