@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +24,7 @@ from rich.text import Text
 
 import pgprod.plan.render as plan_render
 from pgprod import commands, demo, schemadiff
+from pgprod import publish as publishing
 from pgprod.config import ENVIRONMENTS
 from pgprod.diff import Migration, RenameCandidate, ops
 from pgprod.diff.render import render
@@ -413,7 +415,9 @@ def plan_command(ctx: click.Context, as_json: bool, as_markdown: bool, renames: 
     not allowed with --allow-data-loss)."""
     given = [*renames, *(schemadiff.read_answers(answers) if answers else [])]
     ask = _ask_rename if sys.stdin.isatty() and not (as_json or as_markdown) else None
-    the_plan = commands.plan(_project(ctx), given, ask)
+    project = _project(ctx)
+    the_plan = commands.plan(project, given, ask)
+    publishing.remember(project, the_plan)
     refused = refusal(the_plan, allowed)
     reason = str(refused) if refused else None
     if as_json:
@@ -424,6 +428,121 @@ def plan_command(ctx: click.Context, as_json: bool, as_markdown: bool, renames: 
         click.echo(plan_render.text(the_plan, reason), nl=False)
     if refused:
         raise click.exceptions.Exit(1)
+
+
+class _Progress:
+    """Prints a publish's events as they happen (one line per step, batches as they go)."""
+
+    def __init__(self) -> None:
+        self.last_percent = -1
+
+    def __call__(self, name: str, data: dict[str, object]) -> None:
+        if name == "start":
+            out.print(Text(f"  [{data['phase']}] {data['purpose']}"))
+            self.last_percent = -1
+        elif name == "batch":
+            done, total = int(str(data["done"])), int(str(data["total"]))
+            percent = 100 * done // max(total, 1)
+            if percent // 10 != self.last_percent // 10 or done == total:
+                out.print(Text(f"      {done}/{total} batches ({percent}%)"))
+                self.last_percent = percent
+        elif name == "retry":
+            out.print(Text(f"      lock not granted in time; retry {data['attempt']} in "
+                           f"{data['wait']} s"))
+        elif name == "skip":
+            out.print(Text("      already done by an earlier run"))
+        elif name in ("maintenance open", "maintenance closed", "restore point",
+                      "restore point unavailable", "verified"):
+            details = ", ".join(f"{k}: {v}" for k, v in data.items())
+            out.print(Text(f"  {name}" + (f" ({details})" if details else "")))
+
+
+@cli.command("publish")
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+              help="Confirm a rename (as reviewed with `pgprod plan`).")
+@click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
+              help="Accept a destructive change to OBJECT; repeat for each.")
+@click.option("--contract", is_flag=True,
+              help="Run the pending contract phase of the latest publish.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted publish.")
+@click.pass_context
+def publish_command(ctx: click.Context, renames: Sequence[str], allowed: Sequence[str],
+                    contract: bool, resume: bool) -> None:
+    """Apply the reviewed plan to prod: restore point, steps, verification, history."""
+    project = _project(ctx)
+    if contract and resume:
+        raise UsageError("--contract and --resume do not go together")
+    progress = _Progress()
+    if resume:
+        record = publishing.resume(project, progress)
+    elif contract:
+        record = publishing.contract(project, progress)
+    else:
+        record = publishing.publish(project, renames, allowed, progress)
+    out.print(Text(f"publish {record.id}: {record.status} in {record.seconds:.1f} s, "
+                   f"app locked out {record.downtime_seconds:.2f} s; {record.verified}"))
+    if record.status == "contract pending":
+        out.print(Text("Run `pgprod publish --contract` once the new app version is live."))
+
+
+@cli.command("history")
+@click.pass_context
+def history_command(ctx: click.Context) -> None:
+    """List publishes, newest last."""
+    records = publishing.History(_project(ctx)).records()
+    if not records:
+        out.print("No publishes yet.")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "status", "who", "started", "seconds", "downtime", "restore point",
+                   "changes"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(r.id, r.status, r.who, r.started[:19], f"{r.seconds:.1f}",
+                      f"{r.downtime_seconds:.2f}", r.restore_point or "-",
+                      str(len(r.plan.get("changes", []))))
+    out.print(table)
+
+
+@cli.command("logs")
+@click.argument("publish_id", required=False)
+@click.option("--follow", "-f", is_flag=True, help="Keep printing while it runs.")
+@click.pass_context
+def logs_command(ctx: click.Context, publish_id: str | None, follow: bool) -> None:
+    """Print a publish's log (default: the latest)."""
+    history = publishing.History(_project(ctx))
+    if publish_id is None:
+        records = history.records()
+        if not records:
+            raise UsageError("no publishes yet")
+        publish_id = records[-1].id
+    seen = 0
+    while True:
+        events = list(history.events(publish_id))
+        for event in events[seen:]:
+            out.print(Text(_log_line(event)))
+        seen = len(events)
+        if not follow or history.load(publish_id).status != "running":
+            return
+        time.sleep(0.5)
+
+
+def _log_line(event: dict[str, object]) -> str:
+    rest = {k: v for k, v in event.items() if k not in ("t", "event", "step")}
+    step = f" step {event['step']}" if "step" in event else ""
+    details = " ".join(f"{k}={v}" for k, v in rest.items())
+    return f"{event['t']} {event['event']}{step} {details}".rstrip()
+
+
+@cli.command("rollback")
+@click.argument("publish_id")
+@click.option("--restore", is_flag=True,
+              help="Allow undoing by restoring prod to the publish's restore point.")
+@click.pass_context
+def rollback_command(ctx: click.Context, publish_id: str, restore: bool) -> None:
+    """Undo a publish: by its reverse plan when nothing is lost, else by restore."""
+    record = publishing.rollback(_project(ctx), publish_id, restore, _Progress())
+    out.print(Text(f"rolled back {publish_id} ({record.id}): {record.verified or 'restored'}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from psycopg import sql as psql
 
-from pgprod import credentials, edit, query, schemadiff
+from pgprod import catalog, credentials, edit, query, schemadiff
 from pgprod.config import ENVIRONMENTS
 from pgprod.environment import Environment, Status, UpResult
 from pgprod.errors import ServerNotRunning, UsageError
@@ -34,6 +34,7 @@ __all__ = [
     "environment",
     "init",
     "plan",
+    "prod_catalog",
     "rotate",
     "sql",
     "status",
@@ -152,12 +153,19 @@ def edit_status(project: Project) -> edit.EditState:
         return edit.state(conn, env.names)
 
 
+def prod_catalog(env: Environment) -> catalog.Catalog:
+    """Prod's schema as the `owner` role sees it: publishing runs as owner, so what a
+    migration creates is owned by owner and gets owner's default privileges, as in dev."""
+    with env.connect("owner") as conn:
+        return catalog.load(conn)
+
+
 def plan(project: Project, answers: Sequence[str] = (), ask: schemadiff.Ask | None = None,
          ) -> Plan:
     """The publish plan of the pending change (prod -> dev): findings with evidence read
     from prod as the `readonly` role (under `[plan] evidence_timeout`), and the steps."""
     prod, dev = _prod(project), environment(project, "dev")
-    source, target = schemadiff.load_both(lambda: schemadiff.load_env(prod),
+    source, target = schemadiff.load_both(lambda: prod_catalog(prod),
                                           lambda: schemadiff.load_env(dev))
     migration = schemadiff.compare(source, target, answers, ask)
     # the per-role settings pgprod itself gives its roles differ between environments

@@ -1,0 +1,145 @@
+"""The publish history and logs, kept in the project's state folder.
+
+Each publish has a folder ``.pgprod/publishes/<id>/``:
+
+- ``publish.json`` — the record: who, when, the plan (changes, findings, steps), the
+  restore point, durations, downtime, status; rewritten atomically as it progresses;
+- ``log.jsonl`` — one JSON event per line, appended and flushed to disk before the
+  work it announces goes further (a step's ``commit`` event names the transaction id,
+  so an interrupted publish knows exactly which steps took effect);
+- ``change.md`` — the change documentation (`pgprod plan --markdown`);
+- ``before.catalog`` — prod's schema before the publish (what `rollback` returns to).
+
+Ids sort by time: ``20261124-130501-3f2a``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import getpass
+import json
+import os
+import pickle
+import secrets
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pgprod.catalog.model import Catalog
+from pgprod.errors import UsageError
+from pgprod.plan.model import Batches, Step
+from pgprod.project import Project
+
+# statuses
+RUNNING, INTERRUPTED, FAILED = "running", "interrupted", "failed"
+CONTRACT_PENDING, DONE, ROLLED_BACK = "contract pending", "done", "rolled back"
+UNFINISHED = (RUNNING, INTERRUPTED, FAILED)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class Record:
+    """What `publish.json` holds (mutable while the publish runs)."""
+
+    id: str
+    who: str
+    started: str
+    fingerprint: str
+    steps: list[dict[str, Any]]
+    plan: dict[str, Any]
+    status: str = RUNNING
+    finished: str | None = None
+    restore_point: str | None = None
+    restore_point_note: str = ""
+    phases: list[str] = field(default_factory=list)
+    downtime_seconds: float = 0.0
+    seconds: float = 0.0
+    error: dict[str, Any] | None = None
+    verified: str = ""
+    contract_of: str | None = None
+
+    def step_objects(self) -> list[Step]:
+        out = []
+        for data in self.steps:
+            batches = data.get("batches")
+            fields = {**data, "batches": Batches(**batches) if batches else None}
+            out.append(Step(**fields))
+        return out
+
+
+class History:
+    """The publish folders of one project."""
+
+    def __init__(self, project: Project) -> None:
+        self.root = project.state / "publishes"
+
+    def folder(self, publish_id: str) -> Path:
+        return self.root / publish_id
+
+    def new_id(self) -> str:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        return f"{stamp}-{secrets.token_hex(2)}"
+
+    def create(self, record: Record, markdown: str, before: Catalog) -> None:
+        folder = self.folder(record.id)
+        folder.mkdir(parents=True, mode=0o700)
+        (folder / "change.md").write_text(markdown, encoding="utf-8")
+        (folder / "before.catalog").write_bytes(pickle.dumps(before))
+        self.save(record)
+
+    def save(self, record: Record) -> None:
+        path = self.folder(record.id) / "publish.json"
+        temp = path.with_suffix(".tmp")
+        temp.write_text(json.dumps(dataclasses.asdict(record), indent=2), encoding="utf-8")
+        os.replace(temp, path)
+
+    def load(self, publish_id: str) -> Record:
+        path = self.folder(publish_id) / "publish.json"
+        if not path.is_file():
+            raise UsageError(f"no publish {publish_id!r}", "see `pgprod history`")
+        return Record(**json.loads(path.read_text(encoding="utf-8")))
+
+    def before(self, publish_id: str) -> Catalog:
+        catalog: Catalog = pickle.loads((self.folder(publish_id) / "before.catalog")
+                                        .read_bytes())
+        return catalog
+
+    def records(self) -> list[Record]:
+        """Every publish, oldest first."""
+        if not self.root.is_dir():
+            return []
+        return [self.load(p.name) for p in sorted(self.root.iterdir())
+                if (p / "publish.json").is_file()]
+
+    def latest(self, statuses: tuple[str, ...]) -> Record | None:
+        found = [r for r in self.records() if r.status in statuses]
+        return found[-1] if found else None
+
+    # -- the log --------------------------------------------------------------------------
+
+    def log(self, publish_id: str, event: str, **data: Any) -> None:
+        """Append one event and flush it to disk before returning."""
+        line = json.dumps({"t": now(), "event": event, **data}, default=str)
+        with open(self.folder(publish_id) / "log.jsonl", "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def events(self, publish_id: str) -> Iterator[dict[str, Any]]:
+        path = self.folder(publish_id) / "log.jsonl"
+        if not path.is_file():
+            return
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.endswith("\n"):  # a line cut by a crash is not an event
+                    yield json.loads(line)
+
+
+def who() -> str:
+    return f"{getpass.getuser()}@{socket.gethostname()}"
