@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -254,3 +255,42 @@ def test_rollback_by_reverse_plan_restores_previous_schema(project: Project) -> 
     assert schemadiff.load_env(prod) == before
     assert History(project).load(record.id).status == "rolled back"
     assert _counts(project) == (100, 100)
+
+
+def test_maintenance_window_blocks_the_app_and_measures_downtime(
+        new_project: ProjectFactory, workdir: Path) -> None:
+    marks = workdir / "hooks.txt"
+    project = new_project({"publish": {
+        "before_maintenance": f"echo before >> {marks}",
+        "after_maintenance": f"echo after >> {marks}",
+        "maintenance_grace": "1s"}})
+    for env in ("dev", "prod"):
+        _run_sql(project, env, "owner", SCHEMA)
+    _seed(project, 100)
+    # a primary key's type change cannot run online: the plan needs maintenance
+    _run_sql(project, "dev", "owner", "ALTER TABLE users ALTER COLUMN id TYPE int")
+    root = str(project.root)
+    planned = pgprod("--project", root, "plan")
+    assert "maintenance-required" in planned.stdout
+    idle_app = commands.environment(project, "prod").connect("app")  # a session to end
+    try:
+        done = pgprod("--project", root, "publish")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "maintenance open (ended_sessions: 1)" in done.stdout
+        assert idle_app.closed or idle_app.broken or _is_dead(idle_app)
+    finally:
+        idle_app.close()
+    record = History(project).records()[-1]
+    assert record.downtime_seconds > 0
+    assert f"app locked out {record.downtime_seconds:.2f} s" in done.stdout
+    assert marks.read_text().split() == ["before", "after"]
+    with commands.environment(project, "prod").connect("app") as conn:  # reopened
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (100,)
+
+
+def _is_dead(conn: psycopg.Connection[object]) -> bool:
+    try:
+        conn.execute("SELECT 1")
+    except psycopg.OperationalError:
+        return True
+    return False
