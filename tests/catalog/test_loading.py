@@ -7,7 +7,7 @@ import pytest
 from psycopg import sql
 
 from pgprod.catalog import QUERY_KINDS, Unmodelled, load
-from pgprod.catalog.loader import query_text
+from pgprod.catalog.loader import NODES_QUERY, query_text
 from pgprod.errors import SqlError
 
 from .support import RICH_SCHEMA, another_database, load_url, recording_cursor, run_script
@@ -31,6 +31,12 @@ def test_one_query_per_kind_whatever_the_size(fresh_db: str) -> None:
         " END LOOP; END $$",
     )
     rich = _statements_of_one_load(fresh_db)
+    # One more query names the dependencies' ends the others do not (here: the
+    # extension's objects), once, and only when there are such ends.
+    nodes = query_text(NODES_QUERY)
+    assert nodes not in empty
+    assert rich.count(nodes) == 1
+    rich.remove(nodes)
     assert rich == empty
     for kind in QUERY_KINDS:
         assert rich.count(query_text(kind)) == 1, kind
@@ -43,7 +49,7 @@ def test_one_query_per_kind_whatever_the_size(fresh_db: str) -> None:
 
 
 def test_queries_are_read_only_selects() -> None:
-    for kind in QUERY_KINDS:
+    for kind in (*QUERY_KINDS, NODES_QUERY):
         lines = [
             line
             for line in query_text(kind).decode().splitlines()

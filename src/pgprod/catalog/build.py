@@ -10,10 +10,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import build_relations as rel
+from . import dependencies as deps
 from .acl import DefaultPrivilege, parse_grants
 from .build_relations import Row, Rows
 from .datatypes import CompositeType, Domain, DomainCheck, EnumType, RangeType
-from .frozenmap import FrozenMap, by_key
+from .frozenmap import FrozenMap, Keyed, by_key
 from .model import (
     Catalog,
     Collation,
@@ -24,7 +25,7 @@ from .model import (
     Schema,
     Unmodelled,
 )
-from .relations import Columns, Constraint, MaterializedView, View
+from .relations import Columns, Constraint, Index, MaterializedView, Table, View
 from .routines import Function
 
 FUNCTION_KINDS = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window"}
@@ -46,51 +47,87 @@ Built = dict[str, Any]
 """What has been built so far, by query kind; later kinds read earlier ones."""
 
 
+def _nodes(built: Built) -> deps.Nodes:
+    """The graph nodes recorded so far (see ``dependencies``)."""
+    nodes: deps.Nodes | None = built.get("nodes")
+    if nodes is None:
+        nodes = built["nodes"] = deps.Nodes()
+    return nodes
+
+
+def _columns(rows: Rows, built: Built) -> dict[str, Columns]:
+    columns = rel.columns_by_relation(rows)
+    nodes = _nodes(built)
+    nodes.columns = rel.column_names(columns)
+    nodes.add(deps.PG_ATTRDEF, ((r.default_oid, f"default:{r.relation}.{r.key}") for r in rows))
+    return columns
+
+
+def _indexes(rows: Rows, built: Built) -> FrozenMap[str, Index]:
+    _nodes(built).add(deps.PG_CLASS, ((r.oid, f"index:{r.key}") for r in rows))
+    return by_key(map(rel.index, rows))
+
+
+def _constraints(rows: Rows, built: Built) -> FrozenMap[str, Constraint]:
+    nodes = _nodes(built)
+    nodes.add(deps.PG_CONSTRAINT, ((r.oid, f"constraint:{r.key}") for r in rows))
+    nodes.add(deps.PG_CLASS, ((r.index_oid, f"constraint:{r.key}") for r in rows))
+    return by_key(rel.constraint(r, nodes.columns) for r in rows)
+
+
+def _tables(rows: Rows, built: Built) -> FrozenMap[str, Table]:
+    _nodes(built).add(deps.PG_CLASS, ((r.oid, f"table:{r.key}") for r in rows))
+    return by_key(rel.table(r, built["columns"]) for r in rows)
+
+
 def _views(
     rows: Rows, built: Built
 ) -> tuple[FrozenMap[str, View], FrozenMap[str, MaterializedView]]:
     columns = built["columns"]
+    nodes = _nodes(built)
+    named = [(r, f"{'view' if r.kind == 'v' else 'matview'}:{r.key}") for r in rows]
+    nodes.add(deps.PG_CLASS, ((r.oid, node) for r, node in named))
+    nodes.add(deps.PG_REWRITE, ((r.rule_oid, node) for r, node in named))
     return (
         by_key(rel.view(r, columns) for r in rows if r.kind == "v"),
         by_key(rel.materialized_view(r, columns) for r in rows if r.kind == "m"),
     )
 
 
-def _constraints(rows: Rows, built: Built) -> FrozenMap[str, Constraint]:
-    names = rel.column_names(built["columns"])
-    return by_key(rel.constraint(r, names) for r in rows)
+def _keyed(
+    build: Callable[[Row], Keyed], classid: int, kind: str
+) -> Callable[[Rows, Built], FrozenMap[str, Keyed]]:
+    """A step that builds each row with ``build`` and records its node ``kind:key``."""
+
+    def step(rows: Rows, built: Built) -> FrozenMap[str, Keyed]:
+        _nodes(built).add(classid, ((r.oid, f"{kind}:{r.key}") for r in rows))
+        return by_key(map(build, rows))
+
+    return step
 
 
-STEPS: Mapping[str, Callable[[Rows, Built], object]] = {
-    "columns": lambda rows, built: rel.columns_by_relation(rows),
-    "indexes": lambda rows, built: by_key(map(rel.index, rows)),
-    "constraints": _constraints,
-    "tables": lambda rows, built: by_key(rel.table(r, built["columns"]) for r in rows),
-    "views": _views,
-    "functions": lambda rows, built: by_key(map(function, rows)),
-    "sequences": lambda rows, built: by_key(map(rel.sequence, rows)),
-    "triggers": lambda rows, built: by_key(map(rel.trigger, rows)),
-    "rules": lambda rows, built: by_key(map(rel.rule, rows)),
-    "policies": lambda rows, built: by_key(map(rel.policy, rows)),
-    "schemas": lambda rows, built: by_key(map(schema, rows)),
-    "extensions": lambda rows, built: by_key(map(extension, rows)),
-    "collations": lambda rows, built: by_key(map(collation, rows)),
-    "enums": lambda rows, built: by_key(map(enum, rows)),
-    "domains": lambda rows, built: by_key(map(domain, rows)),
-    "composite_types": lambda rows, built: by_key(
-        composite_type(r, built["columns"]) for r in rows
-    ),
-    "range_types": lambda rows, built: by_key(map(range_type, rows)),
-    "event_triggers": lambda rows, built: by_key(map(event_trigger, rows)),
-    "publications": lambda rows, built: by_key(map(publication, rows)),
-    "default_privileges": lambda rows, built: by_key(map(default_privilege, rows)),
-    "unmodelled": lambda rows, built: tuple(sorted(Unmodelled(r.kind, r.name) for r in rows)),
-    "dependencies": lambda rows, built: FrozenMap((r.dependent, tuple(r.referenced))
-                                                  for r in rows),
-    "casts": lambda rows, built: frozenset((r.source, r.target) for r in rows),
-}
-"""How to build each query kind's rows. ``columns`` comes first: tables, views and
-composite types hold columns, and constraints name them."""
+def _types(build: Callable[[Row], Keyed]) -> Callable[[Rows, Built], FrozenMap[str, Keyed]]:
+    """A step for a kind of type: its node names the type and its array type."""
+
+    def step(rows: Rows, built: Built) -> FrozenMap[str, Keyed]:
+        nodes = _nodes(built)
+        nodes.add(deps.PG_TYPE, ((r.oid, f"type:{r.key}") for r in rows))
+        nodes.add(deps.PG_TYPE, ((r.array_oid, f"type:{r.key}") for r in rows))
+        return by_key(map(build, rows))
+
+    return step
+
+
+def _domains(rows: Rows, built: Built) -> FrozenMap[str, Keyed]:
+    _nodes(built).add(deps.PG_CONSTRAINT, ((c["oid"], f"type:{r.key}")
+                                           for r in rows for c in r.checks or ()))
+    return _types(domain)(rows, built)
+
+
+def _composite_types(rows: Rows, built: Built) -> FrozenMap[str, Keyed]:
+    _nodes(built).add(deps.PG_CLASS, ((r.relation_oid, f"type:{r.key}") for r in rows))
+    columns = built["columns"]
+    return _types(lambda r: composite_type(r, columns))(rows, built)
 
 
 def build_kind(kind: str, rows: Rows, built: Built) -> None:
@@ -99,7 +136,8 @@ def build_kind(kind: str, rows: Rows, built: Built) -> None:
 
 
 def assemble(server_version: int, built: Built, role: str = "") -> Catalog:
-    """Make the Catalog once every query kind has been built."""
+    """Make the Catalog once every query kind has been built and the dependencies named
+    (``built["graph"]``)."""
     views, materialized_views = built["views"]
     return Catalog(
         server_version=server_version,
@@ -124,7 +162,7 @@ def assemble(server_version: int, built: Built, role: str = "") -> Catalog:
         publications=built["publications"],
         default_privileges=built["default_privileges"],
         unmodelled=built["unmodelled"],
-        dependencies=built["dependencies"],
+        dependencies=built["graph"],
         role=role,
         casts=built["casts"],
     )
@@ -308,3 +346,33 @@ def default_privilege(r: Row) -> DefaultPrivilege:
         object_type=DEFAULT_ACL_TYPES.get(r.object_type, r.object_type),
         grants=parse_grants(r.grants),
     )
+
+
+STEPS: Mapping[str, Callable[[Rows, Built], object]] = {
+    "columns": _columns,
+    "indexes": _indexes,
+    "constraints": _constraints,
+    "tables": _tables,
+    "views": _views,
+    "functions": _keyed(function, deps.PG_PROC, "function"),
+    "sequences": _keyed(rel.sequence, deps.PG_CLASS, "sequence"),
+    "triggers": _keyed(rel.trigger, deps.PG_TRIGGER, "trigger"),
+    "rules": _keyed(rel.rule, deps.PG_REWRITE, "rule"),
+    "policies": _keyed(rel.policy, deps.PG_POLICY, "policy"),
+    "schemas": _keyed(schema, deps.PG_NAMESPACE, "schema"),
+    "extensions": _keyed(extension, deps.PG_EXTENSION, "extension"),
+    "collations": lambda rows, built: by_key(map(collation, rows)),
+    "enums": _types(enum),
+    "domains": _domains,
+    "composite_types": _composite_types,
+    "range_types": _types(range_type),
+    "event_triggers": lambda rows, built: by_key(map(event_trigger, rows)),
+    "publications": lambda rows, built: by_key(map(publication, rows)),
+    "default_privileges": lambda rows, built: by_key(map(default_privilege, rows)),
+    "unmodelled": lambda rows, built: tuple(sorted(Unmodelled(r.kind, r.name) for r in rows)),
+    # Named by the loader once every other kind has recorded its nodes.
+    "dependencies": lambda rows, built: list(rows),
+    "casts": lambda rows, built: frozenset((r.source, r.target) for r in rows),
+}
+"""How to build each query kind's rows. ``columns`` comes first: tables, views and
+composite types hold columns, and constraints name them."""

@@ -15,15 +15,19 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg.rows import namedtuple_row
+from psycopg.rows import namedtuple_row, tuple_row
 
 from pgprod.errors import SqlError
 
-from . import build
+from . import build, dependencies
 from .model import Catalog
 
 QUERY_KINDS: tuple[str, ...] = tuple(build.STEPS)
-"""Every ``queries/<kind>.sql`` file, in the order ``load`` runs them."""
+"""Every ``queries/<kind>.sql`` file that ``load`` always runs, in that order."""
+
+NODES_QUERY = "dependency_nodes"
+"""The query that names dependencies' ends the other kinds' rows do not name; ``load``
+runs it last, and only when there are such ends."""
 
 BATCHES: tuple[tuple[str, ...], ...] = (
     ("columns",),
@@ -77,7 +81,10 @@ def load(conn: psycopg.Connection[Any]) -> Catalog:
     top_level = conn.info.transaction_status == TransactionStatus.IDLE
     built: build.Built = {}
     with _gc_paused(), conn.transaction(force_rollback=True), _pipeline(conn) as pipeline:
-        cursors = {kind: conn.cursor(row_factory=namedtuple_row) for kind in QUERY_KINDS}
+        cursors: dict[str, psycopg.Cursor[Any]] = {
+            kind: conn.cursor(row_factory=namedtuple_row) for kind in QUERY_KINDS}
+        # Plain integers: decoded fastest from binary results.
+        cursors["dependencies"] = conn.cursor(row_factory=tuple_row, binary=True)
         setup = conn.cursor()
         if top_level:
             setup.execute(b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -93,9 +100,29 @@ def load(conn: psycopg.Connection[Any]) -> Catalog:
             rows = _fetch(cursors, batch)
             for kind in batch:
                 build.build_kind(kind, rows[kind], built)
+        built["graph"] = _dependency_graph(conn, pipeline, built)
         pinned = pin.fetchone()
         role = str(pinned[0]) if pinned else ""
     return build.assemble(conn.info.server_version, built, role)
+
+
+def _dependency_graph(
+    conn: psycopg.Connection[Any], pipeline: psycopg.Pipeline | None, built: build.Built
+) -> dependencies.Graph:
+    """Name the dependency rows' ends as graph nodes: from what the other kinds
+    recorded, and for the rest (if any) with ``dependency_nodes.sql``."""
+
+    def name(oids: set[int]) -> list[tuple[int, int, int, str]]:
+        cursor = conn.cursor(row_factory=tuple_row)
+        try:
+            cursor.execute(query_text(NODES_QUERY), {"oids": sorted(oids)})
+            if pipeline is not None:
+                pipeline.sync()
+        except psycopg.Error as exc:
+            raise _query_failed(NODES_QUERY, exc) from exc
+        return cursor.fetchall()
+
+    return dependencies.graph(built["dependencies"], built["nodes"], name)
 
 
 def _send(cursors: Mapping[str, psycopg.Cursor[Any]], kinds: Sequence[str]) -> None:

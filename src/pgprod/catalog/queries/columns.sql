@@ -35,7 +35,8 @@ SELECT format('%I.%I', n.nspname, c.relname) AS relation,
                        g.privilege_type, g.is_grantable))
               FROM aclexplode(a.attacl) g)::text
        END AS grants,
-       d.description AS comment
+       d.description AS comment,
+       ad.oid AS default_oid
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -36,7 +36,9 @@ SELECT format('%I.%I.%I', n.nspname, c.relname, con.conname) AS key,
        nullif(con.confupdtype, ' ') AS on_update,
        nullif(con.confdeltype, ' ') AS on_delete,
        nullif(con.confmatchtype, ' ') AS match,
-       d.description AS comment
+       d.description AS comment,
+       con.oid,
+       CASE WHEN con.contype IN ('p', 'u', 'x') THEN nullif(con.conindid, 0) END AS index_oid
 FROM fallback
 CROSS JOIN LATERAL (
     SELECT k.*, conenforced AS is_enforced

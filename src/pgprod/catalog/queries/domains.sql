@@ -14,7 +14,8 @@ SELECT format('%I.%I', n.nspname, t.typname) AS key,
                    'name', k.conname,
                    'definition', pg_get_constraintdef(k.oid),
                    'valid', k.convalidated,
-                   'comment', kd.description))
+                   'comment', kd.description,
+                   'oid', k.oid))
           FROM pg_constraint k
           LEFT JOIN pg_description kd
                  ON kd.objoid = k.oid AND kd.classoid = 'pg_constraint'::regclass AND kd.objsubid = 0
@@ -24,7 +25,9 @@ SELECT format('%I.%I', n.nspname, t.typname) AS key,
                    CASE g.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
                    g.privilege_type, g.is_grantable))
           FROM aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) g)::text AS grants,
-       d.description AS comment
+       d.description AS comment,
+       t.oid,
+       nullif(t.typarray, 0) AS array_oid
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_type bt ON bt.oid = t.typbasetype

@@ -3,7 +3,8 @@ SELECT quote_ident(x.extname) AS key,
        x.extname AS name,
        n.nspname AS schema,
        x.extversion AS version,
-       d.description AS comment
+       d.description AS comment,
+       x.oid
 FROM pg_extension x
 JOIN pg_namespace n ON n.oid = x.extnamespace
 LEFT JOIN pg_description d

@@ -58,7 +58,8 @@ SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_argume
        END AS definition,
        quote_ident(pg_get_userbyid(p.proowner)) AS owner,
        acl.grants,
-       d.description AS comment
+       d.description AS comment,
+       p.oid
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

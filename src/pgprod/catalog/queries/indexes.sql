@@ -18,7 +18,8 @@ SELECT format('%I.%I', n.nspname, ic.relname) AS key,
        i.indisreplident AS replica_identity,
        ic.reloptions AS options,
        ts.spcname AS tablespace,
-       d.description AS comment
+       d.description AS comment,
+       i.indexrelid AS oid
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_namespace n ON n.oid = ic.relnamespace

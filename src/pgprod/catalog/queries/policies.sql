@@ -9,7 +9,8 @@ SELECT format('%I.%I.%I', n.nspname, c.relname, p.polname) AS key,
                FROM unnest(p.polroles) AS r) AS roles,
        pg_get_expr(p.polqual, p.polrelid) AS using,
        pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
-       d.description AS comment
+       d.description AS comment,
+       p.oid
 FROM pg_policy p
 JOIN pg_class c ON c.oid = p.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -15,7 +15,9 @@ SELECT format('%I.%I', n.nspname, t.typname) AS key,
                    CASE g.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
                    g.privilege_type, g.is_grantable))
           FROM aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) g)::text AS grants,
-       d.description AS comment
+       d.description AS comment,
+       t.oid,
+       nullif(t.typarray, 0) AS array_oid
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_range r ON r.rngtypid = t.oid

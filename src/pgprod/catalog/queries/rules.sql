@@ -7,7 +7,8 @@ SELECT format('%I.%I.%I', n.nspname, c.relname, r.rulename) AS key,
        r.is_instead AS instead,
        r.ev_enabled AS enabled,
        pg_get_ruledef(r.oid) AS definition,
-       d.description AS comment
+       d.description AS comment,
+       r.oid
 FROM pg_rewrite r
 JOIN pg_class c ON c.oid = r.ev_class
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -7,7 +7,8 @@ SELECT quote_ident(n.nspname) AS key,
                    CASE g.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
                    g.privilege_type, g.is_grantable))
           FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) g)::text AS grants,
-       d.description AS comment
+       d.description AS comment,
+       n.oid
 FROM pg_namespace n
 LEFT JOIN pg_description d
        ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0

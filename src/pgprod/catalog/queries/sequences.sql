@@ -21,7 +21,8 @@ SELECT format('%I.%I', n.nspname, c.relname) AS key,
        c.relpersistence = 'u' AS unlogged,
        quote_ident(pg_get_userbyid(c.relowner)) AS owner,
        acl.grants,
-       d.description AS comment
+       d.description AS comment,
+       c.oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_sequence s ON s.seqrelid = c.oid

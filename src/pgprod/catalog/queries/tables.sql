@@ -33,7 +33,8 @@ SELECT format('%I.%I', n.nspname, c.relname) AS key,
        c.relforcerowsecurity AS force_row_security,
        quote_ident(pg_get_userbyid(c.relowner)) AS owner,
        acl.grants,
-       d.description AS comment
+       d.description AS comment,
+       c.oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL (

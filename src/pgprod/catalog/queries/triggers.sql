@@ -9,7 +9,8 @@ SELECT format('%I.%I.%I', n.nspname, c.relname, t.tgname) AS key,
        t.tgenabled AS enabled,
        t.tgconstraint <> 0 AS constraint_trigger,
        t.tgparentid <> 0 AS inherited,
-       d.description AS comment
+       d.description AS comment,
+       t.oid
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

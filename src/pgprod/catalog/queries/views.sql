@@ -22,7 +22,10 @@ SELECT format('%I.%I', n.nspname, c.relname) AS key,
        ts.spcname AS tablespace,
        quote_ident(pg_get_userbyid(c.relowner)) AS owner,
        acl.grants,
-       d.description AS comment
+       d.description AS comment,
+       c.oid,
+       (SELECT w.oid FROM pg_rewrite w
+         WHERE w.ev_class = c.oid AND w.rulename = '_RETURN') AS rule_oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN acl ON acl.acl = coalesce(c.relacl, acldefault('r', c.relowner))
