@@ -14,6 +14,8 @@ from pgprod.catalog.model import Catalog
 from pgprod.catalog.relations import Column
 from pgprod.diff import Migration
 
+from .usage import functions_called
+
 PAGE = 8192
 
 
@@ -51,13 +53,37 @@ class Context:
         return old if old in self.source.tables else None
 
     def size(self, key: str) -> TableSize:
-        """Size of a table by its target key; a table new in this plan is empty."""
+        """Size of a table by its target key (a partitioned table counts its partitions);
+        a table new in this plan is empty."""
         prod = self.prod_table(key)
-        return self.sizes.get(prod, TableSize(0, 0)) if prod else TableSize(0, 0)
+        if prod is None:
+            return TableSize(0, 0)
+        rows, pages, unknown = 0, 0, False
+        todo = [prod]
+        while todo:
+            current = todo.pop()
+            size = self.sizes.get(current, TableSize(0, 0))
+            unknown = unknown or size.rows < 0
+            rows, pages = rows + max(size.rows, 0), pages + size.pages
+            todo += [t.key for t in self.source.tables.values() if t.partition_of == current]
+        return TableSize(-1 if unknown and not rows else rows, pages)
 
     def has_rows(self, key: str) -> bool:
         size = self.size(key)
         return size.rows > 0 or size.pages > 0
+
+    def volatile_default(self, expression: str | None) -> bool:
+        """Whether a default expression calls a volatile function (prod's or one the
+        target defines), so that PostgreSQL computes it per row; an expression the
+        parser cannot read counts as volatile."""
+        if expression is None:
+            return False
+        called = functions_called(expression)
+        if called is None:
+            return True
+        volatile = self.volatile | {f.name for f in self.target.functions.values()
+                                    if f.volatility == "volatile"}
+        return bool(called & volatile)
 
     def rows_text(self, key: str) -> str:
         """The row estimate in words, e.g. "~1,200 rows"."""

@@ -26,7 +26,6 @@ from .codes import CODES
 from .context import Context, rewrites
 from .model import Change, Evidence, Finding, Usage
 from .probe import Probe, ProbeUnavailable
-from .usage import functions_called
 
 Rule = Callable[[ops.Op, Change, "Judge"], None]
 
@@ -238,7 +237,7 @@ def _(op: ops.AddColumn, change: Change, j: Judge) -> None:
     if j.existing(table) is None:
         return
     if (column.generated is not None and column.generated.kind == "stored") \
-            or column.identity is not None or _volatile(column.default, j.context):
+            or column.identity is not None or j.context.volatile_default(column.default):
         what = ("a stored generated column" if column.generated else "an identity column"
                 if column.identity else f"default {column.default}")
         j.add("volatile-default-rewrite", change, obj,
@@ -254,15 +253,6 @@ def _(op: ops.AddColumn, change: Change, j: Judge) -> None:
                   f"{obj} is NOT NULL without a default, but {evidence.summary} would "
                   "violate it", "give it a default, or add it nullable and backfill",
                   evidence)
-
-
-def _volatile(expression: str | None, context: Context) -> bool:
-    if expression is None:
-        return False
-    volatile = context.volatile | {f.name for f in context.target.functions.values()
-                                   if f.volatility == "volatile"}
-    called = functions_called(expression)
-    return called is None or bool(called & volatile)  # unreadable: assume the worst
 
 
 @_rule.register

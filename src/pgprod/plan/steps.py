@@ -101,19 +101,8 @@ class Builder:
 
 def table_size(context: Context, key: str) -> TableSize:
     """Size of a table by target key; a partitioned table counts its partitions."""
-    prod = context.prod_table(key)
-    if prod is None:
-        return TableSize(0, 0)
-    rows, pages = 0, 0
-    todo = [prod]
-    while todo:
-        current = todo.pop()
-        size = context.sizes.get(current, TableSize(0, 0))
-        rows, pages = rows + max(size.rows, 0), pages + size.pages
-        todo += [t.key for t in context.source.tables.values() if t.partition_of == current]
-    return TableSize(rows, pages)
+    return context.size(key)
 
 
 def has_rows(context: Context, key: str) -> bool:
-    size = table_size(context, key)
-    return size.rows > 0 or size.pages > 0
+    return context.has_rows(key)

@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 
 from pglast import ast, parse_sql
 from pglast.enums import ConstrType
-from pglast.visitors import Visitor
 from psycopg import sql
 
 from pgprod.catalog.relations import Constraint, Index, Table
@@ -286,7 +285,7 @@ class _Compiler:
             name = op.column.not_null.name if op.column.not_null else None
             shadow.not_null(b, context, op.table, op.column.key, name)
         elif isinstance(op, ops.AddColumn) and self._rows(op.table.key) and \
-                _volatile(op.column.default, context) and op.table.kind == "table" and \
+                context.volatile_default(op.column.default) and op.table.kind == "table" and \
                 op.column.identity is None and op.column.generated is None:
             shadow.volatile_add(b, context, op)
         elif isinstance(op, ops.RenameTable) and self._rows(self._renamed(op)):
@@ -436,27 +435,6 @@ def _plain_key(constraint: Constraint) -> bool:
         and not node.indexspace and not getattr(node, "without_overlaps", False) \
         and node.contype in (ConstrType.CONSTR_UNIQUE,
                                                      ConstrType.CONSTR_PRIMARY)
-
-
-def _function_names(expression: str) -> set[str]:
-    names: set[str] = set()
-
-    class Calls(Visitor):
-        def visit_FuncCall(self, ancestors: object, node: ast.FuncCall) -> None:
-            if node.funcname:
-                names.add(node.funcname[-1].sval)
-
-    Calls()(parse_sql(f"SELECT {expression}"))
-    return names
-
-
-def _volatile(default: str | None, context: Context) -> bool:
-    """Whether a default expression calls a volatile function (prod's or the target's)."""
-    if default is None:
-        return False
-    volatile = set(context.volatile) | {f.name for f in context.target.functions.values()
-                                         if f.volatility == "volatile"}
-    return bool(_function_names(default) & volatile)
 
 
 def _lock(op: ops.Op) -> str:
