@@ -26,6 +26,7 @@ from .codes import CODES
 from .context import Context, rewrites
 from .model import Change, Evidence, Finding, Usage
 from .probe import Probe, ProbeUnavailable
+from .steps import REWRITE_RATE, duration
 
 Rule = Callable[[ops.Op, Change, "Judge"], None]
 
@@ -193,12 +194,17 @@ def _(op: ops.AlterColumnType, change: Change, j: Judge) -> None:
     if j.existing(table) is None:
         return
     if rewrites(old, new, j.context.coercible):
+        seconds = duration(j.context.size(table), REWRITE_RATE)
         j.add("type-change-rewrite", change, obj,
-              f"{obj} changes from {old.type} to {new.type}, which rewrites the table",
-              "applied by expand/contract: the old column stays usable until contract")
+              f"{obj} changes from {old.type} to {new.type}, which rewrites the table "
+              f"({j.context.rows_text(table)}): a plain ALTER would block the app's reads "
+              f"and writes for the whole rewrite (~{seconds:.1f} s); meanwhile the app "
+              f"keeps reading and writing {new.key} as {old.type} until the contract phase",
+              "deploy app code that works with both types before the contract phase")
     else:
         j.add("type-change-in-place", change, obj,
-              f"{obj} changes from {old.type} to {new.type} without a rewrite",
+              f"{obj} changes from {old.type} to {new.type} without a rewrite: the app "
+              "waits only for a brief lock and then sees the new type",
               "none: a brief lock only")
     if not j.has_rows(table):
         return
