@@ -294,6 +294,11 @@ def demo_command(directory: str) -> None:
     out.print(f"[bold]Demo project[/bold] {project.root} "
               f"({'created' if made.created else 'reused'}; sample "
               f"{'loaded into dev' if made.loaded else 'already in dev'})")
+    if made.published is not None:
+        record = made.published
+        out.print(f"Published dev's schema to prod: publish {record.id}, {record.status}, "
+                  f"{len(record.steps)} steps in {record.seconds:.1f} s "
+                  f"(restore point {record.restore_point or 'none'})")
     _print_status(commands.status(project))
     rel = os.path.relpath(project.root)
     pg = f"{_invocation()} --project {shlex.quote(rel)}"
@@ -305,6 +310,9 @@ def demo_command(directory: str) -> None:
         f"{pg} sql dev 'SELECT * FROM order_totals ORDER BY total_cents DESC LIMIT 5'",
         f"{pg} sql dev --role agent 'ALTER TABLE customers ADD COLUMN phone text'",
         f"{pg} sql prod --role agent 'CREATE TABLE t (id int)'   # refused by PostgreSQL",
+        f"{pg} plan                   # the change judged against prod, and its steps",
+        f"{pg} publish                # apply it: restore point, online steps, history",
+        f"{pg} history",
         f"{pg} edit on --for 10m      # a person may edit prod data for 10 minutes",
         f"{pg} run dev -- psql         # any tool, with DATABASE_URL and PG* set",
         f"{pg} down",

@@ -1,4 +1,5 @@
-"""The demo project `make demo` builds: a small shop schema with data in dev."""
+"""The demo project `make demo` builds: a small shop schema with data in dev, published
+to prod (schema only) the way a developer publishes a change."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from importlib import resources
 from pathlib import Path
 
 from pgprod import commands, query
+from pgprod import publish as publishing
 from pgprod.environment import UpResult
 from pgprod.project import Project
+from pgprod.publish.history import Record
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class Demo:
     created: bool
     loaded: bool
     started: list[UpResult]
+    published: Record | None = None
 
 
 def sample_sql() -> str:
@@ -24,10 +28,12 @@ def sample_sql() -> str:
 
 
 def create(directory: Path) -> Demo:
-    """Create (or reuse) the demo project, start both environments, load the sample into dev.
+    """Create (or reuse) the demo project, start both environments, load the sample into
+    dev and publish its schema to prod.
 
     The sample is loaded as the agent role, the way a coding agent would build a schema
-    in dev; it is loaded once (an existing `customers` table means it is there).
+    in dev; it is loaded once (an existing `customers` table means it is there). The
+    first run publishes it: plan, restore point, steps, verification, history.
     """
     project, created = commands.init(directory, name="demo-shop")
     started = commands.up(project)
@@ -38,4 +44,9 @@ def create(directory: Path) -> Demo:
         if loaded:
             with conn.transaction():
                 query.execute(conn, sample_sql())
-    return Demo(project, created, loaded, started)
+    published = None
+    if loaded:
+        plan = commands.plan(project)
+        publishing.remember(project, plan)
+        published = publishing.publish(project)
+    return Demo(project, created, loaded, started, published)
