@@ -126,20 +126,21 @@ def not_null(b: Builder, context: Context, table: str, column: str, name: str | 
 # -- a trigger keeping one column in step with another --------------------------------------------
 
 
-def _sync(b: Builder, context: Context, table: str, body: str, purpose: str) -> tuple[str, str]:
+def _sync(b: Builder, context: Context, table: str, body: str, purpose: str,
+          phase: str = EXPAND) -> tuple[str, str]:
     """Create a trigger function with `body` and a BEFORE INSERT OR UPDATE row trigger on
-    `table` (expand). Returns (function key, DROP statements joined for the contract)."""
+    `table` (in `phase`). Returns (function key, DROP statements joined for later)."""
     schema = context.target.tables[table].schema
     tag = digest(table, body)
     function = text(sql.SQL("{}.{}").format(ident(schema), ident("pgprod_sync_" + tag)))
     # BEFORE triggers fire in name order: run after the app's own triggers.
     trigger = ident("zzz_pgprod_sync_" + tag)
     b.add(sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
-        fragment(function), sql.Literal(body)), EXPAND, f"{purpose}: trigger function",
+        fragment(function), sql.Literal(body)), phase, f"{purpose}: trigger function",
         lock="none (new object)")
     b.add(sql.SQL("CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW "
                   "EXECUTE FUNCTION {}()").format(trigger, fragment(table), fragment(function)),
-          EXPAND, f"{purpose}: trigger")
+          phase, f"{purpose}: trigger")
     drops = [text(sql.SQL("DROP TRIGGER {} ON {}").format(trigger, fragment(table))),
              f"DROP FUNCTION {function}()"]
     return function, ";\n".join(drops)
@@ -311,13 +312,19 @@ def column_rename(b: Builder, context: Context, op: ops.RenameColumn, column: Co
 
 def volatile_add(b: Builder, context: Context, op: ops.AddColumn) -> None:
     """Added without its default (no rewrite), the default set for new rows, existing
-    rows backfilled in batches, then NOT NULL through a validated check."""
+    rows backfilled in batches, then NOT NULL through a validated check. A trigger, made
+    just before the backfill and dropped after it, fills the rows the app updates
+    meanwhile: an UPDATE may move a row not yet filled to a page the backfill has passed
+    or will not reach."""
     table, column = op.table.key, op.column
     assert column.default is not None
     b.add(f"ALTER TABLE {table} ADD COLUMN {column_definition(_plain_column(column, column.key))}",
           EXPAND, f"add {column.key} without its default (no rewrite)")
     b.add(render(ops.SetColumnDefault(table, column))[0], EXPAND,
           f"default of {column.key} for new rows")
+    _, drops = _sync(b, context, table, f"BEGIN\n  IF NEW.{column.key} IS NULL THEN "
+                     f"NEW.{column.key} := {column.default}; END IF;\n  RETURN NEW;\nEND",
+                     f"fill {column.key} of rows the app writes", phase=MIGRATE)
     _backfill(b, context, table, f"{column.key} = {column.default}", f"{column.key} IS NULL",
               f"fill {column.key} of existing rows")
     if column.not_null is not None:
@@ -326,6 +333,7 @@ def volatile_add(b: Builder, context: Context, op: ops.AddColumn) -> None:
         else:
             b.add(render(ops.SetColumnNotNull(table, column, True))[0], MIGRATE,
                   f"NOT NULL (not valid) on {column.key}")
+    b.add(drops, MIGRATE, f"drop the trigger filling {column.key}")
     blank = dataclasses.replace(column, storage=None, compression=None, statistics=None,
                                 options=())
     for statement in render(ops.AlterColumnDetails(table, blank, column)):
