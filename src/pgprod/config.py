@@ -101,9 +101,21 @@ SETTINGS: tuple[Setting, ...] = (
         "publish", "after_maintenance", str, "",
         "Shell command run after a maintenance window (e.g. start the app); empty = none.",
     ),
+    Setting(
+        "backup", "retention", str, "7d",
+        "How far back prod can be restored: older base backups and WAL are pruned.",
+    ),
+    Setting(
+        "backup", "max_age", str, "24h",
+        "A publish first takes a base backup when the newest one is older than this.",
+    ),
+    Setting(
+        "backup", "archive_timeout", str, "60s",
+        "prod's archive_timeout: the most recent changes a restore can miss when idle.",
+    ),
 )
 
-_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish")
+_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish", "backup")
 
 
 def _settings_of(section: str) -> dict[str, Setting]:
@@ -141,6 +153,9 @@ class Config:
     publish_maintenance_grace: str = "10s"
     publish_before_maintenance: str = ""
     publish_after_maintenance: str = ""
+    backup_retention: str = "7d"
+    backup_max_age: str = "24h"
+    backup_archive_timeout: str = "60s"
 
     def env(self, name: str) -> EnvConfig:
         from pgprod.errors import UsageError
@@ -210,6 +225,9 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         publish_maintenance_grace=str(values["publish"]["maintenance_grace"]),
         publish_before_maintenance=str(values["publish"]["before_maintenance"]),
         publish_after_maintenance=str(values["publish"]["after_maintenance"]),
+        backup_retention=str(values["backup"]["retention"]),
+        backup_max_age=str(values["backup"]["max_age"]),
+        backup_archive_timeout=str(values["backup"]["archive_timeout"]),
     )
 
 

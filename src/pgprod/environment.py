@@ -157,6 +157,11 @@ class Environment:
                 "log_autovacuum_min_duration": "10s",
                 "log_temp_files": "10MB",
             }
+            # -- backups: continuous WAL archiving (pgprod.backups; imported here because
+            # pgprod.backups builds on this module)
+            from pgprod.backups import archive
+
+            settings |= archive.server_settings(self.project)
         if self.tls:
             settings |= {
                 "ssl": True,
@@ -197,12 +202,21 @@ class Environment:
             if self.tls:
                 files = {"server.crt": self.project.tls.server_cert,
                          "server.key": self.project.tls.server_key}
+            if self.name == "prod":  # -- backups: the WAL archive folder (pgprod.backups)
+                from pgprod.backups import archive
+
+                archive.prepare(self.project, cluster.user)
             cluster.configure(self.server_settings(cluster), self.hba(), files)
             running = cluster.pid() is not None
             if running:
                 with self.connect_admin() as conn:
                     conn.execute("SELECT pg_reload_conf()")
-            else:
+                    # -- backups: archiving starts only at a restart (pgprod.backups)
+                    restart = self.name == "prod" and archive.needs_restart(conn)
+                if restart:
+                    cluster.stop()
+                    running = False
+            if not running:
                 recovered = cluster.recover()
                 cluster.start(_first_address(self.config.listen_addresses), self.config.port)
                 started = True

@@ -4,6 +4,7 @@ State layout (mode 711 directories, so the server's OS user can pass through the
   .pgprod/secrets            role passwords, JSON, mode 600
   .pgprod/tls/               project CA and prod server certificate
   .pgprod/clusters/<env>/    embedded clusters, owned by the server's OS user (mode 700)
+  .pgprod/backups/prod/      WAL archive, base backups, restore points (see pgprod.backups)
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class Project:
 
     def cluster_dir(self, env: str) -> Path:
         return self.state / "clusters" / env
+
+    def backups_dir(self, env: str) -> Path:
+        return self.state / "backups" / env
 
     def passwords(self, env: str) -> dict[str, str]:
         """This environment's role passwords (created on first use)."""

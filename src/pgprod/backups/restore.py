@@ -1,0 +1,490 @@
+"""Restoring prod: into a new environment (the default), and promoting one to prod.
+
+A restore picks the newest base backup before the target, unpacks it into a new cluster
+`.pgprod/clusters/restore-<id>/` on a free loopback port, and lets PostgreSQL replay
+archived WAL up to the target (a time, or a restore point by name) on the target's
+timeline, then promote itself. It is verified: the server must start and finish
+recovery, and the checksum of its table contents must equal the one recorded at the
+restore point (for a time there is none; its checksum is reported).
+
+The restored environment has prod's roles and passwords (it is a copy of prod) and
+does not archive into prod's archive: its WAL waits in its own `pg_wal` until it is
+promoted to prod, when prod's archiving takes it over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from psycopg import IsolationLevel
+
+from pgprod.backups import archive, checksum
+from pgprod.backups.base import OnProgress, _quiet, prod, take_backup, window
+from pgprod.backups.checksum import Checksum
+from pgprod.backups.errors import (
+    BackupsUnavailable,
+    PromoteRefused,
+    RestoredNotFound,
+    RestoreFailed,
+    RestoreNeedsConfirmation,
+    TargetNotFound,
+    TargetNotRecoverable,
+    VerificationFailed,
+)
+from pgprod.backups.points import create_restore_point
+from pgprod.backups.store import (
+    BaseBackup,
+    Promotion,
+    RestorePoint,
+    Store,
+    lsn_int,
+    new_id,
+    parse_duration,
+    utcnow,
+)
+from pgprod.cluster import Cluster, free_port
+from pgprod.conninfo import ConnInfo
+from pgprod.environment import Environment
+from pgprod.errors import PgprodError, ServerStartFailed
+from pgprod.project import Project
+
+MARKER = "restore.json"
+PREFIX = "restore-"
+HOST = "127.0.0.1"
+RECOVERY_TIMEOUT = 3600.0
+_AGO = re.compile(r"^\s*(\d+\s*\w+)\s+ago\s*$")
+
+
+# -- targets ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to restore to: a restore point, or a moment."""
+
+    text: str
+    point: RestorePoint | None = None
+    time: dt.datetime | None = None
+
+    def __str__(self) -> str:
+        if self.point:
+            return f"restore point {self.point.name}"
+        assert self.time is not None
+        return self.time.isoformat(timespec="seconds")
+
+
+def resolve(project: Project, text: str, now: dt.datetime | None = None) -> Target:
+    """`text` as a restore point name, a publish id (its restore point `publish-<id>`),
+    a time (ISO 8601; without a zone it is local time) or '<duration> ago' (read-only)."""
+    points = Store(project).restore_points()
+    by_name = {p.name: p for p in points}
+    for name in (text, f"publish-{text}"):
+        if name in by_name:
+            return Target(text, point=by_name[name])
+    ago = _AGO.match(text)
+    if ago:
+        return Target(text, time=(now or utcnow()) - parse_duration(ago.group(1)))
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise TargetNotFound(text, [p.name for p in points]) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the machine's local time zone
+    return Target(text, time=moment.astimezone(dt.UTC))
+
+
+def _timeline_at(store: Store, moment: dt.datetime, backups: list[BaseBackup]) -> int:
+    """prod's WAL timeline at `moment`: the one the last promotion before it started."""
+    promoted = [p for p in store.promotions() if p.time <= moment]
+    if promoted:
+        return promoted[-1].timeline
+    return min(b.timeline for b in backups)
+
+
+def choose_base(project: Project, target: Target) -> tuple[BaseBackup, int]:
+    """The newest base backup the target can be reached from, and the target's timeline."""
+    store = Store(project)
+    backups = store.base_backups()
+    span = window(project, archiving=False)
+    shown = str(span) if span else "empty (no base backup yet: run `pgprod backup`)"
+    if not backups:
+        raise TargetNotRecoverable(str(target), "there is no base backup", shown)
+    if target.point:
+        point = target.point
+        usable = [b for b in backups if b.timeline == point.timeline
+                  and lsn_int(b.end_lsn) <= lsn_int(point.lsn)]
+        if not usable:
+            raise TargetNotRecoverable(str(target), "no kept base backup precedes it", shown)
+        return usable[-1], point.timeline
+    assert target.time is not None
+    if target.time > utcnow():
+        raise TargetNotRecoverable(str(target), "it is in the future", shown)
+    timeline = _timeline_at(store, target.time, backups)
+    usable = [b for b in backups if b.timeline == timeline and b.finished < target.time]
+    if not usable:
+        raise TargetNotRecoverable(str(target), "it is before the oldest base backup", shown)
+    return usable[-1], timeline
+
+
+# -- restored environments ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A restored environment: a running copy of prod at `target`."""
+
+    name: str
+    port: int
+    target: str  # as given
+    resolved: str  # the restore point's name, or the time (ISO 8601, UTC)
+    base_backup: str
+    created: dt.datetime
+    seconds: float = 0.0
+    timeline: int | None = None
+    checksum: Checksum | None = None
+    verified: bool | None = None  # None: no checksum recorded for a time target
+    root: Path = Path()
+
+    @property
+    def rows(self) -> dict[str, int]:
+        return self.checksum.rows if self.checksum else {}
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(created=self.created.isoformat(), root=str(self.root),
+                    checksum=self.checksum.to_json() if self.checksum else None)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Restored:
+        return cls(**{**data, "created": dt.datetime.fromisoformat(data["created"]),
+                      "root": Path(data["root"]),
+                      "checksum": Checksum.from_json(data["checksum"])
+                      if data["checksum"] else None})
+
+
+def _prod_config_env(project: Project, port: int) -> Environment:
+    """prod's environment moved to `port`: its settings, pg_hba.conf and credentials."""
+    env = prod(project, running=False)
+    return Environment(project, replace(env.config, port=port))
+
+
+def connection(project: Project, restored: Restored, role: str = "readonly") -> ConnInfo:
+    """How `role` reaches the restored copy of the app database (prod's passwords)."""
+    return _prod_config_env(project, restored.port).conninfo(role)
+
+
+def admin(project: Project, restored: Restored, dbname: str | None = None) -> ConnInfo:
+    return _prod_config_env(project, restored.port).admin(dbname)
+
+
+def _cluster(project: Project, name: str) -> Cluster:
+    return replace(prod(project, running=False).cluster(), name=name,
+                   root=project.cluster_dir(name))
+
+
+def _save(restored: Restored) -> None:
+    path = restored.root / MARKER
+    tmp = path.with_name(MARKER + ".tmp")
+    tmp.write_text(json.dumps(restored.to_json(), indent=2) + "\n")
+    tmp.replace(path)
+
+
+def list_restored(project: Project) -> list[Restored]:
+    """The restored environments, oldest first (read-only)."""
+    clusters = project.state / "clusters"
+    found = [Restored.from_json(json.loads(p.read_text()))
+             for p in sorted(clusters.glob(f"{PREFIX}*/{MARKER}"))]
+    return sorted(found, key=lambda r: r.created)
+
+
+def get_restored(project: Project, name: str) -> Restored:
+    for restored in list_restored(project):
+        if restored.name == name:
+            return restored
+    raise RestoredNotFound(name, [r.name for r in list_restored(project)])
+
+
+def is_running(project: Project, restored: Restored) -> bool:
+    return _cluster(project, restored.name).pid() is not None
+
+
+def start_restored(project: Project, name: str) -> Restored:
+    """Start a stopped restored environment (on a new port if its own is taken)."""
+    restored = get_restored(project, name)
+    cluster = _cluster(project, name)
+    if cluster.pid() is None:
+        from pgprod.cluster import port_in_use
+
+        if port_in_use(HOST, restored.port):
+            restored = replace(restored, port=free_port())
+        _configure(project, cluster, restored.port, {})
+        cluster.start(HOST, restored.port)
+        _save(restored)
+    return restored
+
+
+def stop_restored(project: Project, name: str) -> bool:
+    get_restored(project, name)
+    return _cluster(project, name).stop()
+
+
+def drop_restored(project: Project, name: str) -> None:
+    """Stop a restored environment and delete its files."""
+    get_restored(project, name)
+    cluster = _cluster(project, name)
+    cluster.stop()
+    shutil.rmtree(cluster.root)
+
+
+# -- restoring ----------------------------------------------------------------------------
+
+
+def restore(project: Project, target: str, into: Literal["new", "prod"] | None = None,
+            confirm: bool = False, on_progress: OnProgress = _quiet) -> Restored:
+    """Restore prod's state at `target` (restore point, publish id or time).
+
+    By default into a new environment, left running for inspection (see `connection`,
+    `promote`, `drop_restored`). With `into="prod"` and `confirm`, the restored state
+    then replaces prod's (see `promote`); without `confirm` this raises
+    RestoreNeedsConfirmation before doing anything."""
+    env = prod(project, running=False)
+    resolved = resolve(project, target)
+    name = _new_name(project)
+    if into == "prod" and not confirm:
+        raise RestoreNeedsConfirmation(target, f"before-{name}")
+    started = time.monotonic()
+    if env.cluster().pid() is not None and resolved.time is not None:
+        on_progress("archiving prod's latest WAL")
+        with env.connect_admin() as conn:
+            archive.require_archiving(conn)
+            conn.execute("SELECT pg_current_xact_id()")  # a commit record dated now
+            archive.switch_and_wait(conn, Store(project))
+    base, timeline = choose_base(project, resolved)
+    restored = _recover(project, name, resolved, base, timeline, on_progress)
+    restored = _verify(project, replace(restored, seconds=time.monotonic() - started),
+                       resolved, on_progress)
+    if into == "prod":
+        promote(project, restored.name, on_progress)
+    return restored
+
+
+def _new_name(project: Project) -> str:
+    name = PREFIX + new_id()
+    suffix = 1
+    while project.cluster_dir(name).exists():
+        suffix += 1
+        name = f"{PREFIX}{new_id()}-{suffix}"
+    return name
+
+
+def _recover(project: Project, name: str, target: Target, base: BaseBackup, timeline: int,
+             on_progress: OnProgress) -> Restored:
+    cluster = _cluster(project, name)
+    cluster.prepare()
+    port = free_port()
+    restored = Restored(
+        name=name, port=port, target=target.text,
+        resolved=target.point.name if target.point else str(target),
+        base_backup=base.id, created=utcnow(), root=cluster.root)
+    _save(restored)
+    on_progress(f"{name}: unpacking base backup {base.id}")
+    _unpack(base, cluster)
+    recovery: dict[str, str | int | bool] = {
+        "restore_command": archive.restore_command(Store(project).wal),
+        "recovery_target_timeline": str(timeline),
+        "recovery_target_action": "promote",
+    }
+    if target.point:
+        recovery["recovery_target_name"] = target.point.name
+    else:
+        assert target.time is not None
+        recovery["recovery_target_time"] = target.time.isoformat()
+    _configure(project, cluster, port, recovery)
+    signal = cluster.data / "recovery.signal"
+    signal.touch()
+    cluster.user.own(signal, 0o600)
+    on_progress(f"{name}: replaying WAL to {target}")
+    offset = cluster.startup_log.stat().st_size if cluster.startup_log.exists() else 0
+    try:
+        cluster.start(HOST, port, timeout=int(RECOVERY_TIMEOUT))
+    except ServerStartFailed as exc:
+        raise RestoreFailed(name, "the server did not start", exc.log_lines) from exc
+    tl = _wait_promoted(project, cluster, restored, offset)
+    _configure(project, cluster, port, {})  # recovery settings are spent
+    return replace(restored, timeline=tl)
+
+
+def _unpack(base: BaseBackup, cluster: Cluster) -> None:
+    """Extract the base backup into a new data directory owned by the server's user."""
+    cluster.data.mkdir(mode=0o700)
+    how = ["--use-compress-program=zstd"] if base.compression == "zstd" else ["-z"]
+    done = subprocess.run(["tar", *how, "-x", "--no-same-owner", "-f", str(base.tar),
+                           "-C", str(cluster.data)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RestoreFailed(cluster.name, f"unpacking {base.tar} failed: {done.stderr.strip()}")
+    for directory, dirs, files in os.walk(cluster.data):
+        for entry in (directory, *(os.path.join(directory, f) for f in files + dirs)):
+            if not cluster.user.is_current:
+                os.chown(entry, cluster.user.uid, cluster.user.gid, follow_symlinks=False)
+    os.chmod(cluster.data, 0o700)
+
+
+def _configure(project: Project, cluster: Cluster, port: int,
+               recovery: dict[str, str | int | bool]) -> None:
+    """prod's settings on another port, loopback only, logging to server.log, and not
+    archiving (WAL is kept for prod's archiver should this copy become prod)."""
+    env = _prod_config_env(project, port)
+    settings = env.server_settings(cluster) | {
+        "listen_addresses": HOST, "logging_collector": False, "archive_command": "",
+        **recovery,
+    }
+    files = {}
+    if env.tls:
+        files = {"server.crt": project.tls.server_cert, "server.key": project.tls.server_key}
+    cluster.configure(settings, env.hba(), files)
+
+
+def _wait_promoted(project: Project, cluster: Cluster, restored: Restored,
+                   offset: int) -> int:
+    """Wait until recovery reached its target and the server promoted itself."""
+    deadline = time.monotonic() + RECOVERY_TIMEOUT
+    info = admin(project, restored)
+    from pgprod import db
+
+    while time.monotonic() < deadline:
+        if cluster.pid() is None:
+            raise RestoreFailed(restored.name, "recovery stopped",
+                                _log_tail(cluster.startup_log, offset))
+        try:
+            with db.connect(info, env=restored.name, role="admin", autocommit=True) as conn:
+                row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+                if row is not None and not row[0]:
+                    return archive.timeline(conn)
+        except PgprodError:
+            pass  # not accepting connections yet, or shutting down after a failure
+        time.sleep(0.1)
+    raise RestoreFailed(restored.name, f"recovery took longer than {RECOVERY_TIMEOUT:.0f} s",
+                        _log_tail(cluster.startup_log, offset))
+
+
+def _log_tail(path: Path, offset: int) -> list[str]:
+    try:
+        with path.open("rb") as log:
+            log.seek(offset)
+            lines = log.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return []
+    fatal = [ln for ln in lines if "FATAL:" in ln or "PANIC:" in ln]
+    return [re.sub(r"^.*?(FATAL|PANIC|LOG|ERROR):\s*", "", ln) for ln in (fatal or lines)[-3:]]
+
+
+def _verify(project: Project, restored: Restored, target: Target,
+            on_progress: OnProgress) -> Restored:
+    """Checksum the restored tables; compare with the restore point's when there is one."""
+    on_progress(f"{restored.name}: checksum of table contents")
+    from pgprod import db
+
+    info = admin(project, restored, project.config.database)
+    with db.connect(info, env=restored.name, role="admin") as conn:
+        conn.isolation_level = IsolationLevel.REPEATABLE_READ
+        sums = checksum.compute(conn)
+        conn.rollback()
+    if target.point is None:
+        restored = replace(restored, checksum=sums, verified=None)
+        _save(restored)
+        return restored
+    differences = sums.differences(target.point.checksum)
+    restored = replace(restored, checksum=sums, verified=not differences)
+    _save(restored)
+    if differences:
+        raise VerificationFailed(restored.name, target.point.name, differences)
+    return restored
+
+
+# -- promoting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Promoted:
+    restored: Restored
+    replaced_point: RestorePoint | None  # prod's state just before: restorable by name
+    replaced_data: Path | None  # prod's old data directory, kept until retention
+    base_backup: BaseBackup  # the first base backup of the new prod's timeline
+
+
+def promote(project: Project, name: str, on_progress: OnProgress = _quiet) -> Promoted:
+    """Make restored environment `name` prod.
+
+    prod's current state is kept: as restore point `before-<name>` (when prod is
+    running) and as its data directory under `.pgprod/backups/prod/replaced/<name>/`.
+    Then prod is stopped, the restored data moves in, prod starts on it (provisioned,
+    archiving), and a base backup of its new timeline is taken. Prod is down from the
+    stop to the start (seconds)."""
+    env = prod(project, running=False)
+    restored = get_restored(project, name)
+    if restored.timeline is None or restored.verified is False:
+        raise PromoteRefused(name, "its restore did not finish or did not verify",
+                             "restore again, or inspect it and drop it")
+    source = _cluster(project, name)
+    _check_timeline(project, source, restored.timeline)
+    store = Store(project)
+    store.make_dirs()
+    target = env.cluster()
+    point = None
+    if target.pid() is not None:
+        point = create_restore_point(project, f"before-{name}", on_progress)
+    on_progress(f"stopping prod and {name}")
+    source.stop()
+    target.stop()
+    kept = store.replaced / name
+    kept.mkdir(mode=0o700)
+    os.rename(target.data, kept / "data")
+    os.rename(source.data, target.data)
+    try:
+        on_progress(f"starting prod on {name}'s data")
+        env.up()
+    except BaseException:
+        target.stop()
+        os.rename(target.data, source.data)
+        os.rename(kept / "data", target.data)
+        kept.rmdir()
+        env.up()
+        raise
+    shutil.rmtree(source.root, ignore_errors=True)
+    store.add_promotion(Promotion(time=utcnow(), timeline=restored.timeline,
+                                  restored=name, target=restored.resolved))
+    on_progress("base backup of the new prod")
+    backup = take_backup(project, on_progress)
+    return Promoted(restored, point, kept / "data", backup)
+
+
+def _check_timeline(project: Project, source: Cluster, timeline: int) -> None:
+    """Refuse when another restore already became prod on this timeline: its history
+    file is archived and this one's would be refused (archiving would stall)."""
+    history = f"{timeline:08X}.history"
+    archived = Store(project).wal / f"{history}.gz"
+    if not archived.exists():
+        return
+    mine = source.data / "pg_wal" / history
+    if mine.exists() and mine.read_bytes() == gzip.decompress(archived.read_bytes()):
+        return
+    raise PromoteRefused(
+        source.name, f"another restore became prod on WAL timeline {timeline} since it "
+        "was restored", "restore again (the new copy gets a fresh timeline), then promote it")
+
+
+def require_embedded(project: Project) -> None:
+    """Raise BackupsUnavailable when prod is an external server."""
+    if not project.config.env("prod").embedded:
+        raise BackupsUnavailable.external()
