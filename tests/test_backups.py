@@ -3,6 +3,7 @@ restores into new environments and over prod, retention."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import psycopg
 import pytest
 
 from pgprod import backups, commands
-from pgprod.backups import archive
+from pgprod.backups import Checksum, archive
 from pgprod.backups.store import Store
 from pgprod.project import Project
 from tests.conftest import ProjectFactory
@@ -104,6 +105,15 @@ def test_restore_point_restores_exactly_its_contents(prod_project: Project) -> N
     assert restored.verified is True and restored.checksum == point.checksum
     with pytest.raises(backups.TargetNotFound):
         backups.restore(project, "no-such-point")
+
+    # a restore that does not match its recorded checksum fails and replaces nothing
+    store = Store(project)
+    wrong = Checksum(tuple((t, n - 1, s) for t, n, s in point.checksum.tables))
+    store.keep_restore_points([dataclasses.replace(point, checksum=wrong)])
+    with pytest.raises(backups.VerificationFailed, match="has 300 rows, expected 299"):
+        backups.restore(project, point.name, into="prod", confirm=True)
+    assert _rows(commands.environment(project, "prod").conninfo("readonly").url()) == 300
+    assert not store.promotions()
 
 
 def test_restore_over_prod_needs_confirmation_and_keeps_prod_restorable(
