@@ -46,6 +46,8 @@ def _stop(project: Project) -> None:
         if environment.config.embedded:
             with contextlib.suppress(PgprodError):
                 environment.down()
+    with contextlib.suppress(PgprodError):
+        commands.down(project)  # restored environments too
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 import pgprod.plan.render as plan_render
-from pgprod import commands, demo, schemadiff
+from pgprod import backups, commands, demo, schemadiff
 from pgprod import publish as publishing
 from pgprod.config import ENVIRONMENTS
 from pgprod.diff import Migration, RenameCandidate, ops
@@ -504,7 +504,7 @@ def history_command(ctx: click.Context) -> None:
     table = Table(box=None, pad_edge=False)
     for column in ("id", "status", "who", "started", "seconds", "downtime", "restore point",
                    "changes"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("id", "started"))
     for r in records:
         table.add_row(r.id, r.status, r.who, r.started[:19], f"{r.seconds:.1f}",
                       f"{r.downtime_seconds:.2f}", r.restore_point or "-",
@@ -551,6 +551,93 @@ def rollback_command(ctx: click.Context, publish_id: str, restore: bool) -> None
     """Undo a publish: by its reverse plan when nothing is lost, else by restore."""
     record = publishing.rollback(_project(ctx), publish_id, restore, _Progress())
     out.print(Text(f"rolled back {publish_id} ({record.id}): {record.verified or 'restored'}"))
+
+
+def _note(message: str) -> None:
+    err.print(Text(message, style="dim"))
+
+
+@cli.command("backup")
+@click.pass_context
+def backup_command(ctx: click.Context) -> None:
+    """Take a base backup of prod now (WAL is archived continuously)."""
+    taken = backups.take_backup(_project(ctx), _note)
+    out.print(Text(f"base backup {taken.id}: {taken.size_bytes / 1e6:.1f} MB "
+                   f"({taken.compression}), consistent at {taken.end_lsn}"))
+
+
+@cli.command("backups")
+@click.pass_context
+def backups_command(ctx: click.Context) -> None:
+    """List base backups, restore points and the recoverable time window."""
+    found = backups.listing(_project(ctx))
+    out.print(Text(f"recoverable: {found.window or 'nothing yet (no base backup)'}"))
+    archive = found.archive
+    out.print(Text(f"WAL archive: {archive.files} files, {archive.bytes / 1e6:.1f} MB, last "
+                   f"{archive.last_archived or '-'}"
+                   + (f", {archive.failed_count} failures" if archive.failed_count else "")))
+    table = Table(box=None, pad_edge=False, title="base backups", title_justify="left")
+    for column in ("id", "finished", "size", "timeline"):
+        table.add_column(column, no_wrap=True)
+    for b in found.base_backups:
+        table.add_row(b.id, b.finished.isoformat(timespec="seconds"),
+                      f"{b.size_bytes / 1e6:.1f} MB", str(b.timeline))
+    out.print(table)
+    points = Table(box=None, pad_edge=False, title="restore points", title_justify="left")
+    for column in ("name", "time", "lsn", "rows"):
+        points.add_column(column, no_wrap=column != "name")
+    for p in found.restore_points:
+        points.add_row(p.name, p.time.isoformat(timespec="seconds"), p.lsn,
+                       f"{sum(p.checksum.rows.values()):,}")
+    out.print(points)
+    for r in found.restored:
+        out.print(Text(f"restored environment {r.name}: {r.resolved} (port {r.port})"))
+
+
+@cli.command("restore")
+@click.option("--to", "target", required=True, metavar="TIME|POINT|PUBLISH_ID",
+              help="A time (ISO 8601, or '15m ago'), a restore point or a publish id.")
+@click.option("--into", type=click.Choice(["new", "prod"]), default="new", show_default=True,
+              help="A new environment to inspect, or prod itself (needs --yes).")
+@click.option("--yes", is_flag=True, help="Confirm restoring over prod.")
+@click.pass_context
+def restore_command(ctx: click.Context, target: str, into: str, yes: bool) -> None:
+    """Restore prod's state at a point in time, verified, into a new environment."""
+    project = _project(ctx)
+    restored = backups.restore(project, target, into="prod" if into == "prod" else None,
+                               confirm=yes, on_progress=_note)
+    verified = {True: "checksum matches the restore point", False: "CHECKSUM DIFFERS",
+                None: "no checksum recorded for a time; row counts reported"}[restored.verified]
+    out.print(Text(f"restored {restored.resolved} into {restored.name} in "
+                   f"{restored.seconds:.1f} s ({verified})"))
+    if into == "new":
+        out.print(Text(f"inspect: {backups.connection(project, restored).url()}"))
+        out.print(Text(f"make it prod: pgprod promote {restored.name}"))
+
+
+@cli.command("restores")
+@click.option("--drop", "drop", metavar="NAME", help="Stop and delete a restored environment.")
+@click.pass_context
+def restores_command(ctx: click.Context, drop: str | None) -> None:
+    """List restored environments (or drop one)."""
+    project = _project(ctx)
+    if drop:
+        backups.drop_restored(project, drop)
+        out.print(Text(f"dropped {drop}"))
+        return
+    for r in backups.list_restored(project):
+        state = "running" if backups.is_running(project, r) else "stopped"
+        out.print(Text(f"{r.name}: {r.resolved}, {state}, port {r.port}"))
+
+
+@cli.command("promote")
+@click.argument("name")
+@click.pass_context
+def promote_command(ctx: click.Context, name: str) -> None:
+    """Make a restored environment prod (prod's current state is kept restorable)."""
+    promoted = backups.promote(_project(ctx), name, _note)
+    kept = promoted.replaced_point.name if promoted.replaced_point else "its data directory"
+    out.print(Text(f"{name} is now prod; the replaced state is kept as {kept}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

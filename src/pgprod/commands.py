@@ -12,7 +12,7 @@ from pathlib import Path
 
 from psycopg import sql as psql
 
-from pgprod import catalog, credentials, edit, query, schemadiff
+from pgprod import backups, catalog, credentials, edit, query, schemadiff
 from pgprod.config import ENVIRONMENTS
 from pgprod.environment import Environment, Status, UpResult
 from pgprod.errors import ServerNotRunning, UsageError
@@ -61,8 +61,14 @@ def up(project: Project, envs: Sequence[str] = ()) -> list[UpResult]:
 
 
 def down(project: Project, envs: Sequence[str] = ()) -> list[tuple[str, bool]]:
-    """Stop embedded servers; external ones are left alone. (env, was running) pairs."""
-    return [(env.name, env.down()) for env in _selected(project, envs) if env.config.embedded]
+    """Stop embedded servers; external ones are left alone. (env, was running) pairs.
+    With no `envs`, restored environments (`pgprod restore`) stop too."""
+    stopped = [(env.name, env.down()) for env in _selected(project, envs)
+               if env.config.embedded]
+    if not envs:
+        stopped += [(r.name, backups.stop_restored(project, r.name))
+                    for r in backups.list_restored(project)]
+    return stopped
 
 
 def status(project: Project, envs: Sequence[str] = ()) -> list[Status]:
