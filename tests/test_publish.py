@@ -294,3 +294,25 @@ def _is_dead(conn: psycopg.Connection[object]) -> bool:
     except psycopg.OperationalError:
         return True
     return False
+
+
+def test_rollback_that_would_lose_data_needs_restore(project: Project) -> None:
+    _seed(project, 100)
+    prod = commands.environment(project, "prod")
+    before = schemadiff.load_env(prod)
+    _run_sql(project, "dev", "owner", "ALTER TABLE users ADD COLUMN phone text")
+    root = str(project.root)
+    assert pgprod("--project", root, "plan").returncode == 0
+    assert pgprod("--project", root, "publish").returncode == 0
+    record = History(project).records()[-1]
+    _run_sql(project, "prod", "app", "UPDATE users SET phone = '555' WHERE id < 10")
+    refused = pgprod("--project", root, "rollback", record.id)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"error: undoing {record.id} by its reverse plan would "
+                                     "lose data: public.users.phone: drops column")
+    assert f"pgprod rollback {record.id} --restore" in refused.stderr
+    restored = pgprod("--project", root, "rollback", record.id, "--restore")
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert schemadiff.load_env(prod) == before
+    assert _counts(project) == (100, 100)
+    assert History(project).load(record.id).status == "rolled back"
