@@ -236,3 +236,19 @@ def test_a_failing_query_is_named(fresh_db: str, monkeypatch: pytest.MonkeyPatch
     assert "queries/views.sql" in str(caught.value)
     assert caught.value.sqlstate == "42703"
     assert caught.value.statement == broken.decode()
+
+
+def test_a_query_whose_columns_its_builder_does_not_expect_is_named(
+    fresh_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The big kinds' rows are plain tuples: a column out of place must not slip through.
+    swapped = query_text("tables").replace(b"n.nspname AS schema,", b"").replace(
+        b"c.relname AS name,", b"c.relname AS name, n.nspname AS schema,")
+    assert swapped != query_text("tables")
+    monkeypatch.setattr(
+        "pgprod.catalog.loader.query_text",
+        lambda kind: swapped if kind == "tables" else query_text(kind),
+    )
+    with psycopg.connect(fresh_db) as conn, pytest.raises(SqlError) as caught:
+        load(conn)
+    assert "queries/tables.sql returned other columns" in str(caught.value)

@@ -6,6 +6,8 @@ import functools
 import json
 from dataclasses import dataclass
 
+from .equality import by_value
+
 
 @dataclass(frozen=True, order=True)
 class Grant:
@@ -26,6 +28,7 @@ Grants = tuple[Grant, ...]
 """Grants of one object, sorted by grantee then privilege."""
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class DefaultPrivilege:
     """An ``ALTER DEFAULT PRIVILEGES`` entry (a row of ``pg_default_acl``).

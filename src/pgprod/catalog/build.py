@@ -55,29 +55,31 @@ def _nodes(built: Built) -> deps.Nodes:
     return nodes
 
 
-def _columns(rows: Rows, built: Built) -> dict[str, Columns]:
-    columns = rel.columns_by_relation(rows)
+def _columns(rows: Rows, built: Built) -> dict[int, Columns]:
+    columns, names, defaults = rel.columns_by_relation(rows)
     nodes = _nodes(built)
-    nodes.columns = rel.column_names(columns)
-    nodes.add(deps.PG_ATTRDEF, ((r.default_oid, f"default:{r.relation}.{r.key}") for r in rows))
+    nodes.columns = names
+    nodes.defaults = defaults
     return columns
 
 
 def _indexes(rows: Rows, built: Built) -> FrozenMap[str, Index]:
-    _nodes(built).add(deps.PG_CLASS, ((r.oid, f"index:{r.key}") for r in rows))
+    _nodes(built).add(deps.PG_CLASS, ((r[-1], f"index:{r[0]}") for r in rows))
     return by_key(map(rel.index, rows))
 
 
 def _constraints(rows: Rows, built: Built) -> FrozenMap[str, Constraint]:
     nodes = _nodes(built)
-    nodes.add(deps.PG_CONSTRAINT, ((r.oid, f"constraint:{r.key}") for r in rows))
-    nodes.add(deps.PG_CLASS, ((r.index_oid, f"constraint:{r.key}") for r in rows))
+    named = [(r, f"constraint:{r[0]}") for r in rows]
+    nodes.add(deps.PG_CONSTRAINT, ((r[-3], node) for r, node in named))
+    nodes.add(deps.PG_CLASS, ((r[-1], node) for r, node in named))
     return by_key(rel.constraint(r, nodes.columns) for r in rows)
 
 
 def _tables(rows: Rows, built: Built) -> FrozenMap[str, Table]:
-    _nodes(built).add(deps.PG_CLASS, ((r.oid, f"table:{r.key}") for r in rows))
-    return by_key(rel.table(r, built["columns"]) for r in rows)
+    _nodes(built).add(deps.PG_CLASS, ((r[-1], f"table:{r[0]}") for r in rows))
+    columns = built["columns"]
+    return by_key(rel.table(r, columns) for r in rows)
 
 
 def _views(
@@ -249,13 +251,13 @@ def domain(r: Row) -> Domain:
     )
 
 
-def composite_type(r: Row, columns: Mapping[str, Columns]) -> CompositeType:
+def composite_type(r: Row, columns: Mapping[int, Columns]) -> CompositeType:
     """One row of ``composite_types.sql``, with its attributes."""
     return CompositeType(
         key=r.key,
         schema=r.schema,
         name=r.name,
-        attributes=columns.get(r.key, FrozenMap()),
+        attributes=columns.get(r.relation_oid) or FrozenMap(),
         owner=r.owner,
         grants=parse_grants(r.grants),
         comment=r.comment,
@@ -376,3 +378,12 @@ STEPS: Mapping[str, Callable[[Rows, Built], object]] = {
 }
 """How to build each query kind's rows. ``columns`` comes first: tables, views and
 composite types hold columns, and constraints name them."""
+
+TUPLE_ROWS: Mapping[str, tuple[str, ...]] = {
+    "columns": rel.COLUMN_FIELDS,
+    "indexes": rel.INDEX_FIELDS,
+    "constraints": rel.CONSTRAINT_FIELDS,
+    "tables": rel.TABLE_FIELDS,
+}
+"""Kinds whose rows are plain tuples, with their columns in order (the loader checks
+them against the query's); the rows of other kinds have named fields."""

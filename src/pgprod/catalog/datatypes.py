@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .acl import Grants
+from .equality import by_value
 from .frozenmap import FrozenMap
 from .relations import Columns
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class EnumType:
     """An enum type; ``labels`` in sort order."""
@@ -22,6 +24,7 @@ class EnumType:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class DomainCheck:
     """A named CHECK constraint of a domain (``pg_get_constraintdef``)."""
@@ -32,6 +35,7 @@ class DomainCheck:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Domain:
     """A domain over ``base_type``; ``checks`` keyed by quoted constraint name.
@@ -52,6 +56,7 @@ class Domain:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class CompositeType:
     """A composite type made with ``CREATE TYPE ... AS (...)``; its attributes are columns."""
@@ -65,6 +70,7 @@ class CompositeType:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class RangeType:
     """A range type (and, implicitly, its multirange type ``multirange``)."""

@@ -55,16 +55,18 @@ _COLUMN_HOLDERS = ("view:", "matview:", "type:")
 class Nodes:
     """Graph nodes by catalog address, recorded while the model is built.
 
-    ``objects`` maps (classid, objid) to the node of an object (objsubid 0); a
-    relation's columns are found through ``columns`` (relation key -> attnum -> column
-    key), so that column nodes are only spelled out when an edge uses them.
+    ``objects`` maps (classid, objid) to the node of an object (objsubid 0). Columns
+    and defaults are named from their relation's node: ``columns`` holds column keys by
+    relation OID and attnum, ``defaults`` each default's (relation OID, attnum), so
+    that their nodes are only spelled out when an edge uses them.
     """
 
-    __slots__ = ("_parts", "columns", "objects")
+    __slots__ = ("_parts", "columns", "defaults", "objects")
 
     def __init__(self) -> None:
         self.objects: dict[tuple[int, int], str] = {}
-        self.columns: Mapping[str, Mapping[int, str]] = {}
+        self.columns: Mapping[int, Mapping[int, str]] = {}
+        self.defaults: Mapping[int, tuple[int, int]] = {}
         self._parts: dict[Address, str | None] = {}
 
     def add(self, classid: int, pairs: Iterable[tuple[int | None, str]]) -> None:
@@ -74,30 +76,35 @@ class Nodes:
     def add_named(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
         """Record ``(classid, objid, objsubid, node)`` rows of ``dependency_nodes.sql``."""
         for classid, objid, objsubid, node in rows:
-            if objsubid:
-                self._parts[classid, objid, objsubid] = node
-            else:
-                self.objects[classid, objid] = node
+            self._parts[classid, objid, objsubid] = node
 
-    def part(self, classid: int, objid: int, objsubid: int) -> str | None:
-        """The node of a part of an object (a column): None if it is none, ``UNKNOWN``
-        if its object is not recorded."""
+    def find(self, classid: int, objid: int, objsubid: int) -> str | None:
+        """The node at an address ``objects`` does not hold (a column, a default, or an
+        object not recorded): None if it is none, ``UNKNOWN`` if its object (or its
+        relation) is not recorded."""
         address = (classid, objid, objsubid)
         found = self._parts.get(address, UNKNOWN)
-        if found == UNKNOWN and classid == PG_CLASS:
-            relation = self.objects.get((classid, objid))
+        if found != UNKNOWN:
+            return found
+        if classid == PG_CLASS and objsubid:
+            relation = self.objects.get((PG_CLASS, objid))
             if relation is not None:
-                found = self._parts[address] = self._column(relation, objsubid)
+                found = self._parts[address] = self._column(relation, objid, objsubid)
+        elif classid == PG_ATTRDEF and not objsubid and objid in self.defaults:
+            relid, attnum = self.defaults[objid]
+            relation = self.objects.get((PG_CLASS, relid))
+            column = self.columns.get(relid, {}).get(attnum)
+            if relation is not None and column is not None:
+                found = self._parts[address] = f"default:{relation.partition(':')[2]}.{column}"
         return found
 
-    def _column(self, relation: str, attnum: int) -> str | None:
+    def _column(self, relation: str, relid: int, attnum: int) -> str | None:
         """A column's node, from its relation's node (columns of sequences and indexes,
         dropped and system columns are no nodes)."""
-        kind, _, key = relation.partition(":")
-        names = self.columns.get(key)
-        column = names.get(attnum) if names is not None else None
+        column = self.columns.get(relid, {}).get(attnum)
         if column is None:
             return None
+        kind, _, key = relation.partition(":")
         if kind == "table":
             return f"column:{key}.{column}"
         return relation if relation.startswith(_COLUMN_HOLDERS) else None
@@ -124,18 +131,23 @@ def _add_edges(edges: Iterable[Edge], nodes: Nodes, depends: dict[str, set[str]]
                final: bool = False) -> list[Edge]:
     """Add the edges both of whose ends are named to ``depends``; return those with an
     end ``nodes`` does not know (none when ``final``: unknown is then no node)."""
-    part = nodes.part
+    find = nodes.find
     get = nodes.objects.get
+    get_part = nodes._parts.get  # found columns (the most referenced), without a call
     pending: list[Edge] = []
     for edge in edges:
         classid, objid, objsubid, refclassid, refobjid, refobjsubid, automatic = edge
-        dependent = part(classid, objid, objsubid) if objsubid else get((classid, objid), UNKNOWN)
+        dependent = get_part((classid, objid, objsubid)) if objsubid else get((classid, objid))
         if dependent is None:
-            continue
-        referenced = (part(refclassid, refobjid, refobjsubid) if refobjsubid
-                      else get((refclassid, refobjid), UNKNOWN))
+            dependent = find(classid, objid, objsubid)
+            if dependent is None:
+                continue
+        referenced = (get_part((refclassid, refobjid, refobjsubid)) if refobjsubid
+                      else get((refclassid, refobjid)))
         if referenced is None:
-            continue
+            referenced = find(refclassid, refobjid, refobjsubid)
+            if referenced is None:
+                continue
         if dependent == UNKNOWN or referenced == UNKNOWN:
             if not final:
                 pending.append(edge)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
@@ -36,6 +36,20 @@ class FrozenMap(Mapping[K, V]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
+
+    # The Mapping mixins would go through __iter__ and __getitem__ in Python: the
+    # dict's own views and get are many times faster on large catalogs.
+    def keys(self) -> KeysView[K]:
+        return self._data.keys()
+
+    def values(self) -> ValuesView[V]:
+        return self._data.values()
+
+    def items(self) -> ItemsView[K, V]:
+        return self._data.items()
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._data.get(key, default)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):

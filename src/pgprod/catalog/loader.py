@@ -81,9 +81,12 @@ def load(conn: psycopg.Connection[Any]) -> Catalog:
     top_level = conn.info.transaction_status == TransactionStatus.IDLE
     built: build.Built = {}
     with _gc_paused(), conn.transaction(force_rollback=True), _pipeline(conn) as pipeline:
+        # The big kinds come as plain tuples, and in binary: decoded faster (integers,
+        # booleans and arrays above all); the dependencies are integers only.
         cursors: dict[str, psycopg.Cursor[Any]] = {
-            kind: conn.cursor(row_factory=namedtuple_row) for kind in QUERY_KINDS}
-        # Plain integers: decoded fastest from binary results.
+            kind: conn.cursor(row_factory=tuple_row, binary=True) if kind in build.TUPLE_ROWS
+            else conn.cursor(row_factory=namedtuple_row)
+            for kind in QUERY_KINDS}
         cursors["dependencies"] = conn.cursor(row_factory=tuple_row, binary=True)
         setup = conn.cursor()
         if top_level:
@@ -154,6 +157,12 @@ def _fetch(
     cursors: Mapping[str, psycopg.Cursor[Any]], kinds: Sequence[str]
 ) -> dict[str, list[Any]]:
     """The rows of every query of ``kinds`` (already answered, see ``_wait``)."""
+    for kind in kinds:
+        expected = build.TUPLE_ROWS.get(kind)
+        description = cursors[kind].description or ()
+        if expected is not None and tuple(c.name for c in description) != expected:
+            raise SqlError(f"queries/{kind}.sql returned other columns than its builder reads",
+                           None, statement=query_text(kind).decode())
     return {kind: cursors[kind].fetchall() for kind in kinds}
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .acl import DefaultPrivilege, Grants
 from .datatypes import CompositeType, Domain, EnumType, RangeType
+from .equality import by_value
 from .frozenmap import FrozenMap
 from .relations import (
     Constraint,
@@ -25,6 +26,7 @@ from .relations import (
 from .routines import Function
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Schema:
     """A schema (namespace) created by a user, ``public`` included."""
@@ -36,6 +38,7 @@ class Schema:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Extension:
     """An installed extension; the objects it owns are not modelled individually."""
@@ -47,6 +50,7 @@ class Extension:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Collation:
     """A user-defined collation. ``provider`` is ``libc``, ``icu`` or ``builtin``."""
@@ -64,6 +68,7 @@ class Collation:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class EventTrigger:
     """An event trigger; ``enabled`` as for ``Trigger.enabled``."""
@@ -78,6 +83,7 @@ class EventTrigger:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class PublicationTable:
     """A table listed in a publication, with its optional column list and row filter."""
@@ -87,6 +93,7 @@ class PublicationTable:
     where: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Publication:
     """A logical replication publication.

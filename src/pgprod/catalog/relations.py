@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .acl import Grants
+from .equality import by_value
 from .frozenmap import FrozenMap
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class SequenceOptions:
     """The options of a sequence or of an identity column's sequence (``pg_sequence``)."""
@@ -29,6 +31,7 @@ class SequenceOptions:
     cycle: bool
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Identity:
     """An identity column: ``kind`` is ``always`` or ``by default``."""
@@ -38,6 +41,7 @@ class Identity:
     options: SequenceOptions
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Generated:
     """A generated column: ``kind`` is ``stored`` or ``virtual`` (PostgreSQL 18)."""
@@ -46,6 +50,7 @@ class Generated:
     expression: str
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class NotNull:
     """A column's NOT NULL.
@@ -60,6 +65,7 @@ class NotNull:
     no_inherit: bool
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Column:
     """A column of a table, view, materialized view or composite type.
@@ -93,6 +99,7 @@ Columns = FrozenMap[str, Column]
 """Columns of one relation keyed by quoted name, iterating in attnum order."""
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Table:
     """A regular table, a partitioned table or a partition.
@@ -127,6 +134,7 @@ class Table:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class View:
     """A view: ``definition`` is ``pg_get_viewdef``; ``options`` holds reloptions such as
@@ -143,6 +151,7 @@ class View:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class MaterializedView:
     """A materialized view; its indexes are in ``Catalog.indexes``."""
@@ -161,6 +170,7 @@ class MaterializedView:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Sequence:
     """A free-standing sequence (identity sequences live in ``Column.identity``).
@@ -179,6 +189,7 @@ class Sequence:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Index:
     """An index that does not back a constraint, on a table or materialized view.
@@ -207,6 +218,7 @@ class Index:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Constraint:
     """A table constraint: ``type`` is ``primary key``, ``foreign key``, ``unique``,
@@ -246,6 +258,7 @@ class Constraint:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Trigger:
     """A user trigger (internal triggers, such as those enforcing foreign keys, are left out).
@@ -265,6 +278,7 @@ class Trigger:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Rule:
     """A rewrite rule other than a view's ``_RETURN`` rule (``pg_get_ruledef``)."""
@@ -279,6 +293,7 @@ class Rule:
     comment: str | None
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Policy:
     """A row-level security policy. ``command`` is ``ALL``, ``SELECT``, ``INSERT``,

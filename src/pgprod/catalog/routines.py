@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .acl import Grants
+from .equality import by_value
 
 
+@by_value
 @dataclass(frozen=True, kw_only=True)
 class Function:
     """A function, procedure, aggregate or window function (``kind`` says which).

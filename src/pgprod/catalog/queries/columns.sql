@@ -3,7 +3,9 @@
 -- Unordered: sorting these wide rows here can spill to disk; the loader orders them
 -- by position. A column's NOT NULL is also a constraint row (contype 'n') from 18 on;
 -- on older servers that join finds nothing and attnotnull alone says NOT NULL.
-SELECT format('%I.%I', n.nspname, c.relname) AS relation,
+-- The relation is given by OID (the relation queries return theirs): spelling its
+-- name on every column cost more than it saved.
+SELECT a.attrelid AS relation_oid,
        quote_ident(a.attname) AS key,
        a.attname AS name,
        a.attnum AS position,

@@ -27,7 +27,11 @@ SELECT format('%I.%I.%I', n.nspname, c.relname, con.conname) AS key,
        CASE WHEN con.contype = 'f' THEN format('%I.%I', rn.nspname, rc.relname) END AS "references",
        -- The constraint's own columns (conkey) are named by the loader from the columns
        -- query; a referenced table may be one that is not modelled, so name those here.
-       CASE WHEN con.contype = 'f' THEN
+       -- (A one-column key is looked up directly: the general form sorts, for each key.)
+       CASE WHEN con.contype = 'f' AND cardinality(con.confkey) = 1 THEN
+           ARRAY(SELECT quote_ident(a.attname) FROM pg_attribute a
+                  WHERE a.attrelid = con.confrelid AND a.attnum = con.confkey[1])
+            WHEN con.contype = 'f' THEN
            ARRAY(SELECT quote_ident(a.attname)
                    FROM unnest(con.confkey) WITH ORDINALITY AS u(attnum, i)
                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = u.attnum
@@ -38,6 +42,7 @@ SELECT format('%I.%I.%I', n.nspname, c.relname, con.conname) AS key,
        nullif(con.confmatchtype, ' ') AS match,
        d.description AS comment,
        con.oid,
+       con.conrelid AS table_oid,
        CASE WHEN con.contype IN ('p', 'u', 'x') THEN nullif(con.conindid, 0) END AS index_oid
 FROM fallback
 CROSS JOIN LATERAL (
