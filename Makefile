@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest bench clean
+.PHONY: demo test lint pytest bench bench-publish clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/schema_diff.py
+
+# write stalls of naive DDL against pgprod's plan on a 5M-row table (~15 min)
+bench-publish: $(STAMP)
+	$(BIN)/python bench/publish_stall.py

@@ -439,10 +439,12 @@ def plan_command(ctx: click.Context, as_json: bool, as_markdown: bool, renames: 
 
 
 class _Progress:
-    """Prints a publish's events as they happen (one line per step, batches as they go)."""
+    """Prints a publish's events as they happen (one line per step, batches and index
+    builds as they go)."""
 
     def __init__(self) -> None:
         self.last_percent = -1
+        self.last_progress: tuple[object, int] | None = None
 
     def __call__(self, name: str, data: dict[str, object]) -> None:
         if name == "start":
@@ -454,6 +456,13 @@ class _Progress:
             if percent // 10 != self.last_percent // 10 or done == total:
                 out.print(Text(f"      {done}/{total} batches ({percent}%)"))
                 self.last_percent = percent
+        elif name == "progress":  # an index build: one line per phase and 10%
+            done, total = int(str(data["done"])), int(str(data["total"]))
+            percent = 100 * done // max(total, 1)
+            key = (data["phase"], percent // 10)
+            if key != self.last_progress:
+                out.print(Text(f"      {data['phase']}: {percent}%"))
+                self.last_progress = key
         elif name == "retry":
             out.print(Text(f"      lock not granted in time; retry {data['attempt']} in "
                            f"{data['wait']} s"))

@@ -1,5 +1,6 @@
 """The executor on a real server: lock timeouts retried with backoff, failures that name
-the statement and SQLSTATE, no INVALID index left behind, batches over page ranges."""
+the statement and SQLSTATE, no INVALID index left behind, batches over page ranges,
+index builds' progress, autovacuum cleared out of a step's way."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import time
 import psycopg
 import pytest
 
+from pgprod import commands
+from pgprod.plan import execute
 from pgprod.plan.execute import Event, StepFailed, run
 from pgprod.plan.model import CONTRACT, EXPAND, Batches, Step
+from tests.conftest import ProjectFactory
 
 
 def _conn(url: str) -> psycopg.Connection[tuple[object, ...]]:
@@ -86,3 +90,53 @@ def test_batches_cover_every_page_and_phases_filter(fresh_db: str) -> None:
         batches = [e for e in events if e.kind == "batch"]
         assert pages is not None and batches[-1].total == -(-int(pages[0]) // 3)
         assert conn.execute("SELECT count(*) FROM public.t WHERE v IS NULL").fetchone() == (0,)
+
+
+def test_index_build_reports_its_progress_through_the_monitor(
+        fresh_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(execute, "PROGRESS_EVERY", 0.02)
+    with _conn(fresh_db) as conn, _conn(fresh_db) as monitor:
+        conn.execute("CREATE TABLE public.t (v double precision); "
+                     "INSERT INTO public.t SELECT random() FROM generate_series(1, 400000)")
+        step = Step("CREATE INDEX CONCURRENTLY t_v ON public.t (v)", EXPAND, 1, "index v",
+                    transaction=False)
+        events: list[Event] = []
+        run(conn, [step], on_event=events.append, monitor=monitor)
+    progress = [e for e in events if e.kind == "progress"]
+    assert progress, [e.kind for e in events]
+    assert all(e.phase and 0 <= e.done <= e.total for e in progress)
+    assert [e.kind for e in events][-1] == "done"  # nothing reported after the step
+
+
+def test_autovacuum_is_cleared_out_of_a_steps_way(new_project: ProjectFactory) -> None:
+    project = new_project(up=("dev",))
+    env = commands.environment(project, "dev")
+    with env.connect_admin(env.database) as admin:
+        admin.autocommit = True
+        admin.execute("ALTER SYSTEM SET autovacuum_naptime = '1s'")
+        admin.execute("SELECT pg_reload_conf()")
+        # an autovacuum that holds its lock for minutes: one page of cost budget per 100 ms
+        admin.execute("CREATE TABLE public.t (id int, pad text) WITH ("
+                      "autovacuum_vacuum_threshold = 0, autovacuum_vacuum_scale_factor = 0,"
+                      " autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1)")
+        admin.execute("GRANT ALL ON public.t TO owner")
+        admin.execute("ALTER TABLE public.t OWNER TO owner")
+        admin.execute("INSERT INTO public.t SELECT g, repeat('x', 200) "
+                      "FROM generate_series(1, 20000) g")
+        admin.execute("DELETE FROM public.t WHERE id % 2 = 0")
+        deadline = time.monotonic() + 60
+        query = ("SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
+                 "'autovacuum worker' AND query LIKE '%public.t%'")
+        while admin.execute(query).fetchone() != (1,):
+            assert time.monotonic() < deadline, "autovacuum never started on public.t"
+            time.sleep(0.2)
+        step = Step("ALTER TABLE public.t ADD COLUMN v int", EXPAND, 1, "add v")
+        with env.connect("owner") as conn:
+            # the owner may not cancel autovacuum (a superuser's session): it keeps the lock
+            with pytest.raises(StepFailed) as failed:
+                run(conn, [step], lock_timeout="100ms", attempts=2)
+            assert failed.value.sqlstate == "55P03"
+            [result] = run(conn, [step], lock_timeout="100ms", attempts=2, monitor=admin)
+        assert result.attempts == 1
+        assert admin.execute("SELECT count(*) FROM information_schema.columns "
+                             "WHERE table_name = 't' AND column_name = 'v'").fetchone() == (1,)

@@ -8,21 +8,26 @@ autocommit under a session lock timeout, reset afterwards. A step that does not 
 lock in time (SQLSTATE 55P03) or loses a deadlock (40P01) is retried with exponential
 backoff and jitter; any other error raises `StepFailed`. A concurrent index build that
 fails leaves an INVALID index behind: it is dropped before the retry or the error.
-Batched steps run one transaction per page range, pausing between batches. Prints
-nothing: progress goes to `on_event`.
+Batched steps run one transaction per page range, pausing between batches. Before a
+step takes its lock, autovacuum is cleared out of its way. With a ``monitor`` connection,
+index builds report their progress. Prints nothing: progress goes to `on_event`.
 """
 
 from __future__ import annotations
 
 import functools
 import random
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from pglast import ast, parse_sql
+from pglast.enums import ObjectType
+from pglast.visitors import Visitor
 from psycopg import sql
 
 from pgprod.db import reason
@@ -34,6 +39,8 @@ RETRYABLE = {"55P03", "40P01"}  # lock_not_available, deadlock_detected
 BACKOFF_BASE = 0.25
 """Seconds before the first retry; doubled for each further attempt (with jitter)."""
 BACKOFF_CAP = 10.0
+PROGRESS_EVERY = 1.0
+"""Seconds between two looks at an index build's progress."""
 
 Connection = psycopg.Connection[Any]
 
@@ -54,9 +61,10 @@ class StepResult:
 class Event:
     """Progress: ``kind`` is ``start``, ``retry`` (after a lock timeout or deadlock;
     ``wait`` seconds before the next attempt), ``batch`` (``done`` of ``total``
-    batches), ``commit`` (a transactional step is about to commit as transaction
-    ``xid``: whoever records progress can later ask ``pg_xact_status(xid)`` whether it
-    did), ``skip`` (the step's work was already done) or ``done``."""
+    batches), ``progress`` (an index build in its ``phase``, ``done`` of ``total``
+    blocks or tuples), ``commit`` (a transactional step is about to commit as
+    transaction ``xid``: whoever records progress can later ask ``pg_xact_status(xid)``
+    whether it did), ``skip`` (the step's work was already done) or ``done``."""
 
     step: Step
     kind: str
@@ -65,6 +73,7 @@ class Event:
     attempt: int = 1
     wait: float = 0.0
     xid: str | None = None
+    phase: str | None = None
 
 
 OnEvent = Callable[[Event], None]
@@ -83,11 +92,16 @@ class StepFailed(SqlError):
 
 
 def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHASES,
-        lock_timeout: str = "1s", attempts: int = 6,
-        on_event: OnEvent | None = None) -> list[StepResult]:
-    """Run the steps of `phases`, in order. Side effects: changes the database; leaves
-    `conn` in autocommit mode."""
+        lock_timeout: str = "1s", attempts: int = 6, on_event: OnEvent | None = None,
+        monitor: Connection | None = None) -> list[StepResult]:
+    """Run the steps of `phases`, in order. `monitor`, a second connection to the same
+    database allowed to see and cancel other sessions (publish passes its admin
+    connection), clears autovacuum out of the steps' way and watches index builds;
+    without it, `conn` clears what it is allowed to and builds report no progress.
+    Side effects: changes the database; leaves `conn` in autocommit mode."""
     conn.autocommit = True
+    if monitor is not None:
+        monitor.autocommit = True
     emit = on_event or (lambda event: None)
     results = []
     for step in steps:
@@ -103,8 +117,10 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
                 emit(Event(step, "skip"))
                 results.append(StepResult(step, 0.0, 0, None, "skipped"))
                 continue
-            tries, _ = _retrying(conn, step, lock_timeout, attempts, emit,
-                                 functools.partial(_once, conn, step, lock_timeout, None, emit))
+            once = functools.partial(_once, conn, step, lock_timeout, None, emit,
+                                     monitor or conn)
+            with _watching(monitor, conn, step, emit):
+                tries, _ = _retrying(conn, step, lock_timeout, attempts, emit, once)
         results.append(StepResult(step, round(time.monotonic() - started, 3), tries, rows,
                                   "done"))
         emit(Event(step, "done", attempt=tries))
@@ -134,8 +150,12 @@ def _retrying(conn: Connection, step: Step, lock_timeout: str, attempts: int,
 
 
 def _once(conn: Connection, step: Step, lock_timeout: str,
-          params: dict[str, str] | None, emit: OnEvent | None = None) -> int:
-    """Run the step's statement once; returns the rows it touched."""
+          params: dict[str, str] | None, emit: OnEvent | None = None,
+          clearer: Connection | None = None) -> int:
+    """Run the step's statement once; returns the rows it touched. `clearer`, when
+    given, first cancels autovacuum on the tables the step names."""
+    if clearer is not None:
+        _yield_autovacuum(clearer, step)
     if not step.transaction:
         conn.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout])
         try:
@@ -152,6 +172,104 @@ def _once(conn: Connection, step: Step, lock_timeout: str,
             row = conn.execute("SELECT pg_current_xact_id()::text").fetchone()
             emit(Event(step, "commit", xid=row[0] if row else None))
         return count
+
+
+# Autovacuum workers (not those preventing wraparound) holding a lock on the given tables.
+_AUTOVACUUM = """
+SELECT pg_cancel_backend(a.pid) FROM pg_stat_activity a
+WHERE a.backend_type = 'autovacuum worker' AND a.datname = current_database()
+  AND a.query NOT LIKE '%%to prevent wraparound%%'
+  AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE l.locktype = 'relation'
+                AND l.relation IN (SELECT to_regclass(n) FROM unnest(%s::text[]) AS n))
+"""
+
+
+def _yield_autovacuum(conn: Connection, step: Step) -> None:
+    """Cancel autovacuum on the tables `step` names, as PostgreSQL itself does when a lock
+    request has waited `deadlock_timeout` behind it. A step's lock request waits in the
+    queue ahead of the app's writes, and autovacuum holds its lock for minutes (after a
+    backfill, typically): under a short lock timeout the server never cancels it, so
+    every attempt would stall the writes until its timeout and the step would fail.
+    Without the privilege to cancel (superuser, pg_signal_autovacuum_worker), nothing."""
+    tables = _tables(step.sql)
+    if not tables:
+        return
+    try:
+        conn.execute(_AUTOVACUUM, [list(tables)])
+    except psycopg.Error:
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            conn.rollback()
+
+
+class _Tables(Visitor):
+    def __init__(self) -> None:
+        self.names: dict[str, None] = {}
+
+    def visit_RangeVar(self, ancestors: object, node: ast.RangeVar) -> None:
+        if node.relname:
+            name = quote_ident(node.relname)
+            schema = f"{quote_ident(node.schemaname)}." if node.schemaname else ""
+            self.names[schema + name] = None
+
+    def visit_DropStmt(self, ancestors: object, node: ast.DropStmt) -> None:
+        if node.removeType == ObjectType.OBJECT_TRIGGER:  # (schema.)table.trigger
+            for names in node.objects or ():
+                self.names[".".join(quote_ident(n.sval) for n in names[:-1])] = None
+
+
+@functools.lru_cache(maxsize=256)
+def _tables(statement: str) -> tuple[str, ...]:
+    """The relations a statement names, as quoted (qualified when it qualifies them)."""
+    try:
+        tree = parse_sql(statement)
+    except Exception:  # not parseable here: no table to clear
+        return ()
+    visitor = _Tables()
+    visitor(tree)
+    return tuple(visitor.names)
+
+
+_INDEX_PROGRESS = """
+SELECT phase, blocks_done, blocks_total, tuples_done, tuples_total
+FROM pg_stat_progress_create_index WHERE pid = %s
+"""
+
+
+@contextmanager
+def _watching(monitor: Connection | None, conn: Connection, step: Step,
+              emit: OnEvent) -> Iterator[None]:
+    """While the block runs `step` on `conn`, report its index build's progress from
+    `monitor` every PROGRESS_EVERY seconds (when the phase or percentage moved)."""
+    if monitor is None or step.transaction or _concurrent_index(step.sql) is None:
+        yield
+        return
+    pid = conn.info.backend_pid
+    stop = threading.Event()
+
+    def watch() -> None:
+        last: tuple[str, int] | None = None
+        while not stop.wait(PROGRESS_EVERY):
+            try:
+                row = monitor.execute(_INDEX_PROGRESS, [pid]).fetchone()
+            except psycopg.Error:
+                return  # the monitor is only an observer: the step goes on without it
+            if row is None:
+                continue
+            phase, blocks_done, blocks_total, tuples_done, tuples_total = row
+            done, total = ((blocks_done, blocks_total) if blocks_total
+                           else (tuples_done, tuples_total))
+            percent = 100 * done // total if total else 0
+            if (phase, percent) != last:
+                last = (phase, percent)
+                emit(Event(step, "progress", done=done, total=total, phase=phase))
+
+    watcher = threading.Thread(target=watch, name="pgprod-index-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def _already_built(conn: Connection, step: Step) -> bool:

@@ -258,6 +258,9 @@ def _run(project: Project, env: Environment, history: History, record: Record,
                                  "phase": event.step.phase}
                     elif event.kind == "batch":
                         data |= {"done": event.done, "total": event.total}
+                    elif event.kind == "progress":
+                        data |= {"phase": event.phase, "done": event.done,
+                                 "total": event.total}
                     elif event.kind == "retry":
                         data |= {"attempt": event.attempt, "wait": round(event.wait, 3)}
                     elif event.kind == "commit":
@@ -265,7 +268,7 @@ def _run(project: Project, env: Environment, history: History, record: Record,
                     log(event.kind, **data)
 
                 results = run(conn, [step], lock_timeout=config.publish_lock_timeout,
-                              on_event=forward)
+                              on_event=forward, monitor=admin)
                 log("timing", step=index, seconds=results[0].seconds,
                     attempts=results[0].attempts)
                 if window is not None and window_steps and index == window_steps[-1]:
