@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -351,6 +352,7 @@ def main() -> int:
     parser.add_argument("--ops", default=DEFAULT_OPS, help="operations to run, "
                         f"comma-separated, of: {', '.join(o.key for o in OPERATIONS)}")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
     chosen = [o for o in OPERATIONS if o.key in args.ops.split(",")]
     # the server runs as another OS user when we are root: it must reach the directory
     root = Path(tempfile.gettempdir()) / "pgprod-tests"

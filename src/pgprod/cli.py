@@ -454,7 +454,7 @@ class _Progress:
             done, total = int(str(data["done"])), int(str(data["total"]))
             percent = 100 * done // max(total, 1)
             if percent // 10 != self.last_percent // 10 or done == total:
-                out.print(Text(f"      {done}/{total} batches ({percent}%)"))
+                out.print(Text(f"      {percent}% of the table ({done:,}/{total:,} pages)"))
                 self.last_percent = percent
         elif name == "progress":  # an index build: one line per phase and 10%
             done, total = int(str(data["done"])), int(str(data["total"]))

@@ -88,7 +88,9 @@ def test_batches_cover_every_page_and_phases_filter(fresh_db: str) -> None:
         # updated rows move to later pages: the condition keeps a second visit idle
         assert result.rows == 5000
         batches = [e for e in events if e.kind == "batch"]
-        assert pages is not None and batches[-1].total == -(-int(pages[0]) // 3)
+        assert pages is not None and batches[-1].done == batches[-1].total == pages[0]
+        assert [b.done for b in batches] == [3 * (n + 1) for n in range(len(batches) - 1)] + [
+            pages[0]]  # seconds=0: every batch keeps its 3 pages
         assert conn.execute("SELECT count(*) FROM public.t WHERE v IS NULL").fetchone() == (0,)
 
 
@@ -140,3 +142,20 @@ def test_autovacuum_is_cleared_out_of_a_steps_way(new_project: ProjectFactory) -
         assert result.attempts == 1
         assert admin.execute("SELECT count(*) FROM information_schema.columns "
                              "WHERE table_name = 't' AND column_name = 'v'").fetchone() == (1,)
+
+
+def test_batches_are_sized_to_their_target_time(fresh_db: str) -> None:
+    with _conn(fresh_db) as conn:
+        conn.execute("CREATE TABLE public.t (id int, v int); "
+                     "INSERT INTO public.t SELECT g, NULL FROM generate_series(1, 200000) g")
+        step = Step("UPDATE public.t SET v = id WHERE v IS NULL "
+                    "AND ctid >= %(first)s::tid AND ctid < %(last)s::tid", EXPAND, 1, "fill v",
+                    batches=Batches("public.t", 1, 0.0, 0.05))
+        events: list[Event] = []
+        [result] = run(conn, [step], on_event=events.append)
+        assert result.rows == 200000
+        done = [e.done for e in events if e.kind == "batch"]
+        sizes = [b - a for a, b in zip([0, *done[:-1]], done, strict=True)]
+        assert sizes[:3] == [1, 2, 4]  # one page takes far less than 50 ms: they grow
+        assert max(sizes) > 16 and len(sizes) < 200
+        assert conn.execute("SELECT count(*) FROM public.t WHERE v IS NULL").fetchone() == (0,)

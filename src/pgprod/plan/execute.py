@@ -61,7 +61,7 @@ class StepResult:
 class Event:
     """Progress: ``kind`` is ``start``, ``retry`` (after a lock timeout or deadlock;
     ``wait`` seconds before the next attempt), ``batch`` (``done`` of ``total``
-    batches), ``progress`` (an index build in its ``phase``, ``done`` of ``total``
+    pages), ``progress`` (an index build in its ``phase``, ``done`` of ``total``
     blocks or tuples), ``commit`` (a transactional step is about to commit as
     transaction ``xid``: whoever records progress can later ask ``pg_xact_status(xid)``
     whether it did), ``skip`` (the step's work was already done) or ``done``."""
@@ -285,24 +285,34 @@ def _already_built(conn: Connection, step: Step) -> bool:
 
 def _batched(conn: Connection, step: Step, lock_timeout: str, attempts: int,
              emit: OnEvent) -> tuple[int, int]:
-    """The step over page ranges of its table, one transaction each."""
+    """The step over page ranges of its table, one transaction each, sized as the
+    step's `Batches` say; ``batch`` events count pages."""
     assert step.batches is not None
     plan = step.batches
     row = conn.execute("SELECT pg_relation_size(%s::regclass) / "
                        "current_setting('block_size')::bigint", [plan.table]).fetchone()
     pages = int(row[0]) if row else 0
-    total = -(-pages // plan.pages)
-    rows, most = 0, 1
-    for number in range(total):
-        first = number * plan.pages
-        params = {"first": f"({first},0)", "last": f"({first + plan.pages},0)"}
+    first, size, rows, most = 0, plan.pages, 0, 1
+    while first < pages:
+        params = {"first": f"({first},0)", "last": f"({first + size},0)"}
+        started = time.monotonic()
         tries, count = _retrying(conn, step, lock_timeout, attempts, emit,
                                  functools.partial(_once, conn, step, lock_timeout, params))
-        rows, most = rows + count, max(most, tries)
-        emit(Event(step, "batch", done=number + 1, total=total, attempt=tries))
-        if number + 1 < total and plan.pause:
+        elapsed = time.monotonic() - started
+        rows, most, first = rows + count, max(most, tries), first + size
+        emit(Event(step, "batch", done=min(first, pages), total=pages, attempt=tries))
+        if plan.seconds and tries == 1:  # a retried batch's time includes its waits
+            size = _resized(size, elapsed, plan.seconds)
+        if first < pages and plan.pause:
             time.sleep(plan.pause)
     return most, rows
+
+
+def _resized(pages: int, elapsed: float, target: float) -> int:
+    """The page count of the next batch, for batches of `target` seconds: at most twice
+    the last one (a batch over fresh pages can be slower), at least one page."""
+    wanted = pages * target / max(elapsed, 1e-3)
+    return max(1, min(2 * pages, round(wanted)))
 
 
 def _drop_invalid_index(conn: Connection, step: Step) -> None:

@@ -79,12 +79,16 @@ class Finding:
 @dataclass(frozen=True)
 class Batches:
     """A step repeated over a table's pages: ``sql`` takes ``%(first)s`` and
-    ``%(last)s`` (``tid`` bounds) and is run for page ranges of ``pages`` pages up to
-    the table's size when the step starts, pausing ``pause`` seconds between batches."""
+    ``%(last)s`` (``tid`` bounds) and is run for consecutive page ranges up to the
+    table's size when the step starts, pausing ``pause`` seconds between batches. The
+    first range has ``pages`` pages; later ones grow or shrink so that a batch takes
+    about ``seconds`` (0: they keep ``pages``), which bounds how long the app's writes
+    wait for a row a batch holds."""
 
     table: str
     pages: int
     pause: float
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ BATCH_ROWS = 1000
 """Rows a backfill batch aims at; its page count follows from the table's rows per page."""
 BATCH_PAUSE = 0.1
 """Seconds between backfill batches, so the app's own writes get through."""
+BATCH_SECONDS = 0.05
+"""Time a backfill batch aims at (its rows stay locked that long); batches after the
+first are sized to it."""
 LARGE_ROWS = 1_000_000
 """Above this many rows (estimate), a build that blocks writes needs a maintenance window."""
 
@@ -72,15 +75,17 @@ def duration(size: TableSize, rate: float) -> float:
 
 
 def batches(size: TableSize, table: str) -> Batches:
-    """Batches of about BATCH_ROWS rows over `table` (its key at the time the step runs)."""
+    """Batches over `table` (its key at the time the step runs): the first of about
+    BATCH_ROWS rows, the next sized to take BATCH_SECONDS."""
     per_page = size.rows / size.pages if size.pages and size.rows > 0 else 100.0
-    return Batches(table, max(1, round(BATCH_ROWS / max(per_page, 1.0))), BATCH_PAUSE)
+    return Batches(table, max(1, round(BATCH_ROWS / max(per_page, 1.0))), BATCH_PAUSE,
+                   BATCH_SECONDS)
 
 
 def backfill_seconds(size: TableSize, table: str) -> float:
-    plan = batches(size, table)
-    count = -(-size.pages // plan.pages) if size.pages else 0
-    return round(size.bytes / BACKFILL_RATE + count * plan.pause, 1)
+    """The work at BACKFILL_RATE, plus a pause after every batch of BATCH_SECONDS."""
+    work = size.bytes / BACKFILL_RATE
+    return round(work * (1 + BATCH_PAUSE / BATCH_SECONDS), 1)
 
 
 @dataclass
