@@ -199,6 +199,31 @@ def test_table_rename_keeps_a_view_for_the_old_app(pair: Pair) -> None:
     assert not again, again.sql()
 
 
+def test_table_rename_with_column_changes_in_the_same_publish(pair: Pair) -> None:
+    pair.setup(f"""CREATE TABLE public.client (id int, n int, gone text, name varchar(10));
+                   INSERT INTO public.client SELECT g, g, 'x', 'n' || g
+                   FROM generate_series(1, {ROWS}) g;""",
+               """CREATE TABLE public.customer (id int, n bigint, name varchar(20),
+                  added int NOT NULL DEFAULT 1);""", ["public.client=customer"])
+    steps = pair.compile()
+    # the rename and its view are one step: the old name never goes missing
+    [rename] = _with(steps, "RENAME TO customer")
+    assert "CREATE VIEW public.client AS SELECT * FROM public.customer" in rename.sql
+    # widening in place: the view that depends on the column is recreated around it
+    [widen] = _with(steps, "ALTER COLUMN name TYPE")
+    assert widen.sql.startswith("DROP VIEW public.client;")
+    assert "CREATE VIEW public.client AS SELECT * FROM public.customer" in widen.sql
+    pair.run(steps, (EXPAND, MIGRATE))
+    pair.prod.execute("""INSERT INTO public.client (id, n, gone, name)
+                         VALUES (-1, 1, 'y', 'old app')""")
+    assert pair.value("SELECT name FROM public.customer WHERE id = -1") == "old app"
+    pair.run(steps, (CONTRACT,))
+    again = pair.rediff()
+    assert not again, again.sql()
+    assert pair.value("SELECT count(*) FROM public.customer WHERE n = id") == ROWS
+    assert pair.value("SELECT sum(added) FROM public.customer") == ROWS + 1
+
+
 def test_column_rename_kept_in_sync_both_ways(pair: Pair) -> None:
     schema = 'CREATE TABLE public.users (id int, {} text NOT NULL DEFAULT \'-\');'
     pair.setup(schema.format("mail") + f"""INSERT INTO public.users

@@ -310,7 +310,13 @@ class _Compiler:
                 seconds = sum(duration(table_size(self.context, t), REWRITE_RATE)
                               for t in tables)
                 maintenance = f"converts columns by rewriting {', '.join(tables)}"
-        for statement in render(op):
+        statements = render(op)
+        viewed = self._viewed(op.table) if isinstance(op, ops.AlterColumnType) else None
+        if viewed is not None:  # the view depends on the column: recreate it around
+            assert isinstance(op, ops.AlterColumnType)
+            statements = [";\n".join([f"DROP VIEW {viewed}", *statements,
+                                       *self._compat_view(viewed, op.table)])]
+        for statement in statements:
             b.add(statement, EXPAND, op.summary, lock=lock, seconds=seconds,
                   maintenance=maintenance)
 
@@ -381,20 +387,31 @@ class _Compiler:
 
     def _rename_table(self, op: ops.RenameTable, b: Builder) -> None:
         """Renamed, with a view under the old name the old app reads and writes through
-        (a simple view is updatable); the view goes in the contract phase."""
-        old: Table = self.context.source.tables[op.old_key]
+        (a simple view is updatable), in one transaction so the old name never goes
+        missing; the view goes in the contract phase."""
         new = self._renamed(op)
-        b.add(render(op)[0], EXPAND, f"rename {op.old_key} to {new}")
-        b.add(f"CREATE VIEW {op.old_key} AS SELECT * FROM {new}", EXPAND,
-              f"{op.old_key} stays usable by the running app", lock=NEW_OBJECT)
-        target = ops.Target("view", "VIEW", op.old_key)
-        if old.owner != quote_ident(self.context.source.role):
-            for statement in render(ops.SetOwner(target, old.owner)):
-                b.add(statement, EXPAND, f"{op.old_key} owned like the table", lock=NO_LOCK)
-        if old.grants:
-            for statement in render(ops.ChangeGrants(target, tuple(old.grants), True)):
-                b.add(statement, EXPAND, f"{op.old_key} granted like the table", lock=NO_LOCK)
+        b.add(";\n".join([render(op)[0], *self._compat_view(op.old_key, new)]), EXPAND,
+              f"rename {op.old_key} to {new}; {op.old_key} stays usable as a view")
         b.add(f"DROP VIEW {op.old_key}", CONTRACT, f"drop the view {op.old_key}")
+
+    def _compat_view(self, old_key: str, new: str) -> list[str]:
+        """The view under a renamed table's old name, owned and granted like the table."""
+        old: Table = self.context.source.tables[old_key]
+        statements = [f"CREATE VIEW {old_key} AS SELECT * FROM {new}"]
+        target = ops.Target("view", "VIEW", old_key)
+        if old.owner != quote_ident(self.context.source.role):
+            statements += render(ops.SetOwner(target, old.owner))
+        if old.grants:
+            statements += render(ops.ChangeGrants(target, tuple(old.grants), True))
+        return statements
+
+    def _viewed(self, table: str) -> str | None:
+        """The old name of `table` (a target key) when a compatibility view keeps it."""
+        for op in self.ops:
+            if isinstance(op, ops.RenameTable) and self._renamed(op) == table and \
+                    self._rows(table):
+                return op.old_key
+        return None
 
     def _deferred_drop(self, op: ops.Op, b: Builder) -> None:
         if isinstance(op, ops.DropColumn):
