@@ -8,7 +8,9 @@ import threading
 import time
 
 import psycopg
+import pytest
 
+from pgprod.plan.execute import StepFailed
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, Step
 from tests.plan.conftest import Pair
 
@@ -93,6 +95,44 @@ def test_unique_and_primary_key_through_concurrent_index(pair: Pair) -> None:
     not_null = _with(steps, "NOT NULL id")[0]
     assert steps.index(not_null) < steps.index(_with(steps, "PRIMARY KEY USING")[0])
     _done(pair, steps)
+
+
+def _primary_keys(pair: Pair, table: str) -> list[str]:
+    rows = pair.prod.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                             "WHERE contype = 'p' AND conrelid = %s::regclass", [table])
+    return [r[0] for r in rows]
+
+
+def test_primary_key_replaced_without_a_moment_keyless(pair: Pair) -> None:
+    schema = "CREATE TABLE public.t (id int, k int NOT NULL, CONSTRAINT {} PRIMARY KEY ({}));"
+    pair.setup(schema.format("t_pkey", "id") + f"""INSERT INTO public.t
+                   SELECT g, g % 2 FROM generate_series(1, {ROWS}) g;""",
+               schema.format("t_by_k", "k, id"))
+    steps = pair.compile()
+    assert not _with(steps, "DROP CONSTRAINT t_pkey;") and len(
+        _with(steps, "DROP CONSTRAINT t_pkey")) == 1
+    [attach] = _with(steps, "DROP CONSTRAINT t_pkey")
+    assert attach.sql == ("ALTER TABLE public.t DROP CONSTRAINT t_pkey, ADD CONSTRAINT t_by_k "
+                          "PRIMARY KEY USING INDEX t_by_k__pgprod_new")
+    for step in steps:  # the table has exactly one primary key after every step
+        pair.run([step])
+        assert len(_primary_keys(pair, "public.t")) == 1, step.sql
+    assert _primary_keys(pair, "public.t") == ["PRIMARY KEY (k, id)"]
+    again = pair.rediff()
+    assert not again, again.sql()
+
+
+def test_primary_key_replacement_failing_keeps_the_old_key(pair: Pair) -> None:
+    schema = "CREATE TABLE public.t (id int, k int NOT NULL, PRIMARY KEY ({}));"
+    pair.setup(schema.format("id") + "INSERT INTO public.t VALUES (1, 5), (2, 5);",
+               schema.format("k"))
+    steps = pair.compile()
+    with pytest.raises(StepFailed) as failed:
+        pair.run(steps)
+    assert failed.value.sqlstate == "23505"
+    assert _primary_keys(pair, "public.t") == ["PRIMARY KEY (id)"]
+    assert pair.value("SELECT count(*) FROM pg_index "
+                      "WHERE indrelid = 'public.t'::regclass") == 1  # no leftover index
 
 
 def test_set_not_null_through_validated_check(pair: Pair) -> None:

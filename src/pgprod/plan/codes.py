@@ -139,7 +139,8 @@ _CODES = (
     Code("primary-key-change", BREAKING, WARNING,
          "A table's primary key is added, dropped or changed; replication, ON CONFLICT "
          "and ORMs identify rows by it.",
-         "New key built as a concurrent unique index, then attached.",
+         "New key built as a concurrent unique index, then attached by the statement that "
+         "drops the old key: the table is never without one.",
          "`PRIMARY KEY (id)` to `PRIMARY KEY (tenant_id, id)`"),
     # -- renames
     Code("rename-table", BREAKING, WARNING,

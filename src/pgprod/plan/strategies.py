@@ -40,10 +40,12 @@ from pgprod.plan.steps import (
     SCAN_RATE,
     SHARE_ROW_BRIEF,
     Builder,
+    aside,
     duration,
     fragment,
     has_rows,
     table_size,
+    text,
 )
 
 # Drops the running (old) app may still use: they wait for the contract phase.
@@ -69,10 +71,13 @@ class _Compiler:
         self.fallback: dict[int, str] = {}  # rewriting type changes that cannot be
         self.deferred: set[int] = set()  # drops moved to the contract phase
         self.ready: dict[str, int] = {}  # graph node -> phase index where it is final
+        # new primary key's op -> the old key and what follows its drop (DROP NOT NULL)
+        self.replaced_keys: dict[int, tuple[Constraint, tuple[str, ...]]] = {}
 
     def run(self) -> tuple[Step, ...]:
         self._plan_type_changes()
         self._plan_renames()
+        self._plan_key_replacements()
         self._plan_drops()
         steps: list[Step] = []
         for index, (change, op) in enumerate(self.changes):
@@ -194,6 +199,32 @@ class _Compiler:
             taken.add(f"{quote_ident(schema)}.{quote_ident(constraint.name)}")
         return taken
 
+    def _plan_key_replacements(self) -> None:
+        """A table's primary key replaced by another: the old one is dropped in the
+        statement that attaches the new one (built beforehand), never leaving the table
+        without a key, even when the build fails. Columns of the old key that lose their
+        NOT NULL lose it in that statement's transaction, after it."""
+        dropped = {op.obj.table: i for i, op in enumerate(self.ops)
+                   if isinstance(op, ops.DropObject) and isinstance(op.obj, Constraint)
+                   and op.obj.type == "primary key" and i not in self.claimed}
+        for index, op in enumerate(self.ops):
+            if not (isinstance(op, ops.CreateObject) and isinstance(op.obj, Constraint)):
+                continue
+            key = op.obj
+            old = dropped.get(key.table)
+            if key.type != "primary key" or old is None or not self._rows(key.table) or \
+                    self.context.target.tables[key.table].kind != "table" or \
+                    not _plain_key(key):
+                continue
+            drop = self.ops[old]
+            assert isinstance(drop, ops.DropObject) and isinstance(drop.obj, Constraint)
+            after = [i for i, o in enumerate(self.ops) if isinstance(o, ops.SetColumnNotNull)
+                     and o.table == key.table and not o.not_null
+                     and o.column.key in drop.obj.columns]
+            self.claimed |= {old, *after}
+            self.replaced_keys[index] = (
+                drop.obj, tuple(t for i in after for t in render(self.ops[i])))
+
     def _plan_drops(self) -> None:
         depends = self.context.source.dependencies
         reach = {i: _reach(self.ops[i], depends) for i in range(len(self.ops))
@@ -275,7 +306,7 @@ class _Compiler:
                   transaction=False, lock=CONCURRENT)
         elif isinstance(op, ops.CreateObject) and isinstance(op.obj, Constraint) and \
                 self._rows(op.obj.table):
-            self._add_constraint(op.obj, b)
+            self._add_constraint(op.obj, b, self.replaced_keys.get(index))
         elif isinstance(op, ops.ValidateConstraint) and self._rows(op.constraint.table):
             b.add(render(op)[0], MIGRATE, f"validate {op.constraint.name} (writes continue)",
                   lock=CONCURRENT,
@@ -339,7 +370,8 @@ class _Compiler:
         for statement in statements[1:]:
             b.add(statement, EXPAND, f"cluster {index.table} on {index.name}")
 
-    def _add_constraint(self, constraint: Constraint, b: Builder) -> None:
+    def _add_constraint(self, constraint: Constraint, b: Builder,
+                        replacing: tuple[Constraint, tuple[str, ...]] | None = None) -> None:
         table = constraint.table
         size = table_size(self.context, table)
         head = sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
@@ -356,7 +388,7 @@ class _Compiler:
             return
         if constraint.type in ("unique", "primary key") and not partitioned and \
                 _plain_key(constraint):
-            self._key_via_index(constraint, b)
+            self._key_via_index(constraint, b, replacing)
             return
         lock = BRIEF if constraint.type in ("foreign key", "check") else BUILD
         if not constraint.valid:
@@ -365,13 +397,19 @@ class _Compiler:
               f"add {constraint.name}", lock=lock, seconds=duration(size, BUILD_RATE)
               if lock == BUILD else 0.0)
 
-    def _key_via_index(self, constraint: Constraint, b: Builder) -> None:
+    def _key_via_index(self, constraint: Constraint, b: Builder,
+                       replacing: tuple[Constraint, tuple[str, ...]] | None = None) -> None:
+        """A concurrent unique index, then attached as the constraint (which renames it);
+        `replacing`, an old primary key, is dropped by the statement that attaches, and
+        the statements that come with it follow in its transaction."""
         table = self.context.target.tables[constraint.table]
         size = table_size(self.context, table.key)
         columns = sql.SQL(", ").join(fragment(c) for c in constraint.columns)
         nulls = sql.SQL(" NULLS NOT DISTINCT") if constraint.nulls_not_distinct else sql.SQL("")
+        # while the old key exists, its index may have the new one's name
+        name = aside(constraint.name, "__pgprod_new") if replacing else constraint.name
         b.add(sql.SQL("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}").format(
-            ident(constraint.name), fragment(table.key), columns, nulls), MIGRATE,
+            ident(name), fragment(table.key), columns, nulls), MIGRATE,
             f"build the index of {constraint.name} (writes continue)", transaction=False,
             lock=CONCURRENT, seconds=duration(size, BUILD_RATE))
         kind = sql.SQL("PRIMARY KEY" if constraint.type == "primary key" else "UNIQUE")
@@ -379,9 +417,14 @@ class _Compiler:
         if constraint.deferrable:
             tail = " DEFERRABLE INITIALLY DEFERRED" if constraint.initially_deferred \
                 else " DEFERRABLE"
-        b.add(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}{}").format(
-            fragment(table.key), ident(constraint.name), kind, ident(constraint.name),
-            sql.SQL(tail)), MIGRATE, f"attach the index as {constraint.name}")
+        old, after = replacing if replacing else (None, ())
+        drop = sql.SQL("DROP CONSTRAINT {}, ").format(ident(old.name)) if old \
+            else sql.SQL("")
+        attach = text(sql.SQL("ALTER TABLE {} {}ADD CONSTRAINT {} {} USING INDEX {}{}").format(
+            fragment(table.key), drop, ident(constraint.name), kind, ident(name),
+            sql.SQL(tail)))
+        b.add(";\n".join([attach, *after]), MIGRATE, f"attach the index as {constraint.name}"
+              + (f" in place of {old.name}" if old else ""))
 
     # -- renames and drops -------------------------------------------------------------------------
 
