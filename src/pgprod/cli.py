@@ -298,7 +298,8 @@ def demo_command(directory: str) -> None:
         record = made.published
         out.print(f"Published dev's schema to prod: publish {record.id}, {record.status}, "
                   f"{len(record.steps)} steps in {record.seconds:.1f} s "
-                  f"(restore point {record.restore_point or 'none'})")
+                  f"(restore point {record.restore_point or 'none'}); the app then wrote "
+                  "the sample's rows to prod")
     _print_status(commands.status(project))
     rel = os.path.relpath(project.root)
     pg = f"{_invocation()} --project {shlex.quote(rel)}"
@@ -308,8 +309,11 @@ def demo_command(directory: str) -> None:
     out.print("\nTry next:")
     for line in (
         f"{pg} sql dev 'SELECT * FROM order_totals ORDER BY total_cents DESC LIMIT 5'",
-        f"{pg} sql dev --role agent 'ALTER TABLE customers ADD COLUMN phone text'",
         f"{pg} sql prod --role agent 'CREATE TABLE t (id int)'   # refused by PostgreSQL",
+        f"{pg} sql dev --role agent 'ALTER TABLE customers ADD UNIQUE (name)'",
+        f"{pg} plan                   # refused: names the customers sharing a name in prod",
+        f"{pg} sql dev --role agent 'ALTER TABLE customers DROP CONSTRAINT "
+        "customers_name_key, ADD COLUMN phone text'",
         f"{pg} plan                   # the change judged against prod, and its steps",
         f"{pg} publish                # apply it: restore point, online steps, history",
         f"{pg} history",

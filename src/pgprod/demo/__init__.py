@@ -1,5 +1,6 @@
 """The demo project `make demo` builds: a small shop schema with data in dev, published
-to prod (schema only) the way a developer publishes a change."""
+to prod the way a developer publishes a change, then prod filled by the app role as the
+running app would (so `pgprod plan` has real rows to judge a change against)."""
 
 from __future__ import annotations
 
@@ -23,17 +24,20 @@ class Demo:
     published: Record | None = None
 
 
-def sample_sql() -> str:
-    return resources.files(__package__).joinpath("shop.sql").read_text(encoding="utf-8")
+def sample_sql(name: str = "shop.sql") -> str:
+    """The sample's schema (``shop.sql``), its rows (``shop_data.sql``) or the rows only
+    prod has (``app_rows.sql``)."""
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def create(directory: Path) -> Demo:
     """Create (or reuse) the demo project, start both environments, load the sample into
-    dev and publish its schema to prod.
+    dev, publish its schema to prod and let the app write its rows there.
 
     The sample is loaded as the agent role, the way a coding agent would build a schema
     in dev; it is loaded once (an existing `customers` table means it is there). The
-    first run publishes it: plan, restore point, steps, verification, history.
+    first run publishes it (plan, restore point, steps, verification, history), then
+    inserts the sample rows into prod as the app role, and a few more only prod has.
     """
     project, created = commands.init(directory, name="demo-shop")
     started = commands.up(project)
@@ -43,10 +47,13 @@ def create(directory: Path) -> Demo:
         loaded = not (present and present[0])
         if loaded:
             with conn.transaction():
-                query.execute(conn, sample_sql())
+                query.execute(conn, sample_sql() + sample_sql("shop_data.sql"))
     published = None
     if loaded:
         plan = commands.plan(project)
         publishing.remember(project, plan)
         published = publishing.publish(project)
+        with commands.environment(project, "prod").connect("app") as conn, \
+                conn.transaction():
+            query.execute(conn, sample_sql("shop_data.sql") + sample_sql("app_rows.sql"))
     return Demo(project, created, loaded, started, published)
