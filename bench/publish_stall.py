@@ -270,7 +270,7 @@ def naive(conn: psycopg.Connection[tuple[object, ...]], statements: Sequence[str
 
 def publish(conn: psycopg.Connection[tuple[object, ...]],
             monitor: psycopg.Connection[tuple[object, ...]], plan_steps: Sequence[Step],
-            lock_timeout: str) -> list[Window]:
+            waits: tuple[str, str]) -> list[Window]:
     """Run every phase of the plan the way publish runs its steps (with a second, admin
     connection watching them and clearing autovacuum out of their way)."""
     windows: list[Window] = []
@@ -287,12 +287,13 @@ def publish(conn: psycopg.Connection[tuple[object, ...]],
             windows.append(Window(f"{event.step.phase}: {event.step.purpose}",
                                   started[key], time.time(), retries.get(key, 0)))
 
-    run(conn, plan_steps, lock_timeout=lock_timeout, on_event=on_event, monitor=monitor)
+    run(conn, plan_steps, lock_timeout=waits[0], lock_timeout_max=waits[1],
+        on_event=on_event, monitor=monitor)
     return windows
 
 
 def apply(env: Environment, op: Operation, way: str, rows: int, workdir: Path,
-          lock_timeout: str) -> Measured:
+          waits: tuple[str, str]) -> Measured:
     prod, dev = f"bench_{way}", "bench_dev"
     recreate(env, prod, template="bench_base")
     with psycopg.connect(env.admin(prod).dsn(), autocommit=True) as conn, \
@@ -307,7 +308,7 @@ def apply(env: Environment, op: Operation, way: str, rows: int, workdir: Path,
         else:
             plan = make_plan(source, target, migration, Probe(conn, source))
             count = len(plan.steps)
-            action = functools.partial(publish, conn, monitor, plan.steps, lock_timeout)
+            action = functools.partial(publish, conn, monitor, plan.steps, waits)
             for step in plan.steps:
                 print(f"    [{step.phase}] {step.lock}: {step.sql.splitlines()[0][:90]}",
                       flush=True)
@@ -373,7 +374,8 @@ def main() -> int:
                 for way in ("naive", "pgprod"):
                     print(f"{op.key}: {way}", flush=True)
                     measured[way] = apply(env, op, way, args.rows, Path(tmp),
-                                          project.config.publish_lock_timeout)
+                                          (project.config.publish_lock_timeout,
+                                           project.config.publish_lock_timeout_max))
                     print(f"  {measured[way]}", flush=True)
                 results.append(Row(op, measured["naive"], measured["pgprod"]))
         finally:

@@ -44,6 +44,8 @@ def test_environment_variables_override(tmp_path: Path) -> None:
     ("[dev]\nport = 70000\n[prod]\nport = 2\n", "[dev] port must be between 1 and 65535"),
     ("[dev]\nport = 1\n[prod]\nport = 2\ntls = 'maybe'\n", "tls must be one of auto, on, off"),
     ("[project]\ndatabase = 'my app'\n", "database name 'my app' must be a plain identifier"),
+    ("[publish]\nlock_timeout = 'soon'\n", "[publish] lock_timeout: not a PostgreSQL time"),
+    ("[publish]\nlock_timeout = '5s'\n", "lock_timeout_max is shorter than lock_timeout"),
 ])
 def test_invalid_files_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as failure:

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pgprod.errors import ConfigError
+from pgprod.lockwait import milliseconds
 
 ENVIRONMENTS = ("dev", "prod")
 CONFIG_FILE = "pgprod.toml"
@@ -86,8 +87,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Tables with more rows (planner estimate) are checked on a sample, and said so.",
     ),
     Setting(
-        "publish", "lock_timeout", str, "1s",
-        "lock_timeout of each publish step; a step that waits longer is retried with backoff.",
+        "publish", "lock_timeout", str, "100ms",
+        "How long a publish step's first attempt waits for its lock; a step that waits "
+        "longer is retried with backoff, each retry waiting twice as long.",
+    ),
+    Setting(
+        "publish", "lock_timeout_max", str, "2s",
+        "The longest a retried publish step waits for its lock in one attempt.",
     ),
     Setting(
         "publish", "maintenance_grace", str, "10s",
@@ -149,7 +155,8 @@ class Config:
     envs: Mapping[str, EnvConfig]
     plan_evidence_timeout: str = "5s"
     plan_sample_above: int = 1_000_000
-    publish_lock_timeout: str = "1s"
+    publish_lock_timeout: str = "100ms"
+    publish_lock_timeout_max: str = "2s"
     publish_maintenance_grace: str = "10s"
     publish_before_maintenance: str = ""
     publish_after_maintenance: str = ""
@@ -207,6 +214,7 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
             f"database name {database!r} must be a plain identifier", path,
             "use letters, digits and underscores",
         )
+    _check_lock_waits(values["publish"], path)
     envs = {name: EnvConfig(name=name, **values[name]) for name in ENVIRONMENTS}  # type: ignore[arg-type]
     for env in envs.values():
         if env.embedded and not 0 < env.port < 65536:
@@ -222,6 +230,7 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         plan_evidence_timeout=str(values["plan"]["evidence_timeout"]),
         plan_sample_above=int(values["plan"]["sample_above"]),
         publish_lock_timeout=str(values["publish"]["lock_timeout"]),
+        publish_lock_timeout_max=str(values["publish"]["lock_timeout_max"]),
         publish_maintenance_grace=str(values["publish"]["maintenance_grace"]),
         publish_before_maintenance=str(values["publish"]["before_maintenance"]),
         publish_after_maintenance=str(values["publish"]["after_maintenance"]),
@@ -229,6 +238,17 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         backup_max_age=str(values["backup"]["max_age"]),
         backup_archive_timeout=str(values["backup"]["archive_timeout"]),
     )
+
+
+def _check_lock_waits(publish: Mapping[str, Value], path: Path) -> None:
+    waits = []
+    for key in ("lock_timeout", "lock_timeout_max"):
+        try:
+            waits.append(milliseconds(str(publish[key])))
+        except ValueError as exc:
+            raise ConfigError(f"[publish] {key}: {exc}", path) from exc
+    if waits[1] < waits[0]:
+        raise ConfigError("[publish] lock_timeout_max is shorter than lock_timeout", path)
 
 
 def _value(

@@ -23,6 +23,7 @@ from pgprod.backups.errors import RestorePointFailed
 from pgprod.backups.store import RestorePoint, Store
 from pgprod.db import Connection
 from pgprod.errors import UsageError
+from pgprod.lockwait import LockWaits, milliseconds
 from pgprod.project import Project
 
 LOCK_ATTEMPTS = 5
@@ -60,12 +61,14 @@ def _mark(project: Project, locker: Connection, reader: Connection,
           name: str) -> tuple[str, str, int, dt.datetime]:
     """Lock, write the restore point, hand its snapshot to `reader` (left in a
     REPEATABLE READ transaction), unlock."""
-    lock_timeout = project.config.publish_lock_timeout
+    config = project.config
+    waits = LockWaits(milliseconds(config.publish_lock_timeout),
+                      milliseconds(config.publish_lock_timeout_max))
     for attempt in range(1, LOCK_ATTEMPTS + 1):
         locker.autocommit = False
         try:
             locker.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(
-                sql.Literal(lock_timeout)))
+                sql.Literal(waits.timeout(attempt))))
             names = checksum.tables(locker)
             if names:
                 locker.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(

@@ -6,11 +6,13 @@ Each transactional step runs in its own transaction under ``SET LOCAL lock_timeo
 a step PostgreSQL refuses inside a transaction (``CREATE INDEX CONCURRENTLY``) runs in
 autocommit under a session lock timeout, reset afterwards. A step that does not get its
 lock in time (SQLSTATE 55P03) or loses a deadlock (40P01) is retried with exponential
-backoff and jitter; any other error raises `StepFailed`. A concurrent index build that
-fails leaves an INVALID index behind: it is dropped before the retry or the error.
+backoff and jitter, each attempt waiting twice as long for its lock as the one before
+(see `pgprod.lockwait`); any other error raises `StepFailed`. A concurrent index build
+that fails leaves an INVALID index behind: it is dropped before the retry or the error.
 Batched steps run one transaction per page range, pausing between batches. Before a
-step takes its lock, autovacuum is cleared out of its way. With a ``monitor`` connection,
-index builds report their progress. Prints nothing: progress goes to `on_event`.
+step takes its lock, autovacuum is cleared out of its way. With a ``monitor``
+connection, index builds report their progress. Prints nothing: progress goes to
+`on_event`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from psycopg import sql
 
 from pgprod.db import reason
 from pgprod.errors import SqlError
+from pgprod.lockwait import LockWaits, milliseconds
 from pgprod.names import quote_ident
 from pgprod.plan.model import PHASES, Step
 
@@ -92,16 +95,22 @@ class StepFailed(SqlError):
 
 
 def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHASES,
-        lock_timeout: str = "1s", attempts: int = 6, on_event: OnEvent | None = None,
+        lock_timeout: str = "1s", lock_timeout_max: str | None = None, attempts: int = 6,
+        on_event: OnEvent | None = None,
         monitor: Connection | None = None) -> list[StepResult]:
-    """Run the steps of `phases`, in order. `monitor`, a second connection to the same
-    database allowed to see and cancel other sessions (publish passes its admin
-    connection), clears autovacuum out of the steps' way and watches index builds;
-    without it, `conn` clears what it is allowed to and builds report no progress.
+    """Run the steps of `phases`, in order. The first attempt of a step waits
+    `lock_timeout` for its lock, each retry twice as long up to `lock_timeout_max`
+    (default: no longer than the first; both in PostgreSQL's units). `monitor`, a
+    second connection to the same database allowed to see and cancel other sessions
+    (publish passes its admin connection), clears autovacuum out of the steps' way and
+    watches index builds; without it, `conn` clears what it is allowed to and builds
+    report no progress.
     Side effects: changes the database; leaves `conn` in autocommit mode."""
     conn.autocommit = True
     if monitor is not None:
         monitor.autocommit = True
+    waits = LockWaits(milliseconds(lock_timeout),
+                      milliseconds(lock_timeout_max or lock_timeout))
     emit = on_event or (lambda event: None)
     results = []
     for step in steps:
@@ -111,29 +120,30 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
         started = time.monotonic()
         rows: int | None = None
         if step.batches is not None:
-            tries, rows = _batched(conn, step, lock_timeout, attempts, emit)
+            tries, rows = _batched(conn, step, waits, attempts, emit)
         else:
             if _already_built(conn, step):
                 emit(Event(step, "skip"))
                 results.append(StepResult(step, 0.0, 0, None, "skipped"))
                 continue
-            once = functools.partial(_once, conn, step, lock_timeout, None, emit,
-                                     monitor or conn)
+            once = functools.partial(_once, conn, step, params=None, emit=emit,
+                                     clearer=monitor or conn)
             with _watching(monitor, conn, step, emit):
-                tries, _ = _retrying(conn, step, lock_timeout, attempts, emit, once)
+                tries, _ = _retrying(conn, step, waits, attempts, emit, once)
         results.append(StepResult(step, round(time.monotonic() - started, 3), tries, rows,
                                   "done"))
         emit(Event(step, "done", attempt=tries))
     return results
 
 
-def _retrying(conn: Connection, step: Step, lock_timeout: str, attempts: int,
-              emit: OnEvent, action: Callable[[], int]) -> tuple[int, int]:
-    """Run `action` until it succeeds; returns (attempts used, its result)."""
+def _retrying(conn: Connection, step: Step, waits: LockWaits, attempts: int,
+              emit: OnEvent, action: Callable[[str], int]) -> tuple[int, int]:
+    """Run `action` (given its attempt's lock timeout) until it succeeds; returns
+    (attempts used, its result)."""
     attempt = 1
     while True:
         try:
-            return attempt, action()
+            return attempt, action(waits.timeout(attempt))
         except psycopg.Error as exc:
             if not step.transaction:
                 _drop_invalid_index(conn, step)
@@ -283,7 +293,7 @@ def _already_built(conn: Connection, step: Step) -> bool:
     return bool(row and row[0])
 
 
-def _batched(conn: Connection, step: Step, lock_timeout: str, attempts: int,
+def _batched(conn: Connection, step: Step, waits: LockWaits, attempts: int,
              emit: OnEvent) -> tuple[int, int]:
     """The step over page ranges of its table, one transaction each, sized as the
     step's `Batches` say; ``batch`` events count pages."""
@@ -296,8 +306,8 @@ def _batched(conn: Connection, step: Step, lock_timeout: str, attempts: int,
     while first < pages:
         params = {"first": f"({first},0)", "last": f"({first + size},0)"}
         started = time.monotonic()
-        tries, count = _retrying(conn, step, lock_timeout, attempts, emit,
-                                 functools.partial(_once, conn, step, lock_timeout, params))
+        tries, count = _retrying(conn, step, waits, attempts, emit,
+                                 functools.partial(_once, conn, step, params=params))
         elapsed = time.monotonic() - started
         rows, most, first = rows + count, max(most, tries), first + size
         emit(Event(step, "batch", done=min(first, pages), total=pages, attempt=tries))

@@ -268,6 +268,7 @@ def _run(project: Project, env: Environment, history: History, record: Record,
                     log(event.kind, **data)
 
                 results = run(conn, [step], lock_timeout=config.publish_lock_timeout,
+                              lock_timeout_max=config.publish_lock_timeout_max,
                               on_event=forward, monitor=admin)
                 log("timing", step=index, seconds=results[0].seconds,
                     attempts=results[0].attempts)
