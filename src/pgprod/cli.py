@@ -35,8 +35,10 @@ from pgprod.project import Project, find
 from pgprod.query import ResultSet
 from pgprod.roles import ROLES
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Piped or captured, tables are not squeezed into 80 columns (rich's default there).
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True,
+              width=None if sys.stderr.isatty() else 160)
 
 ENV = click.Choice(ENVIRONMENTS)
 ROLE = click.Choice(ROLES)
