@@ -470,8 +470,11 @@ class _Progress:
                 out.print(Text(f"      {data['phase']}: {percent}%"))
                 self.last_progress = key
         elif name == "retry":
-            out.print(Text(f"      lock not granted in time; retry {data['attempt']} in "
-                           f"{data['wait']} s"))
+            held = data.get("held by")
+            holders = f" (held by {'; '.join(map(str, held))})" \
+                if isinstance(held, list) and held else ""
+            out.print(Text(f"      lock not granted in time{holders}; retry "
+                           f"{data['attempt']} in {data['wait']} s"))
         elif name == "skip":
             out.print(Text("      already done by an earlier run"))
         elif name in ("maintenance open", "maintenance closed", "restore point",

@@ -24,8 +24,9 @@ def _conn(url: str) -> psycopg.Connection[tuple[object, ...]]:
 def test_lock_timeout_is_retried_until_the_lock_comes(fresh_db: str) -> None:
     with _conn(fresh_db) as setup:
         setup.execute("CREATE TABLE public.t (id int)")
-    holder = psycopg.connect(fresh_db)
+    holder = psycopg.connect(fresh_db, application_name="report")
     holder.execute("LOCK TABLE public.t IN ACCESS SHARE MODE")  # the app reading
+    holder_pid = holder.info.backend_pid
     threading.Timer(2.0, holder.commit).start()
     events: list[Event] = []
     step = Step("ALTER TABLE public.t ADD COLUMN v int", EXPAND, 1, "add v")
@@ -37,7 +38,28 @@ def test_lock_timeout_is_retried_until_the_lock_comes(fresh_db: str) -> None:
     finally:
         holder.close()
     assert result.attempts > 1 and result.outcome == "done"
-    assert [e.kind for e in events].count("retry") == result.attempts - 1
+    retries = [e for e in events if e.kind == "retry"]
+    assert len(retries) == result.attempts - 1
+    # each retry says who held the lock
+    [holder_said] = retries[0].holders
+    assert holder_said.startswith(f"pid {holder_pid} (report, idle in transaction for ")
+    assert holder_said.endswith(": LOCK TABLE public.t IN ACCESS SHARE MODE)")
+
+
+def test_a_lock_never_granted_names_who_holds_it(fresh_db: str) -> None:
+    with _conn(fresh_db) as setup:
+        setup.execute("CREATE TABLE public.t (id int)")
+    with psycopg.connect(fresh_db, application_name="nightly report") as holder:
+        holder.execute("SELECT count(*) FROM public.t")  # a transaction left open
+        step = Step("ALTER TABLE public.t ADD COLUMN v int", EXPAND, 1, "add v")
+        with _conn(fresh_db) as conn, pytest.raises(StepFailed) as failed:
+            run(conn, [step], lock_timeout="50ms", attempts=2)
+        assert failed.value.sqlstate == "55P03"
+        assert failed.value.detail is not None
+        assert failed.value.detail.startswith(
+            f"the lock is held by pid {holder.info.backend_pid} (nightly report, "
+            "idle in transaction for ")
+        assert "SELECT count(*) FROM public.t" in failed.value.hint
 
 
 def test_session_lock_timeout_is_reset_after_a_concurrent_step(fresh_db: str) -> None:

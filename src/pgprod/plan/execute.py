@@ -63,7 +63,8 @@ class StepResult:
 @dataclass(frozen=True)
 class Event:
     """Progress: ``kind`` is ``start``, ``retry`` (after a lock timeout or deadlock;
-    ``wait`` seconds before the next attempt), ``batch`` (``done`` of ``total``
+    ``wait`` seconds before the next attempt; ``holders``, the oldest sessions holding
+    a lock on the step's tables, described), ``batch`` (``done`` of ``total``
     pages), ``progress`` (an index build in its ``phase``, ``done`` of ``total``
     blocks or tuples), ``commit`` (a transactional step is about to commit as
     transaction ``xid``: whoever records progress can later ask ``pg_xact_status(xid)``
@@ -77,6 +78,7 @@ class Event:
     wait: float = 0.0
     xid: str | None = None
     phase: str | None = None
+    holders: tuple[str, ...] = ()
 
 
 OnEvent = Callable[[Event], None]
@@ -129,7 +131,8 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
             once = functools.partial(_once, conn, step, params=None, emit=emit,
                                      clearer=monitor or conn)
             with _watching(monitor, conn, step, emit):
-                tries, _ = _retrying(conn, step, waits, attempts, emit, once)
+                tries, _ = _retrying(conn, step, waits, attempts, emit, once,
+                                     monitor or conn)
         results.append(StepResult(step, round(time.monotonic() - started, 3), tries, rows,
                                   "done"))
         emit(Event(step, "done", attempt=tries))
@@ -137,9 +140,11 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
 
 
 def _retrying(conn: Connection, step: Step, waits: LockWaits, attempts: int,
-              emit: OnEvent, action: Callable[[str], int]) -> tuple[int, int]:
+              emit: OnEvent, action: Callable[[str], int],
+              observer: Connection | None = None) -> tuple[int, int]:
     """Run `action` (given its attempt's lock timeout) until it succeeds; returns
-    (attempts used, its result)."""
+    (attempts used, its result). After a lock timeout, `observer` (default `conn`)
+    says which sessions hold locks on the step's tables."""
     attempt = 1
     while True:
         try:
@@ -148,13 +153,16 @@ def _retrying(conn: Connection, step: Step, waits: LockWaits, attempts: int,
             if not step.transaction:
                 _drop_invalid_index(conn, step)
             state = exc.sqlstate
+            holders = _holders(observer or conn, conn, step) if state == "55P03" else ()
             if state not in RETRYABLE or not step.retry or attempt >= attempts:
                 diag = getattr(exc, "diag", None)
                 detail = diag.message_detail if diag is not None else None
+                if holders:
+                    detail = "the lock is held by " + "; ".join(holders)
                 raise StepFailed(step, state, reason(exc), detail, attempt) from exc
             wait = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
             wait *= 0.5 + random.random() / 2
-            emit(Event(step, "retry", attempt=attempt, wait=wait))
+            emit(Event(step, "retry", attempt=attempt, wait=wait, holders=holders))
             time.sleep(wait)
             attempt += 1
 
@@ -192,6 +200,40 @@ WHERE a.backend_type = 'autovacuum worker' AND a.datname = current_database()
   AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE l.locktype = 'relation'
                 AND l.relation IN (SELECT to_regclass(n) FROM unnest(%s::text[]) AS n))
 """
+
+
+# The oldest transactions holding a lock on the given tables, other than the step's own.
+_HOLDERS = """
+SELECT a.pid, coalesce(nullif(a.application_name, ''), a.usename::text), a.state,
+       round(extract(epoch FROM clock_timestamp() - a.xact_start))::int, a.query
+FROM pg_stat_activity a
+WHERE a.pid NOT IN (pg_backend_pid(), %s) AND a.xact_start IS NOT NULL
+  AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE l.locktype = 'relation' AND l.granted
+                AND l.relation IN (SELECT to_regclass(n) FROM unnest(%s::text[]) AS n))
+ORDER BY a.xact_start
+LIMIT 3
+"""
+
+
+def _holders(observer: Connection, conn: Connection, step: Step) -> tuple[str, ...]:
+    """Who kept the step from its lock: 'pid 42 (psql, idle in transaction for 310 s:
+    SELECT ...)', oldest first. Nothing when that cannot be read."""
+    tables = _tables(step.sql)
+    if not tables or conn.closed:
+        return ()
+    try:
+        rows = observer.execute(_HOLDERS, [conn.info.backend_pid, list(tables)]).fetchall()
+    except psycopg.Error:
+        if not observer.closed and \
+                observer.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            observer.rollback()
+        return ()
+    described = []
+    for pid, who, state, seconds, query in rows:
+        text = " ".join(str(query or "").split())
+        text = text if len(text) <= 80 else text[:77] + "..."
+        described.append(f"pid {pid} ({who}, {state} for {seconds} s: {text})")
+    return tuple(described)
 
 
 def _yield_autovacuum(conn: Connection, step: Step) -> None:

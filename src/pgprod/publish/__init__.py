@@ -263,6 +263,8 @@ def _run(project: Project, env: Environment, history: History, record: Record,
                                  "total": event.total}
                     elif event.kind == "retry":
                         data |= {"attempt": event.attempt, "wait": round(event.wait, 3)}
+                        if event.holders:
+                            data["held by"] = list(event.holders)
                     elif event.kind == "commit":
                         data["xid"] = event.xid
                     log(event.kind, **data)
