@@ -97,9 +97,10 @@ def scratch_server() -> Iterator[Project]:
         yield project
 
 
-@pytest.fixture
-def fresh_db(scratch_server: Project) -> Iterator[str]:
-    """A connection URL (superuser) to a new, empty database on a real server."""
+@contextlib.contextmanager
+def scratch_database(scratch_server: Project) -> Iterator[str]:
+    """A new, empty database on the scratch server while the block runs: its URL
+    (superuser)."""
     env = commands.environment(scratch_server, "dev")
     name = f"t_{uuid.uuid4().hex[:12]}"
     with env.connect_admin() as conn:
@@ -109,6 +110,13 @@ def fresh_db(scratch_server: Project) -> Iterator[str]:
     finally:
         with env.connect_admin() as conn:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def fresh_db(scratch_server: Project) -> Iterator[str]:
+    """A connection URL (superuser) to a new, empty database on a real server."""
+    with scratch_database(scratch_server) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,21 +3,20 @@ schema, both fresh on the real scratch server, and the Context a plan is compile
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from pgprod import catalog, commands
+from pgprod import catalog
 from pgprod.diff import Migration, diff, parse_answers, render
 from pgprod.plan.context import Context, TableSize
 from pgprod.plan.execute import StepResult, run
 from pgprod.plan.model import PHASES, Change, Step
 from pgprod.plan.strategies import compile_steps
 from pgprod.project import Project
+from tests.conftest import scratch_database
 
 Conn = psycopg.Connection[Any]
 
@@ -25,15 +24,8 @@ Conn = psycopg.Connection[Any]
 @pytest.fixture
 def second_db(scratch_server: Project) -> Iterator[str]:
     """Like `fresh_db`: a URL (superuser) to another new, empty database."""
-    env = commands.environment(scratch_server, "dev")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with env.connect_admin() as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield env.admin(name).url()
-    finally:
-        with env.connect_admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_database(scratch_server) as url:
+        yield url
 
 
 class Pair:
