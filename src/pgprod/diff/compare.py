@@ -391,8 +391,15 @@ def base_type(type_: str) -> str:
 
 
 def castable(old: str, new: str, casts: frozenset[tuple[str, str]]) -> bool:
-    """Whether ``value::new`` works for a value of type `old` (from ``pg_cast``)."""
+    """Whether ``value::new`` works for a value of type `old` (from ``pg_cast``): any
+    type to or from a string type (by its text form); between two arrays when their
+    elements cast; never between a scalar and an array otherwise."""
     a, b = base_type(old), base_type(new)
+    a_array, b_array = old.endswith("[]"), new.endswith("[]")
+    if (a in _STRING_TYPES and not a_array) or (b in _STRING_TYPES and not b_array):
+        return True
+    if a_array != b_array:
+        return False
     return a == b or a in _STRING_TYPES or b in _STRING_TYPES or (a, b) in casts
 
 
