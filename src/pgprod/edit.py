@@ -12,17 +12,15 @@ immediately, even in open sessions) and ends them.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from psycopg import sql
 
+from pgprod import durations
 from pgprod.db import Connection
 from pgprod.errors import UsageError
 from pgprod.roles import Names
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|sec|m|min|h|hr|d)?\s*$")
-_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
 MAX_WINDOW = dt.timedelta(hours=24)
 
 
@@ -35,10 +33,7 @@ class EditState:
 
 def parse_duration(text: str) -> dt.timedelta:
     """'90s', '15m', '2h' -> timedelta (a bare number means minutes)."""
-    match = _DURATION.match(text)
-    if not match:
-        raise UsageError(f"cannot read duration {text!r}", "write it like 90s, 15m or 2h")
-    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2) or "m"]
+    seconds = durations.parse(text, default_unit="m", example="90s, 15m or 2h").total_seconds()
     if not 0 < seconds <= MAX_WINDOW.total_seconds():
         raise UsageError(f"duration {text!r} is out of range", "use between 1s and 24h")
     return dt.timedelta(seconds=seconds)

@@ -14,26 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pgprod import durations
 from pgprod.backups.checksum import Checksum
-from pgprod.errors import UsageError
 from pgprod.project import Project
-
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|min|h|d|w)\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def parse_duration(text: str, setting: str = "duration") -> dt.timedelta:
     """'90s', '15m', '24h', '7d', '2w' -> timedelta."""
-    match = _DURATION.match(text)
-    if not match:
-        raise UsageError(f"cannot read {setting} {text!r}", "write it like 90s, 15m, 24h or 7d")
-    return dt.timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    return durations.parse(text, what=setting)
 
 
 def lsn_int(lsn: str) -> int:

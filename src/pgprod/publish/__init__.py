@@ -23,10 +23,9 @@ from typing import Any
 
 import psycopg
 
-from pgprod import commands, schemadiff
+from pgprod import commands, durations, schemadiff
 from pgprod.catalog.model import Catalog
 from pgprod.diff import diff
-from pgprod.edit import parse_duration
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError, UsageError
 from pgprod.plan import Plan, make_plan, refusal
@@ -229,7 +228,8 @@ def _run(project: Project, env: Environment, history: History, record: Record,
     record.status = RUNNING
     history.save(record)
     config = project.config
-    grace = parse_duration(config.publish_maintenance_grace).total_seconds()
+    grace = durations.parse(config.publish_maintenance_grace, default_unit="m",
+                            what="[publish] maintenance_grace").total_seconds()
     wanted = [i for i, s in enumerate(steps) if s.phase in phases]
     window_steps = [i for i in wanted if steps[i].maintenance and i not in done]
     window: guard.Window | None = None
