@@ -17,12 +17,12 @@ connection, index builds report their progress. Prints nothing: progress goes to
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,24 +192,24 @@ def _once(conn: Connection, step: Step, lock_timeout: str,
         return count
 
 
-# Autovacuum workers (not those preventing wraparound) holding a lock on the given tables.
-_AUTOVACUUM = """
+# Sessions holding a lock on the tables named by the %s parameter (a text array).
+_LOCKING = """(SELECT l.pid FROM pg_locks l WHERE l.locktype = 'relation' AND l.granted
+                AND l.relation IN (SELECT to_regclass(n) FROM unnest(%s::text[]) AS n))"""
+
+# Autovacuum workers (not those preventing wraparound) holding a lock on the tables.
+_AUTOVACUUM = f"""
 SELECT pg_cancel_backend(a.pid) FROM pg_stat_activity a
 WHERE a.backend_type = 'autovacuum worker' AND a.datname = current_database()
-  AND a.query NOT LIKE '%%to prevent wraparound%%'
-  AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE l.locktype = 'relation'
-                AND l.relation IN (SELECT to_regclass(n) FROM unnest(%s::text[]) AS n))
+  AND a.query NOT LIKE '%%to prevent wraparound%%' AND a.pid IN {_LOCKING}
 """
 
-
-# The oldest transactions holding a lock on the given tables, other than the step's own.
-_HOLDERS = """
+# The oldest transactions holding a lock on the tables, other than the step's own.
+_HOLDERS = f"""
 SELECT a.pid, coalesce(nullif(a.application_name, ''), a.usename::text), a.state,
        round(extract(epoch FROM clock_timestamp() - a.xact_start))::int, a.query
 FROM pg_stat_activity a
 WHERE a.pid NOT IN (pg_backend_pid(), %s) AND a.xact_start IS NOT NULL
-  AND a.pid IN (SELECT l.pid FROM pg_locks l WHERE l.locktype = 'relation' AND l.granted
-                AND l.relation IN (SELECT to_regclass(n) FROM unnest(%s::text[]) AS n))
+  AND a.pid IN {_LOCKING}
 ORDER BY a.xact_start
 LIMIT 3
 """
@@ -221,12 +221,9 @@ def _holders(observer: Connection, conn: Connection, step: Step) -> tuple[str, .
     tables = _tables(step.sql)
     if not tables or conn.closed:
         return ()
-    try:
+    try:  # both connections are in autocommit: a failure leaves nothing to roll back
         rows = observer.execute(_HOLDERS, [conn.info.backend_pid, list(tables)]).fetchall()
     except psycopg.Error:
-        if not observer.closed and \
-                observer.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            observer.rollback()
         return ()
     described = []
     for pid, who, state, seconds, query in rows:
@@ -246,11 +243,9 @@ def _yield_autovacuum(conn: Connection, step: Step) -> None:
     tables = _tables(step.sql)
     if not tables:
         return
-    try:
+    # in autocommit (see run): a refusal leaves nothing to roll back
+    with contextlib.suppress(psycopg.Error):
         conn.execute(_AUTOVACUUM, [list(tables)])
-    except psycopg.Error:
-        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            conn.rollback()
 
 
 class _Tables(Visitor):
@@ -287,7 +282,7 @@ FROM pg_stat_progress_create_index WHERE pid = %s
 """
 
 
-@contextmanager
+@contextlib.contextmanager
 def _watching(monitor: Connection | None, conn: Connection, step: Step,
               emit: OnEvent) -> Iterator[None]:
     """While the block runs `step` on `conn`, report its index build's progress from

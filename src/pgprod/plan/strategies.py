@@ -342,9 +342,8 @@ class _Compiler:
                               for t in tables)
                 maintenance = f"converts columns by rewriting {', '.join(tables)}"
         statements = render(op)
-        viewed = self._viewed(op.table) if isinstance(op, ops.AlterColumnType) else None
-        if viewed is not None:  # the view depends on the column: recreate it around
-            assert isinstance(op, ops.AlterColumnType)
+        if isinstance(op, ops.AlterColumnType) and (viewed := self._viewed(op.table)):
+            # the old name's view depends on the column: recreated around the change
             statements = [";\n".join([f"DROP VIEW {viewed}", *statements,
                                        *self._compat_view(viewed, op.table)])]
         for statement in statements:
