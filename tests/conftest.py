@@ -84,16 +84,30 @@ def project() -> Iterator[Project]:
         yield make()
 
 
-@pytest.fixture(scope="session")
-def scratch_server() -> Iterator[Project]:
-    """A project whose dev server hosts throwaway databases (see `fresh_db`). Nothing on
-    it needs to survive a crash, so it does not wait for disk writes (test-only)."""
+@contextlib.contextmanager
+def _scratch(settings: Settings | None = None) -> Iterator[Project]:
+    """A project whose dev server hosts throwaway databases. Nothing on it needs to
+    survive a crash, so it does not wait for disk writes (test-only)."""
     with _projects() as make:
-        project = make(up=("dev",))
+        project = make(settings=settings, up=("dev",))
         with commands.environment(project, "dev").connect_admin() as conn:
             for setting in ("fsync", "synchronous_commit", "full_page_writes"):
                 conn.execute(sql.SQL("ALTER SYSTEM SET {} = off").format(sql.Identifier(setting)))
             conn.execute("SELECT pg_reload_conf()")
+        yield project
+
+
+@pytest.fixture(scope="session")
+def scratch_server() -> Iterator[Project]:
+    """A scratch server (see `_scratch`) on the embedded PostgreSQL: it hosts `fresh_db`."""
+    with _scratch() as project:
+        yield project
+
+
+@pytest.fixture(scope="session")
+def oldest_server() -> Iterator[Project]:
+    """A scratch server on the oldest PostgreSQL pgprod supports: Debian's (15)."""
+    with _scratch({"server": {"binaries": str(debian_bindir())}}) as project:
         yield project
 
 

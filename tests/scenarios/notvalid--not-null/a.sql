@@ -1,2 +1,3 @@
 -- a NOT NULL constraint added NOT VALID in B (PostgreSQL 18)
+-- requires: PostgreSQL 18
 CREATE TABLE public.t (id int PRIMARY KEY, email text);
