@@ -353,7 +353,8 @@ class Comparison:
             self.add(*_not_null_changes(key, old, new))
         if (old.storage, old.compression, old.statistics, old.options) != (
                 new.storage, new.compression, new.statistics, new.options):
-            self.add(ops.AlterColumnDetails(key, old, new))
+            self.add(ops.AlterColumnDetails(
+                key, old, new, storage_default=not 0 < self.a.server_version < 160000))
         self.add(*_column_meta(key, old, new))
 
     # -- default privileges -------------------------------------------------------------

@@ -345,11 +345,16 @@ class AlterIdentity(Op):
 
 @dataclass(frozen=True)
 class AlterColumnDetails(Op):
-    """Storage, compression, statistics target and attribute options of a column."""
+    """Storage, compression, statistics target and attribute options of a column.
+
+    ``storage_default``: the server takes ``SET STORAGE DEFAULT`` (PostgreSQL 16+);
+    before 16, going back to the default names the column type's own storage, read
+    from the catalog when the statement runs."""
 
     table: str
     old: Column
     new: Column
+    storage_default: bool = True
 
     @property
     def nodes(self) -> tuple[str, ...]:

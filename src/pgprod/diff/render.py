@@ -271,14 +271,17 @@ def _identity_clause(column: Column) -> str:
     return (f"GENERATED {kind} AS IDENTITY (SEQUENCE NAME {identity.sequence} {options})")
 
 
-def _column_details(table: str, old: Column | None, new: Column) -> Statements:
-    """Storage, compression, statistics and options that differ from `old` (or defaults)."""
+def _column_details(table: str, old: Column | None, new: Column,
+                    storage_default: bool = True) -> Statements:
+    """Storage, compression, statistics and options that differ from `old` (or defaults).
+    Without `storage_default` (servers before 16), see ``_type_storage``."""
     alter = f"ALTER TABLE {table} ALTER COLUMN {new.key}"
     out = []
     if new.storage != (old.storage if old else None) and new.storage is not None:
         out.append(f"{alter} SET STORAGE {_STORAGE[new.storage]}")
     elif old is not None and old.storage is not None and new.storage is None:
-        out.append(f"{alter} SET STORAGE DEFAULT")
+        out.append(f"{alter} SET STORAGE DEFAULT" if storage_default
+                   else _type_storage(table, new))
     if new.compression != (old.compression if old else None):
         out.append(f"{alter} SET COMPRESSION {new.compression or 'default'}")
     if new.statistics != (old.statistics if old else None):
@@ -295,6 +298,20 @@ def _column_details(table: str, old: Column | None, new: Column) -> Statements:
 
 
 _STORAGE = {"plain": "PLAIN", "external": "EXTERNAL", "main": "MAIN", "extended": "EXTENDED"}
+
+
+def _type_storage(table: str, column: Column) -> str:
+    """Set a column's storage back to its type's, on servers before 16 (no ``SET STORAGE
+    DEFAULT``): a DO block reads the type's storage from the catalog as it runs."""
+    lookup = sql.SQL(
+        "SELECT CASE t.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' "
+        "WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END "
+        "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = {}::pg_catalog.regclass AND a.attname = {}"
+    ).format(sql.Literal(table), sql.Literal(column.name))
+    statement = f"ALTER TABLE {table} ALTER COLUMN {column.key} SET STORAGE "
+    body = sql.SQL("BEGIN EXECUTE {} || ({}); END").format(sql.Literal(statement), lookup)
+    return _text(sql.SQL("DO {}").format(sql.Literal(_text(body))))
 
 
 @render.register
@@ -367,7 +384,7 @@ def _(op: ops.AlterIdentity) -> Statements:
 
 @render.register
 def _(op: ops.AlterColumnDetails) -> Statements:
-    return _column_details(op.table, op.old, op.new)
+    return _column_details(op.table, op.old, op.new, op.storage_default)
 
 
 @render.register
