@@ -19,7 +19,7 @@ from pgprod import commands, schemadiff
 from pgprod.project import Project
 from pgprod.publish import guard
 from pgprod.publish.history import DONE, History
-from tests.conftest import ProjectFactory
+from tests.conftest import ProjectFactory, debian_bindir
 from tests.test_cli import pgprod
 
 SCHEMA = """
@@ -90,6 +90,20 @@ def _counts(project: Project) -> tuple[int, int]:
 
 
 def test_realistic_publish_under_load_loses_nothing(project: Project) -> None:
+    _realistic_publish(project)
+
+
+def test_realistic_publish_on_the_oldest_postgresql(new_project: ProjectFactory) -> None:
+    """The same on Debian's PostgreSQL 15, the oldest pgprod supports."""
+    made = new_project({"server": {"binaries": str(debian_bindir())}})
+    with commands.environment(made, "prod").connect_admin() as conn:
+        assert conn.info.server_version // 10000 == 15
+    for env in ("dev", "prod"):
+        _run_sql(made, env, "owner", SCHEMA)
+    _realistic_publish(made)
+
+
+def _realistic_publish(project: Project) -> None:
     _seed(project, 5000)
     _run_sql(project, "dev", "owner", CHANGE)
     root = str(project.root)

@@ -21,6 +21,17 @@ from tests.conftest import scratch_database
 Conn = psycopg.Connection[Any]
 
 
+SERVERS = {"embedded": "scratch_server", "oldest": "oldest_server"}
+"""Plans are compiled and run on the embedded PostgreSQL 18 and on the oldest pgprod
+supports (Debian's 15)."""
+
+
+@pytest.fixture(params=list(SERVERS))
+def plan_server(request: pytest.FixtureRequest) -> Project:
+    project: Project = request.getfixturevalue(SERVERS[request.param])
+    return project
+
+
 @pytest.fixture
 def second_db(scratch_server: Project) -> Iterator[str]:
     """Like `fresh_db`: a URL (superuser) to another new, empty database."""
@@ -83,9 +94,10 @@ class Pair:
 
 
 @pytest.fixture
-def pair(fresh_db: str, second_db: str) -> Iterator[Pair]:
-    p = Pair(fresh_db, second_db)
-    try:
-        yield p
-    finally:
-        p.close()
+def pair(plan_server: Project) -> Iterator[Pair]:
+    with scratch_database(plan_server) as prod, scratch_database(plan_server) as dev:
+        p = Pair(prod, dev)
+        try:
+            yield p
+        finally:
+            p.close()
