@@ -111,6 +111,10 @@ def oldest_server() -> Iterator[Project]:
         yield project
 
 
+SCRATCH_SERVERS = {"embedded": "scratch_server", "oldest": "oldest_server"}
+"""The scratch servers' fixtures by name, for tests that run on both."""
+
+
 @contextlib.contextmanager
 def scratch_database(scratch_server: Project) -> Iterator[str]:
     """A new, empty database on the scratch server while the block runs: its URL

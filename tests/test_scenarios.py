@@ -29,7 +29,7 @@ from pgprod.cluster.binaries import Binaries, locate
 from pgprod.diff import Renames, diff, parse_answers
 from pgprod.environment import Environment
 from pgprod.project import Project
-from tests.conftest import debian_bindir
+from tests.conftest import SCRATCH_SERVERS, debian_bindir
 from tests.fingerprint import fingerprint
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -89,9 +89,6 @@ def offer(bindir: Path) -> Offer:
 # the oldest PostgreSQL pgprod supports (Debian's 15), where scenarios that need newer
 # features are left out. There, each scenario runs in one direction (alternating down
 # the list), which keeps the suite's time in bounds.
-SERVERS = {"embedded": "scratch_server", "oldest": "oldest_server"}
-
-
 def _bindir(server: str) -> Path:
     return locate("").bindir if server == "embedded" else debian_bindir()
 
@@ -108,9 +105,9 @@ class Server:
                 self.admin.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
 
 
-@pytest.fixture(scope="module", params=list(SERVERS))
+@pytest.fixture(scope="module", params=list(SCRATCH_SERVERS))
 def server(request: pytest.FixtureRequest) -> Iterator[Server]:
-    project: Project = request.getfixturevalue(SERVERS[request.param])
+    project: Project = request.getfixturevalue(SCRATCH_SERVERS[request.param])
     found = Server(commands.environment(project, "dev"))
     try:
         yield found
@@ -157,7 +154,7 @@ def _renames(folder: Path, source: catalog.Catalog, target: catalog.Catalog,
 
 def _cases() -> list[object]:
     cases: list[object] = []
-    for server in SERVERS:
+    for server in SCRATCH_SERVERS:
         runnable = [n for n in NAMES if offer(_bindir(server)).meets(needs(n))]
         for i, name in enumerate(runnable):
             directions = ("a-b", "b-a") if server == "embedded" else (("a-b", "b-a")[i % 2],)

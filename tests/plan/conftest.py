@@ -16,27 +16,17 @@ from pgprod.plan.execute import StepResult, run
 from pgprod.plan.model import PHASES, Change, Step
 from pgprod.plan.strategies import compile_steps
 from pgprod.project import Project
-from tests.conftest import scratch_database
+from tests.conftest import SCRATCH_SERVERS, scratch_database
 
 Conn = psycopg.Connection[Any]
 
 
-SERVERS = {"embedded": "scratch_server", "oldest": "oldest_server"}
-"""Plans are compiled and run on the embedded PostgreSQL 18 and on the oldest pgprod
-supports (Debian's 15)."""
-
-
-@pytest.fixture(params=list(SERVERS))
+@pytest.fixture(params=list(SCRATCH_SERVERS))
 def plan_server(request: pytest.FixtureRequest) -> Project:
-    project: Project = request.getfixturevalue(SERVERS[request.param])
+    """Plans are compiled and run on the embedded PostgreSQL 18 and on the oldest pgprod
+    supports (Debian's 15)."""
+    project: Project = request.getfixturevalue(SCRATCH_SERVERS[request.param])
     return project
-
-
-@pytest.fixture
-def second_db(scratch_server: Project) -> Iterator[str]:
-    """Like `fresh_db`: a URL (superuser) to another new, empty database."""
-    with scratch_database(scratch_server) as url:
-        yield url
 
 
 class Pair:
