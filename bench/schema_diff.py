@@ -9,8 +9,11 @@ in-process (load both catalogs + diff) and migra in-process (its Migration API, 
 inside its own interpreter), then both commands end to end (`pgprod diff --from --to`
 and `migra`, interpreter start-up included); medians of 3 (1 above 2,000 tables), all on
 the same databases,
-then applies pgprod's migration and checks the re-diff is empty. It prints a Markdown
-table of seconds and ratios; docs/benchmarks.md records a run.
+then applies pgprod's migration and checks the re-diff is empty. It also times a floor:
+fetching only the raw catalog rows any schema diff has to look at (no names resolved, no
+definitions deparsed, no objects built) from both databases at once. migra's time over
+that floor is the largest ratio any tool that reads the catalog into Python could reach.
+It prints a Markdown table of seconds and ratios; docs/benchmarks.md records a run.
 
 migra is deprecated and does not install with current setuptools; this script installs
 it, pinned, in its own virtualenv (bench/.venv-migra) the first time.
@@ -24,11 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 from pgprod import catalog, commands
 from pgprod.diff import diff
@@ -86,6 +91,49 @@ def build(conn: psycopg.Connection[tuple[object, ...]], size: int, changed: bool
                     conn.execute(statement.encode())
 
 
+# The floor: the raw rows of every user table, column, default, constraint, index,
+# function, view rule and type, straight from the system catalogs, in binary. A diff
+# cannot look at less; it would still have to name the OIDs and deparse expressions.
+RAW_CATALOG = (
+    "SELECT oid, relname, relnamespace, relkind, relowner, reloptions, relacl,"
+    " relpersistence, relreplident, relispartition FROM pg_class"
+    " WHERE oid >= 16384 AND relkind <> 't'",
+    "SELECT attrelid, attname, attnum, atttypid, atttypmod, attnotnull, attidentity,"
+    " attgenerated, attcollation, attstorage, attcompression, attacl, attoptions,"
+    " attislocal, attinhcount FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+    " WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'c')"
+    " AND attnum > 0 AND NOT attisdropped",
+    "SELECT adrelid, adnum, adbin::text FROM pg_attrdef",
+    "SELECT oid, conname, connamespace, contype, condeferrable, condeferred, convalidated,"
+    " conrelid, contypid, conindid, confrelid, confupdtype, confdeltype, confmatchtype,"
+    " conkey, confkey, conbin::text FROM pg_constraint WHERE oid >= 16384",
+    "SELECT indexrelid, indrelid, indisunique, indnullsnotdistinct, indisprimary,"
+    " indkey::text, indclass::text, indcollation::text, indoption::text, indexprs::text,"
+    " indpred::text FROM pg_index WHERE indexrelid >= 16384",
+    "SELECT oid, proname, pronamespace, prosrc, proargtypes::text, prorettype FROM pg_proc"
+    " WHERE oid >= 16384",
+    "SELECT oid, ev_class, ev_action::text FROM pg_rewrite WHERE oid >= 16384",
+    "SELECT oid, typname, typnamespace, typtype FROM pg_type WHERE oid >= 16384",
+    "SELECT objoid, classoid, objsubid, description FROM pg_description WHERE objoid >= 16384",
+)
+
+
+def raw_catalog(conn: psycopg.Connection[tuple[object, ...]]) -> list[list[tuple[object, ...]]]:
+    """The floor's rows, in one pipelined round trip (as ``catalog.load`` sends its own)."""
+    with conn.transaction(force_rollback=True), conn.pipeline() as pipeline:
+        cursors = [conn.cursor(row_factory=tuple_row, binary=True) for _ in RAW_CATALOG]
+        for cursor, query in zip(cursors, RAW_CATALOG, strict=True):
+            cursor.execute(query.encode())
+        pipeline.sync()
+        return [cursor.fetchall() for cursor in cursors]
+
+
+def raw_catalogs(*conns: psycopg.Connection[tuple[object, ...]]) -> list[object]:
+    """The floor's rows of every database at once, as ``load_both`` loads catalogs."""
+    with ThreadPoolExecutor(max_workers=len(conns)) as pool:
+        return list(pool.map(raw_catalog, conns))
+
+
 # migra's own API, timed inside its interpreter: introspect both databases and diff.
 MIGRA_INPROCESS = """
 import sys, time
@@ -127,12 +175,13 @@ def main() -> int:
             commands.down(project, ["dev"])
     print("\n| tables | operations | pgprod (s) | migra (s) | migra / pgprod "
           "| pgprod diff command (s) | migra command (s) | command ratio "
-          "| pgprod ms per table |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| pgprod ms per table | raw rows only (s) | migra / raw rows |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r.size} | {r.changes} | {r.pgprod:.3f} | {r.migra:.2f} | "
               f"{r.migra / r.pgprod:.1f}x | {r.pgprod_command:.2f} | {r.migra_command:.2f} | "
-              f"{r.migra_command / r.pgprod_command:.1f}x | {r.pgprod / r.size * 1000:.3f} |")
+              f"{r.migra_command / r.pgprod_command:.1f}x | {r.pgprod / r.size * 1000:.3f} | "
+              f"{r.floor:.3f} | {r.migra / r.floor:.1f}x |")
     return 0
 
 
@@ -144,6 +193,7 @@ class Row:
     migra: float
     pgprod_command: float
     migra_command: float
+    floor: float
 
 
 def run_size(env: Environment, migra: Path, size: int) -> Row:
@@ -166,6 +216,7 @@ def run_size(env: Environment, migra: Path, size: int) -> Row:
 
     migration = ours()
     pgprod_s = timed(ours, 3)
+    floor_s = timed(lambda: raw_catalogs(a, b), 3)
     urls = [env.admin(n).url().replace("postgresql://", "postgresql+psycopg2://") for n in names]
 
     def theirs() -> None:
@@ -186,14 +237,15 @@ def run_size(env: Environment, migra: Path, size: int) -> Row:
     assert not leftover, f"{size}: re-diff not empty:\n{leftover.sql()}"
     changes = len(migration.operations)  # type: ignore[attr-defined]
     print(f"{size} tables: pgprod {pgprod_s:.3f}s (command {pgprod_cli_s:.2f}s), migra "
-          f"{migra_api_s:.2f}s (command {migra_s:.2f}s), {changes} operations, re-diff empty",
+          f"{migra_api_s:.2f}s (command {migra_s:.2f}s), raw rows {floor_s:.3f}s, "
+          f"{changes} operations, re-diff empty",
           flush=True)
     a.close()
     b.close()
     with env.connect_admin() as admin:
         for name in names:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-    return Row(size, changes, pgprod_s, migra_api_s, pgprod_cli_s, migra_s)
+    return Row(size, changes, pgprod_s, migra_api_s, pgprod_cli_s, migra_s, floor_s)
 
 
 if __name__ == "__main__":
