@@ -4,6 +4,7 @@ index builds' progress, autovacuum cleared out of a step's way."""
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 
@@ -11,6 +12,7 @@ import psycopg
 import pytest
 
 from pgprod import commands
+from pgprod.config import SETTINGS
 from pgprod.plan import execute
 from pgprod.plan.execute import Event, StepFailed, run
 from pgprod.plan.model import CONTRACT, EXPAND, Batches, Step
@@ -181,3 +183,10 @@ def test_batches_are_sized_to_their_target_time(fresh_db: str) -> None:
         assert sizes[:3] == [1, 2, 4]  # one page takes far less than 50 ms: they grow
         assert max(sizes) > 16 and len(sizes) < 200
         assert conn.execute("SELECT count(*) FROM public.t WHERE v IS NULL").fetchone() == (0,)
+
+
+def test_the_libraries_lock_waits_are_publishs_defaults() -> None:
+    parameters = inspect.signature(run).parameters
+    defaults = {(s.section, s.key): s.default for s in SETTINGS}
+    assert parameters["lock_timeout"].default == defaults["publish", "lock_timeout"]
+    assert parameters["lock_timeout_max"].default == defaults["publish", "lock_timeout_max"]

@@ -97,12 +97,13 @@ class StepFailed(SqlError):
 
 
 def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHASES,
-        lock_timeout: str = "1s", lock_timeout_max: str | None = None, attempts: int = 6,
+        lock_timeout: str = "100ms", lock_timeout_max: str | None = "2s", attempts: int = 6,
         on_event: OnEvent | None = None,
         monitor: Connection | None = None) -> list[StepResult]:
     """Run the steps of `phases`, in order. The first attempt of a step waits
     `lock_timeout` for its lock, each retry twice as long up to `lock_timeout_max`
-    (default: no longer than the first; both in PostgreSQL's units). `monitor`, a
+    (None: no longer than the first; both in PostgreSQL's units; the defaults are
+    `[publish]`'s). `monitor`, a
     second connection to the same database allowed to see and cancel other sessions
     (publish passes its admin connection), clears autovacuum out of the steps' way and
     watches index builds; without it, `conn` clears what it is allowed to and builds
