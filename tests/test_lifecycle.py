@@ -12,7 +12,8 @@ import psutil
 import psycopg
 import pytest
 
-from pgprod import commands
+from pgprod import catalog, commands
+from pgprod.cluster.binaries import SERVER_TOOLS
 from pgprod.errors import (
     BinariesNotFound,
     ConfigError,
@@ -22,8 +23,9 @@ from pgprod.errors import (
     ServerStartFailed,
     UsageError,
 )
+from pgprod.plan.probe import Probe
 from pgprod.project import init as init_project
-from tests.conftest import ProjectFactory, debian_bindir
+from tests.conftest import ProjectFactory, _new_dir, debian_bindir
 
 
 def test_up_status_down(new_project: ProjectFactory) -> None:
@@ -127,6 +129,23 @@ def test_prod_is_configured_for_production(new_project: ProjectFactory) -> None:
     assert settings == {"shared_preload_libraries": "pg_stat_statements",
                         "listen_addresses": "127.0.0.1", "logging_collector": "on",
                         "log_lock_waits": "on"}
+
+
+def test_binaries_without_pg_stat_statements_still_run(new_project: ProjectFactory) -> None:
+    """An installation that does not offer pg_stat_statements (pgserver's has no contrib;
+    here, Debian's server tools without their pg_config, so nothing is known) runs without
+    it, and a plan's probe says it cannot see the app's statements."""
+    bindir = _new_dir("bin-")
+    for tool in SERVER_TOOLS:
+        (bindir / tool).symlink_to(debian_bindir() / tool)
+    project = new_project(settings={"server": {"binaries": str(bindir)}}, up=("dev",))
+    env = commands.environment(project, "dev")
+    assert not env.statements
+    with env.connect_admin("app") as conn:
+        assert conn.execute("SHOW shared_preload_libraries").fetchone() == ("",)
+        probe = Probe(conn, catalog.load(conn))
+        assert probe.statements() is None
+        assert probe.usage_unavailable == "pg_stat_statements is not installed on prod"
 
 
 def test_tls_with_debian_binaries(new_project: ProjectFactory) -> None:

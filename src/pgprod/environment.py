@@ -120,6 +120,11 @@ class Environment:
             )
         return False
 
+    @property
+    def statements(self) -> bool:
+        """Whether the embedded server's binaries offer pg_stat_statements."""
+        return "pg_stat_statements" in self.binaries.extensions
+
     def cluster(self) -> Cluster:
         """The embedded cluster (creates the server's OS user when running as root)."""
         if not self.config.embedded:
@@ -137,7 +142,9 @@ class Environment:
             "port": self.config.port,
             "unix_socket_directories": "",
             "password_encryption": "scram-sha-256",
-            "shared_preload_libraries": "pg_stat_statements",
+            # pg_stat_statements tells `pgprod plan` which statements use what; an
+            # installation without it (no contrib) still runs, and plan says so.
+            "shared_preload_libraries": "pg_stat_statements" if self.statements else "",
             "max_locks_per_transaction": 256,
             "timezone": "UTC",
             "log_timezone": "UTC",
@@ -239,7 +246,7 @@ class Environment:
                     conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
                         sql.Identifier(self.database), self.names.ident("owner")))
         with self.connect_admin(self.database) as conn:
-            if self.config.embedded:
+            if self.config.embedded and self.statements:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             roles.provision_database(conn, self.name, self.names, self.database,
                                      self.config.agent_statement_timeout)

