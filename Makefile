@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest bench bench-publish clean
+.PHONY: demo test lint pytest test-server bench bench-publish clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	scripts/test-deps
 	$(BIN)/python -m pytest
+
+# The two-server tests (scenario corpus, plans) on one more PostgreSQL as well, e.g.
+# pgserver's 16: make test-server BINARIES=/path/to/postgresql/bin
+test-server: $(STAMP)
+	@test -n "$(BINARIES)" || { echo "usage: make test-server BINARIES=/path/to/bin" >&2; exit 2; }
+	scripts/test-deps
+	PGPROD_TEST_SERVER='$(BINARIES)' $(BIN)/python -m pytest -k extra tests/test_scenarios.py tests/plan
 
 clean:
 	-test -d demo && $(BIN)/pgprod --project demo down

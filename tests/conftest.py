@@ -111,8 +111,21 @@ def oldest_server() -> Iterator[Project]:
         yield project
 
 
-SCRATCH_SERVERS = {"embedded": "scratch_server", "oldest": "oldest_server"}
-"""The scratch servers' fixtures by name, for tests that run on both."""
+EXTRA_BINARIES = os.environ.get("PGPROD_TEST_SERVER", "")
+"""A PostgreSQL bin directory to run the two-server tests on as well (opt-in: `make
+test-server BINARIES=...`), e.g. a 16 or 17 between the oldest and the embedded."""
+
+
+@pytest.fixture(scope="session")
+def extra_server() -> Iterator[Project]:
+    """A scratch server on the binaries of ``PGPROD_TEST_SERVER``."""
+    with _scratch({"server": {"binaries": EXTRA_BINARIES}}) as project:
+        yield project
+
+
+SCRATCH_SERVERS = {"embedded": "scratch_server", "oldest": "oldest_server"} | (
+    {"extra": "extra_server"} if EXTRA_BINARIES else {})
+"""The scratch servers' fixtures by name, for tests that run on each."""
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
 -- comments on an extension, a publication and an event trigger
+-- requires: extension citext
 CREATE EXTENSION citext;
 CREATE TABLE public.t (id int PRIMARY KEY);
 CREATE PUBLICATION pub FOR TABLE public.t;

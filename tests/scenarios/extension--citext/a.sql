@@ -1,2 +1,3 @@
 -- citext is installed and a column uses it
+-- requires: extension citext
 CREATE TABLE public.u (id int PRIMARY KEY, email text);

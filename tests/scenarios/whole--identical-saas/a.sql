@@ -1,4 +1,6 @@
 -- identical rich multi-tenant schema on both sides: the diff must be empty
+-- requires: extension hstore
+-- requires: extension ltree
 CREATE EXTENSION hstore SCHEMA public;
 CREATE EXTENSION ltree;
 CREATE SCHEMA app;

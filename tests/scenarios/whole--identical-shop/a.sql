@@ -1,4 +1,6 @@
 -- identical rich shop schema on both sides: the diff must be empty
+-- requires: extension btree_gist
+-- requires: extension citext
 CREATE EXTENSION citext;
 CREATE EXTENSION btree_gist;
 CREATE SCHEMA shop;

@@ -1,4 +1,8 @@
 -- the rich shop schema vs the rich multi-tenant schema (nothing in common)
+-- requires: extension btree_gist
+-- requires: extension citext
+-- requires: extension hstore
+-- requires: extension ltree
 CREATE EXTENSION citext;
 CREATE EXTENSION btree_gist;
 CREATE SCHEMA shop;
