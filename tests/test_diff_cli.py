@@ -108,6 +108,8 @@ def test_json_lists_operations_and_candidates(two_databases: tuple[str, str]) ->
     (["--from", "postgresql://127.0.0.1:1/none"], "--from and --to go together"),
     (["--rename", "nonsense"], "cannot read rename 'nonsense'"),
     (["--rename", "public.users.nope=name"], "does not match a column"),
+    (["--from", "notaurl", "--to", "notaurl"], 'missing "=" after "notaurl"'),
+    (["--from", "postgresql://h:abc/db", "--to", "x=y"], "port 'abc' is not a number"),
 ])
 def test_errors_are_one_line(two_databases: tuple[str, str], args: list[str],
                              message: str) -> None:

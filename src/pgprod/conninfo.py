@@ -65,11 +65,15 @@ def parse(url: str, where: str) -> ConnInfo:
     try:
         parts = conninfo_to_dict(url)
     except Exception as exc:  # psycopg raises ProgrammingError for bad conninfo
-        raise ConfigError(f"{where}: not a valid connection URL ({exc})") from exc
+        reason = " ".join(str(exc).split())  # libpq's messages end in a newline
+        raise ConfigError(f"{where}: not a valid connection URL ({reason})") from exc
     basics = {k: parts.pop(k, None) for k in ("host", "port", "dbname", "user", "password")}
+    port = str(basics["port"] or 5432)
+    if not port.isdigit():
+        raise ConfigError(f"{where}: not a valid connection URL (port {port!r} is not a number)")
     return ConnInfo(
         host=str(basics["host"] or "localhost"),
-        port=int(basics["port"] or 5432),
+        port=int(port),
         dbname=str(basics["dbname"] or "postgres"),
         user=str(basics["user"] or "postgres"),
         password=str(basics["password"] or ""),
