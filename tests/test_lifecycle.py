@@ -20,6 +20,7 @@ from pgprod.errors import (
     InsecureExposure,
     PermissionProblem,
     PortInUse,
+    ServerNotRunning,
     ServerStartFailed,
     UsageError,
 )
@@ -42,6 +43,8 @@ def test_up_status_down(new_project: ProjectFactory) -> None:
     assert commands.down(project) == [("dev", True), ("prod", True)]
     assert [s.running for s in commands.status(project)] == [False, False]
     assert commands.down(project) == [("dev", False), ("prod", False)]
+    with pytest.raises(ServerNotRunning, match="the dev environment is not running"):
+        commands.sql(project, "dev", "SELECT 1")
 
 
 def test_server_runs_as_an_unprivileged_user(new_project: ProjectFactory) -> None:

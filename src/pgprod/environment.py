@@ -19,7 +19,14 @@ from pgprod.cluster.server import ConfValue
 from pgprod.config import EnvConfig
 from pgprod.conninfo import ConnInfo, parse
 from pgprod.db import Connection
-from pgprod.errors import ConfigError, InsecureExposure, PgprodError, UsageError
+from pgprod.errors import (
+    ConfigError,
+    ConnectionFailed,
+    InsecureExposure,
+    PgprodError,
+    ServerNotRunning,
+    UsageError,
+)
 from pgprod.project import SUPERUSER, Project
 
 LOCAL_HOST = "127.0.0.1"
@@ -92,10 +99,20 @@ class Environment:
         )
 
     def connect(self, role: str, autocommit: bool = True) -> Connection:
-        return db.connect(self.conninfo(role), env=self.name, role=role, autocommit=autocommit)
+        return self._connect(self.conninfo(role), role, autocommit)
 
     def connect_admin(self, dbname: str | None = None) -> Connection:
-        return db.connect(self.admin(dbname), env=self.name, role="admin", autocommit=True)
+        return self._connect(self.admin(dbname), "admin", True)
+
+    def _connect(self, info: ConnInfo, role: str, autocommit: bool) -> Connection:
+        """A connection; an embedded server that is not running says so, not why the
+        connection failed."""
+        try:
+            return db.connect(info, env=self.name, role=role, autocommit=autocommit)
+        except ConnectionFailed as exc:
+            if self.config.embedded and self.cluster().pid() is None:
+                raise ServerNotRunning(self.name) from exc
+            raise
 
     # -- embedded servers ---------------------------------------------------------------
 
