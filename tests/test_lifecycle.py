@@ -143,7 +143,7 @@ def test_binaries_without_pg_stat_statements_still_run(new_project: ProjectFacto
         (bindir / tool).symlink_to(debian_bindir() / tool)
     project = new_project(settings={"server": {"binaries": str(bindir)}}, up=("dev",))
     env = commands.environment(project, "dev")
-    assert not env.statements
+    assert not env.has_pg_stat_statements
     with env.connect_admin("app") as conn:
         assert conn.execute("SHOW shared_preload_libraries").fetchone() == ("",)
         probe = Probe(conn, catalog.load(conn))

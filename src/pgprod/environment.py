@@ -138,7 +138,7 @@ class Environment:
         return False
 
     @property
-    def statements(self) -> bool:
+    def has_pg_stat_statements(self) -> bool:
         """Whether the embedded server's binaries offer pg_stat_statements."""
         return "pg_stat_statements" in self.binaries.extensions
 
@@ -161,7 +161,7 @@ class Environment:
             "password_encryption": "scram-sha-256",
             # pg_stat_statements tells `pgprod plan` which statements use what; an
             # installation without it (no contrib) still runs, and plan says so.
-            "shared_preload_libraries": "pg_stat_statements" if self.statements else "",
+            "shared_preload_libraries": "pg_stat_statements" if self.has_pg_stat_statements else "",
             "max_locks_per_transaction": 256,
             "timezone": "UTC",
             "log_timezone": "UTC",
@@ -263,7 +263,7 @@ class Environment:
                     conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
                         sql.Identifier(self.database), self.names.ident("owner")))
         with self.connect_admin(self.database) as conn:
-            if self.config.embedded and self.statements:
+            if self.config.embedded and self.has_pg_stat_statements:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             roles.provision_database(conn, self.name, self.names, self.database,
                                      self.config.agent_statement_timeout)
