@@ -14,8 +14,9 @@ import shlex
 import time
 from pathlib import Path
 
+from pgprod import durations
 from pgprod.backups.errors import ArchiveStalled, BackupsUnavailable
-from pgprod.backups.store import Store, parse_duration
+from pgprod.backups.store import Store
 from pgprod.cluster import ServerUser
 from pgprod.cluster.server import ConfValue
 from pgprod.db import Connection
@@ -43,7 +44,8 @@ def restore_command(wal_dir: Path) -> str:
 
 def server_settings(project: Project) -> dict[str, ConfValue]:
     """The settings that make prod archive its WAL (archive_mode takes a restart)."""
-    timeout = parse_duration(project.config.backup_archive_timeout, "[backup] archive_timeout")
+    timeout = durations.parse(project.config.backup_archive_timeout,
+                              what="[backup] archive_timeout")
     return {
         "wal_level": "replica",
         "archive_mode": True,

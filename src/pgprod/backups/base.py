@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pgprod import durations
 from pgprod.backups import archive
 from pgprod.backups.errors import BackupFailed, BackupsUnavailable
 from pgprod.backups.store import (
@@ -26,7 +27,6 @@ from pgprod.backups.store import (
     Store,
     lsn_int,
     new_id,
-    parse_duration,
     utcnow,
 )
 from pgprod.environment import Environment
@@ -146,7 +146,7 @@ def ensure_recent_backup(project: Project, max_age: dt.timedelta | None = None,
     (default: `[backup] max_age`); otherwise a new one is taken first."""
     env = prod(project)
     if max_age is None:
-        max_age = parse_duration(project.config.backup_max_age, "[backup] max_age")
+        max_age = durations.parse(project.config.backup_max_age, what="[backup] max_age")
     with env.connect_admin() as conn:
         archive.require_archiving(conn)
         current = archive.timeline(conn)
@@ -172,7 +172,7 @@ def prune(project: Project, now: dt.datetime | None = None) -> Pruned:
     period stays restorable); WAL, restore points and replaced data older than the oldest
     kept backup."""
     store = Store(project)
-    retention = parse_duration(project.config.backup_retention, "[backup] retention")
+    retention = durations.parse(project.config.backup_retention, what="[backup] retention")
     cutoff = (now or utcnow()) - retention
     backups = store.base_backups()
     if not backups:

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from psycopg import IsolationLevel
 
+from pgprod import durations
 from pgprod.backups import archive, checksum
 from pgprod.backups.base import OnProgress, _quiet, prod, take_backup, window
 from pgprod.backups.checksum import Checksum
@@ -49,7 +50,6 @@ from pgprod.backups.store import (
     Store,
     lsn_int,
     new_id,
-    parse_duration,
     utcnow,
 )
 from pgprod.cluster import Cluster, free_port
@@ -93,7 +93,7 @@ def resolve(project: Project, text: str, now: dt.datetime | None = None) -> Targ
             return Target(text, point=by_name[name])
     ago = _AGO.match(text)
     if ago:
-        return Target(text, time=(now or utcnow()) - parse_duration(ago.group(1)))
+        return Target(text, time=(now or utcnow()) - durations.parse(ago.group(1)))
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:

@@ -19,14 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pgprod import durations
 from pgprod.backups.checksum import Checksum
 from pgprod.project import Project
-
-
-def parse_duration(text: str, setting: str = "duration") -> dt.timedelta:
-    """'90s', '15m', '24h', '7d', '2w' -> timedelta."""
-    return durations.parse(text, what=setting)
 
 
 def lsn_int(lsn: str) -> int:

@@ -103,11 +103,10 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
     """Run the steps of `phases`, in order. The first attempt of a step waits
     `lock_timeout` for its lock, each retry twice as long up to `lock_timeout_max`
     (None: no longer than the first; both in PostgreSQL's units; the defaults are
-    `[publish]`'s). `monitor`, a
-    second connection to the same database allowed to see and cancel other sessions
-    (publish passes its admin connection), clears autovacuum out of the steps' way and
-    watches index builds; without it, `conn` clears what it is allowed to and builds
-    report no progress.
+    `[publish]`'s). `monitor`, a second connection to the same database allowed to see
+    and cancel other sessions (publish passes its admin connection), clears autovacuum
+    out of the steps' way and watches index builds; without it, `conn` clears what it is
+    allowed to and builds report no progress.
     Side effects: changes the database; leaves `conn` in autocommit mode."""
     conn.autocommit = True
     if monitor is not None:
