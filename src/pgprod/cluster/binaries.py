@@ -39,7 +39,8 @@ class Binaries:
     @property
     def extensions(self) -> frozenset[str]:
         """The extensions this installation can create: its ``extension/*.control``
-        files (none known without ``pg_config``)."""
+        files, in ``pg_config --sharedir`` or, without pg_config, the share directory
+        beside ``bin/`` (none known when neither is found)."""
         return _extensions(self.bindir)
 
 
@@ -86,9 +87,12 @@ def _has_openssl(bindir: Path) -> bool:
 @functools.cache
 def _extensions(bindir: Path) -> frozenset[str]:
     sharedir = _pg_config(bindir, "--sharedir").strip()
-    if not sharedir:
-        return frozenset()
-    return frozenset(c.stem for c in Path(sharedir, "extension").glob("*.control"))
+    if sharedir:
+        found = [Path(sharedir, "extension")]
+    else:  # a relocatable build under one prefix finds its share directory beside bin/
+        found = [d for d in (bindir.parent / "share" / "postgresql" / "extension",
+                             bindir.parent / "share" / "extension") if d.is_dir()][:1]
+    return frozenset(c.stem for d in found for c in d.glob("*.control"))
 
 
 def _pg_config(bindir: Path, option: str) -> str:
