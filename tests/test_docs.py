@@ -33,3 +33,9 @@ def test_every_finding_code_is_documented() -> None:
 
     text = (DOCS / "publish-plan.md").read_text()
     assert codes.markdown() in text, "regenerate the table with pgprod.plan.codes.markdown()"
+
+
+def test_the_readme_links_every_doc() -> None:
+    readme = (DOCS.parent / "README.md").read_text()
+    for page in sorted(DOCS.glob("*.md")):
+        assert f"(docs/{page.name})" in readme, page.name
