@@ -99,6 +99,9 @@ class Case:
 
 T = "CREATE TABLE t (id int PRIMARY KEY"
 ROWS = "INSERT INTO t (id) SELECT g FROM generate_series(1, 50) g;"
+M = "CREATE TABLE m (at date, v int) PARTITION BY RANGE (at);"
+M1 = "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"
+M2 = "CREATE TABLE m2 PARTITION OF m FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');"
 
 CASES = [
     Case("drop-table", "CREATE TABLE old_log (id int); INSERT INTO old_log VALUES (1), (2);", ""),
@@ -211,13 +214,12 @@ CASES = [
     Case("likely-rename", f"{T}, mail text);", f"{T}, email text);"),
     Case("likely-rename", f"{T}, mail text);", f"{T}, email text);", present=False,
          renames=("public.t.mail=email",), name="confirmed"),
-    Case("blocking-index-build",
-         "CREATE TABLE m (at date, v int) PARTITION BY RANGE (at); "
-         "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); "
-         "INSERT INTO m VALUES ('2026-02-01', 1);",
-         "CREATE TABLE m (at date, v int) PARTITION BY RANGE (at); "
-         "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); "
-         "CREATE INDEX m_v ON m (v);"),
+    Case("blocking-index-build", f"{M} {M1} INSERT INTO m VALUES ('2026-02-01', 1);",
+         f"{M} {M1} {M2} CREATE INDEX m_v ON m (v);", name="partition added"),
+    Case("blocking-index-build", f"{M} {M1} INSERT INTO m VALUES ('2026-02-01', 1);",
+         f"{M} {M1} CREATE INDEX m_v ON m (v);", present=False),
+    Case("index-build", f"{M} {M1} INSERT INTO m VALUES ('2026-02-01', 1);",
+         f"{M} {M1} CREATE INDEX m_v ON m (v);", name="partition by partition"),
     Case("blocking-index-build", f"{T}, v int); {ROWS}",
          f"{T}, v int); CREATE INDEX t_v ON t (v);", present=False),
     Case("index-build", f"{T}, v int); {ROWS}", f"{T}, v int); CREATE INDEX t_v ON t (v);"),

@@ -51,6 +51,38 @@ def test_index_built_and_dropped_concurrently(pair: Pair) -> None:
     assert pair.value("SELECT count(*) FROM public.t") == ROWS
 
 
+def test_partitioned_index_built_partition_by_partition(pair: Pair) -> None:
+    """CREATE INDEX on a partitioned table cannot be CONCURRENTLY: the parent's index
+    alone, then each partition's concurrently, attached under dev's names."""
+    schema = """CREATE SCHEMA "Arch ü";
+        CREATE TABLE public.m (at date NOT NULL, v int) PARTITION BY RANGE (at);
+        CREATE TABLE public.m_2026 PARTITION OF public.m
+            FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+        CREATE TABLE "Arch ü"."M old" PARTITION OF public.m
+            FOR VALUES FROM ('2000-01-01') TO ('2026-01-01');"""
+    pair.setup(schema + f"""INSERT INTO public.m SELECT DATE '2025-07-01' + g % 365, g
+                           FROM generate_series(1, {ROWS}) g;""",
+               schema + """CREATE UNIQUE INDEX m_v ON public.m (v, at);
+                           CREATE INDEX m_at ON public.m (at) WHERE v > 2;""")
+    steps = pair.compile()
+    alone = _with(steps, " ON ONLY ")
+    assert [s.sql.split(" ON ONLY ")[0] for s in alone] == [
+        "CREATE INDEX m_at", "CREATE UNIQUE INDEX m_v"]
+    assert all(s.transaction and s.lock.startswith("SHARE, brief") for s in alone)
+    built = _with(steps, "INDEX CONCURRENTLY")
+    assert len(built) == 4 and not any(s.transaction for s in built)
+    assert _with(steps, 'ON "Arch ü"."M old" USING btree (v, at)')
+    attached = _with(steps, "ATTACH PARTITION")
+    assert len(attached) == 4
+    for build in built:  # each partition's index is attached right after its build
+        name = build.sql.split("CONCURRENTLY ")[1].split(" ON ")[0]
+        assert steps[steps.index(build) + 1].sql.endswith(f".{name}")
+    assert not any(s.maintenance for s in steps)
+    _done(pair, steps)
+    assert pair.value("SELECT bool_and(indisvalid) FROM pg_index "
+                      "WHERE indrelid = 'public.m'::regclass") is True
+
+
 def test_foreign_key_and_checks_not_valid_then_validated(pair: Pair) -> None:
     schema = """CREATE TABLE public.p (id int PRIMARY KEY);
                 CREATE TABLE public.c (id int, p int, n int);"""

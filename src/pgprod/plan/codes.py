@@ -160,14 +160,16 @@ _CODES = (
          "`users.mail` removed and `users.email` (same type) added"),
     # -- locks, security, coverage
     Code("blocking-index-build", LOCKING, WARNING,
-         "An index is built on a table with rows where CONCURRENTLY is not possible "
-         "(partitioned tables): writes wait for the build.",
+         "An index is built on a partitioned table with rows whose partitions change in "
+         "the same publish or are partitioned themselves, so it cannot be built "
+         "partition by partition: writes wait for the build.",
          "Built in one statement; marked for maintenance on large tables.",
-         "`CREATE INDEX ON measurements (at)` on a partitioned table"),
+         "`CREATE INDEX ON measurements (at)` while a partition is added"),
     Code("index-build", LOCKING, INFO,
          "An index is built on a table with rows.",
          "`CREATE INDEX CONCURRENTLY` (writes continue; an invalid leftover is dropped "
-         "and the build retried).",
+         "and the build retried). On a partitioned table: the parent's index `ON ONLY`, "
+         "each partition's built CONCURRENTLY and attached.",
          "`CREATE INDEX orders_created ON orders (created)`"),
     Code("maintenance-required", LOCKING, WARNING,
          "A step can only run with the app stopped; the reason is given.",

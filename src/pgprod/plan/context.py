@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pgprod.catalog.model import Catalog
-from pgprod.catalog.relations import Column
+from pgprod.catalog.relations import Column, Index
 from pgprod.diff import Migration
 
 from .usage import functions_called
@@ -67,6 +67,28 @@ class Context:
             rows, pages = rows + max(size.rows, 0), pages + size.pages
             todo += [t.key for t in self.source.tables.values() if t.partition_of == current]
         return TableSize(-1 if unknown and not rows else rows, pages)
+
+    def partition_indexes(self, index: Index) -> tuple[Index, ...] | None:
+        """For a new index on a partitioned table: the target's index on each of its
+        partitions, when each can be built on its own (CONCURRENTLY) and attached to the
+        parent's. That needs the same partitions in prod and the target, all plain tables,
+        each with its index in the target under a name prod does not use. None otherwise
+        (a new or renamed table, partitions added, dropped or partitioned themselves)."""
+        parent = index.table
+        if self.prod_table(parent) != parent or " ON ONLY " not in index.definition:
+            return None
+        partitions = sorted(t.key for t in self.target.tables.values()
+                            if t.partition_of == parent)
+        before = sorted(t.key for t in self.source.tables.values() if t.partition_of == parent)
+        if not partitions or partitions != before or any(
+                catalog.tables[p].kind != "table" for catalog in (self.source, self.target)
+                for p in partitions):
+            return None
+        children = {i.table: i for i in self.target.indexes.values() if i.parent == index.key}
+        if sorted(children) != partitions or any(
+                c.key in self.source.indexes for c in children.values()):
+            return None
+        return tuple(children[p] for p in partitions)
 
     def has_rows(self, key: str) -> bool:
         size = self.size(key)

@@ -369,10 +369,17 @@ def _add_index(index: Index, change: Change, j: Judge) -> None:
     rows = j.context.rows_text(index.table)
     table = j.context.target.tables.get(index.table)
     if table is not None and table.kind == "partitioned table":
+        if j.context.partition_indexes(index) is not None:
+            j.add("index-build", change, index.key,
+                  f"builds index {index.key} on partitioned {index.table} ({rows})",
+                  "built partition by partition CONCURRENTLY, then attached: reads and "
+                  "writes continue")
+            return
         j.add("blocking-index-build", change, index.key,
               f"index {index.key} on partitioned {index.table} ({rows}) cannot "
-              "be built CONCURRENTLY: writes wait for the build",
-              "build it at a quiet time, or per partition first")
+              "be built CONCURRENTLY here (its partitions change in this publish, or are "
+              "partitioned themselves): writes wait for the build",
+              "build it at a quiet time, or publish the partition changes first")
     else:
         j.add("index-build", change, index.key,
               f"builds index {index.key} on {index.table} ({rows})",

@@ -19,6 +19,7 @@ BRIEF = "ACCESS EXCLUSIVE, brief"
 SHARE_ROW_BRIEF = "SHARE ROW EXCLUSIVE on both tables, brief"
 CONCURRENT = "SHARE UPDATE EXCLUSIVE (reads and writes continue)"
 BUILD = "SHARE (writes wait for the whole build)"
+SHARE_BRIEF = "SHARE, brief (nothing is built)"
 REWRITE = "ACCESS EXCLUSIVE (reads and writes wait for the whole rewrite)"
 ROWS = "ROW EXCLUSIVE (only the rows of one batch, one batch at a time)"
 

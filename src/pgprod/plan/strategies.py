@@ -38,6 +38,7 @@ from pgprod.plan.steps import (
     REWRITE,
     REWRITE_RATE,
     SCAN_RATE,
+    SHARE_BRIEF,
     SHARE_ROW_BRIEF,
     Builder,
     aside,
@@ -356,7 +357,10 @@ class _Compiler:
         statements = render(ops.CreateObject("index", index))
         size = table_size(self.context, index.table)
         seconds = duration(size, BUILD_RATE)
-        if index.partitioned:
+        children = self.context.partition_indexes(index) if index.partitioned else None
+        if children is not None:
+            self._index_per_partition(index, children, b)
+        elif index.partitioned:
             large = size.rows > LARGE_ROWS
             reason = (f"builds index {index.key} on partitioned {index.table} "
                       f"(~{size.rows} rows) while writes wait") if large else None
@@ -368,6 +372,24 @@ class _Compiler:
                   transaction=False, lock=CONCURRENT, seconds=seconds)
         for statement in statements[1:]:
             b.add(statement, EXPAND, f"cluster {index.table} on {index.name}")
+
+    def _index_per_partition(self, index: Index, children: Sequence[Index],
+                             b: Builder) -> None:
+        """A partitioned table's index cannot be built CONCURRENTLY, so it is made in
+        pieces: the parent's alone (nothing to build; invalid for now), then each
+        partition's built CONCURRENTLY and attached; the last attach makes the parent's
+        valid. Partitions' indexes keep the target's names."""
+        b.add(index.definition, EXPAND, f"create index {index.key} on {index.table} alone "
+              "(nothing built; valid once each partition's index is attached)",
+              lock=SHARE_BRIEF)
+        for child in children:
+            b.add(child.definition.replace("INDEX ", "INDEX CONCURRENTLY ", 1), EXPAND,
+                  f"build index {child.key} on partition {child.table} (writes continue)",
+                  transaction=False, lock=CONCURRENT,
+                  seconds=duration(table_size(self.context, child.table), BUILD_RATE))
+            b.add(text(sql.SQL("ALTER INDEX {} ATTACH PARTITION {}").format(
+                fragment(index.key), fragment(child.key))), EXPAND,
+                f"attach {child.key} to {index.key}", lock=BRIEF)
 
     def _add_constraint(self, constraint: Constraint, b: Builder,
                         replacing: tuple[Constraint, tuple[str, ...]] | None = None) -> None:
