@@ -5,7 +5,6 @@ The CLI, the console and the tests all call these; none of them prints or exits.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,6 @@ from pgprod import backups, catalog, credentials, edit, query, schemadiff
 from pgprod.config import ENVIRONMENTS
 from pgprod.environment import Environment, Status, UpResult
 from pgprod.errors import ServerNotRunning, UsageError
-from pgprod.names import quote_ident
 from pgprod.plan import Plan, make_plan
 from pgprod.plan.probe import Probe
 from pgprod.project import Project
@@ -173,13 +171,8 @@ def plan(project: Project, answers: Sequence[str] = (), ask: schemadiff.Ask | No
     prod, dev = _prod(project), environment(project, "dev")
     source, target = schemadiff.load_both(lambda: prod_catalog(prod),
                                           lambda: schemadiff.load_env(dev))
-    migration = schemadiff.compare(source, target, answers, ask)
-    # the per-role settings pgprod itself gives its roles differ between environments
-    # by design; they are provisioned by `up`, not published
-    managed = tuple(f"FOR ROLE {quote_ident(prod.names(r))}:" for r in ROLES)
-    migration = dataclasses.replace(migration, unmodelled=tuple(
-        u for u in migration.unmodelled
-        if not (u.kind == "database setting" and u.name.startswith(managed))))
+    migration = schemadiff.without_managed_settings(
+        schemadiff.compare(source, target, answers, ask), prod)
     with prod.connect("readonly") as conn:
         probe = Probe(conn, source, project.config.plan_evidence_timeout,
                       project.config.plan_sample_above)

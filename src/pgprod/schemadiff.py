@@ -7,6 +7,7 @@ databases.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,8 @@ from pgprod.conninfo import parse
 from pgprod.diff import Migration, RenameCandidate, diff, parse_answers
 from pgprod.environment import Environment
 from pgprod.errors import ConfigError, ConnectionFailed, UsageError
+from pgprod.names import quote_ident
+from pgprod.roles import ROLES
 
 Ask = Callable[[RenameCandidate], bool]
 
@@ -86,4 +89,13 @@ def diff_project(prod: Environment, dev: Environment, answers: Sequence[str] = (
                  ask: Ask | None = None) -> Migration:
     """The pending change: what turns prod's schema into dev's."""
     source, target = load_both(lambda: load_env(prod), lambda: load_env(dev))
-    return compare(source, target, answers, ask)
+    return without_managed_settings(compare(source, target, answers, ask), prod)
+
+
+def without_managed_settings(migration: Migration, env: Environment) -> Migration:
+    """`migration` without the unmodelled per-role settings pgprod gives its own roles:
+    they differ between the environments by design, and `up` provisions them."""
+    managed = tuple(f"FOR ROLE {quote_ident(env.names(r))}:" for r in ROLES)
+    return dataclasses.replace(migration, unmodelled=tuple(
+        u for u in migration.unmodelled
+        if not (u.kind == "database setting" and u.name.startswith(managed))))
