@@ -165,6 +165,13 @@ _CODES = (
          "partition by partition: writes wait for the build.",
          "Built in one statement; marked for maintenance on large tables.",
          "`CREATE INDEX ON measurements (at)` while a partition is added"),
+    Code("blocking-constraint", LOCKING, WARNING,
+         "A constraint is added to a table with rows by one statement that holds its "
+         "lock throughout: exclusion constraints and unique keys with INCLUDE or options "
+         "(reads and writes wait for the build), keys on partitioned tables, and foreign "
+         "keys on partitioned tables before PostgreSQL 18 (writes wait for the check).",
+         "One statement; marked for maintenance on large tables.",
+         "`EXCLUDE USING gist (during WITH &&)` on a table with rows"),
     Code("index-build", LOCKING, INFO,
          "An index is built on a table with rows.",
          "`CREATE INDEX CONCURRENTLY` (writes continue; an invalid leftover is dropped "

@@ -10,8 +10,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pglast import ast, parse_sql
+from pglast.enums import ConstrType
+
 from pgprod.catalog.model import Catalog
-from pgprod.catalog.relations import Column, Index
+from pgprod.catalog.relations import Column, Constraint, Index
 from pgprod.diff import Migration
 
 from .usage import functions_called
@@ -90,6 +93,20 @@ class Context:
             return None
         return tuple(children[p] for p in partitions)
 
+    def adds_online(self, constraint: Constraint) -> bool:
+        """Whether a new, valid constraint goes on a table with rows without holding a
+        long lock: a CHECK or foreign key NOT VALID, then validated (a partitioned table's
+        foreign key only from PostgreSQL 18 on), a plain unique or primary key through a
+        concurrent unique index (not on a partitioned table). Otherwise its one
+        statement holds its lock for the whole check or build."""
+        partitioned = self.target.tables[constraint.table].kind != "table"
+        if constraint.type == "check":
+            return True
+        if constraint.type == "foreign key":
+            return not partitioned or self.source.server_version >= 180000
+        return constraint.type in ("unique", "primary key") and not partitioned and \
+            plain_key(constraint)
+
     def has_rows(self, key: str) -> bool:
         size = self.size(key)
         return size.rows > 0 or size.pages > 0
@@ -111,6 +128,17 @@ class Context:
         """The row estimate in words, e.g. "~1,200 rows"."""
         rows = self.size(key).rows
         return f"~{rows:,} rows" if rows >= 0 else "rows not yet counted by ANALYZE"
+
+
+def plain_key(constraint: Constraint) -> bool:
+    """A unique or primary key constraint a bare unique btree index can back: no INCLUDE,
+    storage options or tablespace, not an exclusion constraint."""
+    statement = parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {constraint.definition}")[0].stmt
+    assert isinstance(statement, ast.AlterTableStmt) and statement.cmds
+    node = statement.cmds[0].def_
+    return isinstance(node, ast.Constraint) and not node.including and not node.options \
+        and not node.indexspace and not getattr(node, "without_overlaps", False) \
+        and node.contype in (ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_PRIMARY)
 
 
 # -- type changes --------------------------------------------------------------------------

@@ -323,6 +323,12 @@ def _add_constraint(constraint: Constraint, change: Change, j: Judge) -> None:
     if evidence is not None and evidence.count:
         j.add(code, change, obj, f"{constraint.type} {obj}: {evidence.summary} in prod",
               "fix those rows in prod first", evidence)
+    elif not j.context.adds_online(constraint):
+        j.add("blocking-constraint", change, obj,
+              f"{constraint.type} {obj} on a table with rows ({j.context.rows_text(table)})"
+              " is added by one statement that holds its lock for the whole "
+              + ("check" if constraint.type == "foreign key" else "build"),
+              "add it at a quiet time (marked for maintenance on large tables)", evidence)
     elif evidence is None or evidence.checked:
         j.add("add-constraint", change, obj,
               f"{constraint.type} {obj} on a table with rows"

@@ -20,6 +20,8 @@ SHARE_ROW_BRIEF = "SHARE ROW EXCLUSIVE on both tables, brief"
 CONCURRENT = "SHARE UPDATE EXCLUSIVE (reads and writes continue)"
 BUILD = "SHARE (writes wait for the whole build)"
 SHARE_BRIEF = "SHARE, brief (nothing is built)"
+BUILD_BLOCKING = "ACCESS EXCLUSIVE (reads and writes wait for the whole build)"
+CHECK_BLOCKING = "SHARE ROW EXCLUSIVE (writes wait for the whole check)"
 REWRITE = "ACCESS EXCLUSIVE (reads and writes wait for the whole rewrite)"
 ROWS = "ROW EXCLUSIVE (only the rows of one batch, one batch at a time)"
 

@@ -15,8 +15,6 @@ import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 
-from pglast import ast, parse_sql
-from pglast.enums import ConstrType
 from psycopg import sql
 
 from pgprod.catalog.relations import Constraint, Index, Table
@@ -25,12 +23,14 @@ from pgprod.diff import ops
 from pgprod.diff.render import render
 from pgprod.names import ident, quote_ident
 from pgprod.plan import shadow
-from pgprod.plan.context import Context, rewrites
+from pgprod.plan.context import Context, plain_key, rewrites
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, PHASES, Change, Step
 from pgprod.plan.steps import (
     BRIEF,
     BUILD,
+    BUILD_BLOCKING,
     BUILD_RATE,
+    CHECK_BLOCKING,
     CONCURRENT,
     LARGE_ROWS,
     NEW_OBJECT,
@@ -215,7 +215,7 @@ class _Compiler:
             old = dropped.get(key.table)
             if key.type != "primary key" or old is None or not self._rows(key.table) or \
                     self.context.target.tables[key.table].kind != "table" or \
-                    not _plain_key(key):
+                    not plain_key(key):
                 continue
             drop = self.ops[old]
             assert isinstance(drop, ops.DropObject) and isinstance(drop.obj, Constraint)
@@ -397,9 +397,8 @@ class _Compiler:
         size = table_size(self.context, table)
         head = sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
             fragment(table), ident(constraint.name))
-        partitioned = self.context.target.tables[table].kind != "table"
-        if constraint.type in ("foreign key", "check") and constraint.valid and not (
-                partitioned and constraint.type == "foreign key"):
+        online = not constraint.valid or self.context.adds_online(constraint)
+        if online and constraint.valid and constraint.type in ("foreign key", "check"):
             lock = SHARE_ROW_BRIEF if constraint.type == "foreign key" else BRIEF
             b.add(head + fragment(constraint.definition + " NOT VALID"), MIGRATE,
                   f"add {constraint.name} for new rows only", lock=lock)
@@ -407,16 +406,21 @@ class _Compiler:
                   f"validate {constraint.name} (writes continue)", lock=CONCURRENT,
                   seconds=duration(size, SCAN_RATE))
             return
-        if constraint.type in ("unique", "primary key") and not partitioned and \
-                _plain_key(constraint):
+        if online and constraint.valid:
             self._key_via_index(constraint, b, replacing)
             return
-        lock = BRIEF if constraint.type in ("foreign key", "check") else BUILD
-        if not constraint.valid:
-            lock = BRIEF
-        b.add(render(ops.CreateObject("constraint", constraint))[0], MIGRATE,
-              f"add {constraint.name}", lock=lock, seconds=duration(size, BUILD_RATE)
-              if lock == BUILD else 0.0)
+        statement = render(ops.CreateObject("constraint", constraint))[0]
+        if online:  # NOT VALID: existing rows are not checked
+            b.add(statement, MIGRATE, f"add {constraint.name}", lock=BRIEF)
+            return
+        if constraint.type == "foreign key":  # partitioned, before PostgreSQL 18
+            lock, seconds, does = CHECK_BLOCKING, duration(size, SCAN_RATE), "checks"
+        else:
+            lock, seconds, does = BUILD_BLOCKING, duration(size, BUILD_RATE), "builds"
+        reason = (f"{does} {constraint.name} on {table} (~{size.rows:,} rows) in one "
+                  "statement") if size.rows > LARGE_ROWS else None
+        b.add(statement, MIGRATE, f"add {constraint.name} ({does} it in one statement)",
+              lock=lock, seconds=seconds, maintenance=reason)
 
     def _key_via_index(self, constraint: Constraint, b: Builder,
                        replacing: tuple[Constraint, tuple[str, ...]] | None = None) -> None:
@@ -504,18 +508,6 @@ def _reach(op: ops.Op, depends: Mapping[str, tuple[str, ...]]) -> set[str]:
     for node in op.nodes:
         nodes |= set(depends.get(node, ()))
     return nodes
-
-
-def _plain_key(constraint: Constraint) -> bool:
-    """A unique or primary key constraint a bare unique btree index can back: no INCLUDE,
-    storage options or tablespace, not an exclusion constraint."""
-    statement = parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {constraint.definition}")[0].stmt
-    assert isinstance(statement, ast.AlterTableStmt) and statement.cmds
-    node = statement.cmds[0].def_
-    return isinstance(node, ast.Constraint) and not node.including and not node.options \
-        and not node.indexspace and not getattr(node, "without_overlaps", False) \
-        and node.contype in (ConstrType.CONSTR_UNIQUE,
-                                                     ConstrType.CONSTR_PRIMARY)
 
 
 def _lock(op: ops.Op) -> str:
