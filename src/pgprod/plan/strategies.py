@@ -23,7 +23,7 @@ from pgprod.diff import ops
 from pgprod.diff.render import render
 from pgprod.names import ident, quote_ident
 from pgprod.plan import shadow
-from pgprod.plan.context import Context, plain_key, rewrites
+from pgprod.plan.context import Context, rewrites
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, PHASES, Change, Step
 from pgprod.plan.steps import (
     BRIEF,
@@ -214,8 +214,7 @@ class _Compiler:
             key = op.obj
             old = dropped.get(key.table)
             if key.type != "primary key" or old is None or not self._rows(key.table) or \
-                    self.context.target.tables[key.table].kind != "table" or \
-                    not plain_key(key):
+                    not self.context.adds_online(key):
                 continue
             drop = self.ops[old]
             assert isinstance(drop, ops.DropObject) and isinstance(drop.obj, Constraint)
