@@ -396,21 +396,20 @@ class _Compiler:
         size = table_size(self.context, table)
         head = sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
             fragment(table), ident(constraint.name))
-        online = not constraint.valid or self.context.adds_online(constraint)
-        if online and constraint.valid and constraint.type in ("foreign key", "check"):
-            lock = SHARE_ROW_BRIEF if constraint.type == "foreign key" else BRIEF
-            b.add(head + fragment(constraint.definition + " NOT VALID"), MIGRATE,
-                  f"add {constraint.name} for new rows only", lock=lock)
-            b.add(render(ops.ValidateConstraint(constraint))[0], MIGRATE,
-                  f"validate {constraint.name} (writes continue)", lock=CONCURRENT,
-                  seconds=duration(size, SCAN_RATE))
-            return
-        if online and constraint.valid:
-            self._key_via_index(constraint, b, replacing)
-            return
         statement = render(ops.CreateObject("constraint", constraint))[0]
-        if online:  # NOT VALID: existing rows are not checked
+        if not constraint.valid:  # existing rows are not checked
             b.add(statement, MIGRATE, f"add {constraint.name}", lock=BRIEF)
+            return
+        if self.context.adds_online(constraint):
+            if constraint.type in ("foreign key", "check"):
+                lock = SHARE_ROW_BRIEF if constraint.type == "foreign key" else BRIEF
+                b.add(head + fragment(constraint.definition + " NOT VALID"), MIGRATE,
+                      f"add {constraint.name} for new rows only", lock=lock)
+                b.add(render(ops.ValidateConstraint(constraint))[0], MIGRATE,
+                      f"validate {constraint.name} (writes continue)", lock=CONCURRENT,
+                      seconds=duration(size, SCAN_RATE))
+            else:
+                self._key_via_index(constraint, b, replacing)
             return
         if constraint.type == "foreign key":  # partitioned, before PostgreSQL 18
             lock, seconds, does = CHECK_BLOCKING, duration(size, SCAN_RATE), "checks"
