@@ -81,8 +81,11 @@ _CODES = (
     Code("type-change-rewrite", LOCKING, WARNING,
          "A column's type changes in a way PostgreSQL does by rewriting the table under "
          "an ACCESS EXCLUSIVE lock.",
-         "Expand/contract: a new column kept in sync by a trigger, backfilled in batches; "
-         "the contract phase swaps it in.",
+         "Expand/contract: a new column kept in sync by a trigger, backfilled in batches, "
+         "its indexes and constraints (CHECK and foreign keys NOT VALID then validated, "
+         "keys through concurrent indexes) rebuilt on it; the contract phase swaps it in. "
+         "When it cannot (a foreign key references the column, a view or policy uses it, "
+         "an identity column), one rewriting statement in a maintenance window.",
          "`amount integer` to `amount bigint`"),
     Code("type-change-in-place", LOCKING, INFO,
          "A column's type changes without a rewrite (varchar widened, numeric precision "
@@ -151,7 +154,10 @@ _CODES = (
     Code("rename-column", BREAKING, WARNING,
          "A column is renamed (confirmed); the running app still uses the old name.",
          "Expand: the new column added, kept in sync both ways by a trigger and "
-         "backfilled; contract: the old column dropped.",
+         "backfilled; its indexes and constraints rebuilt on it; contract: the old column "
+         "dropped, the rebuilt ones take their names. When it cannot (a foreign key "
+         "references the column, a view uses it, it changes otherwise too), renamed in "
+         "place in a maintenance window, with the new app version deployed in it.",
          "`--rename public.users.mail=email`"),
     Code("likely-rename", DATA_LOSS, WARNING,
          "A table or column disappears and a similar one appears: probably a rename, "

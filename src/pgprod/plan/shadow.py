@@ -14,17 +14,19 @@ from pglast.stream import RawStream
 from pglast.visitors import Visitor
 from psycopg import sql
 
-from pgprod.catalog.relations import Column, Index
+from pgprod.catalog.relations import Column, Constraint, Index
 from pgprod.diff import ops
 from pgprod.diff.render import column_definition, render
 from pgprod.names import ident, quote_ident, unquote
-from pgprod.plan.context import Context
+from pgprod.plan.context import Context, plain_key
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE
 from pgprod.plan.steps import (
+    BRIEF,
     BUILD_RATE,
     CONCURRENT,
     ROWS,
     SCAN_RATE,
+    SHARE_ROW_BRIEF,
     Builder,
     aside,
     backfill_seconds,
@@ -44,13 +46,14 @@ ALTER = "ALTER TABLE {} "
 
 def blocker(context: Context, table_key: str, column_key: str) -> str | None:
     """Why `column_key` of `table_key` (target names) cannot be replaced by a shadow
-    column, or None. Reads prod's catalog and dependency graph."""
+    column, or None. What a shadow carries (`carried`: indexes, CHECK, foreign key,
+    plain unique and primary key constraints, an owned sequence) does not block it.
+    Reads prod's catalog and dependency graph."""
     prod = context.prod_table(table_key)
     if prod is None:
         return "the table is new"
     table = context.source.tables[prod]
-    renamed = {(t, new): old for (t, old), new in context.migration.renames.columns.items()}
-    key = renamed.get((prod, column_key), column_key)
+    key = _source_column(context, prod, column_key)
     column = table.columns.get(key)
     if column is None:
         return "the column is new"
@@ -59,23 +62,62 @@ def blocker(context: Context, table_key: str, column_key: str) -> str | None:
         return "the table is partitioned or takes part in inheritance"
     if column.identity is not None or column.generated is not None:
         return "it is an identity or generated column"
-    for constraint in context.source.constraints.values():
-        if (constraint.table == prod and key in constraint.columns) or (
-                constraint.references == prod and key in constraint.referenced_columns):
-            return f"constraint {constraint.name} uses it"
+    for catalog, on, name in ((context.source, prod, key), (context.target, table_key,
+                                                            column_key)):
+        for constraint in catalog.constraints.values():
+            if constraint.references == on and name in constraint.referenced_columns:
+                return f"foreign key {constraint.name} references it"
+            if constraint.table == on and name in constraint.columns and \
+                    not _carriable(constraint):
+                return f"constraint {constraint.name} uses it"
     for sequence in context.source.sequences.values():
-        if sequence.owned_by == (prod, key):
+        if sequence.owned_by == (prod, key) and _owned(context, table_key, column_key) != \
+                sequence.key:
             return f"sequence {sequence.key} is owned by it"
     node = ops.column_node(prod, key)
     own_default = ops.default_node(prod, key)  # its default goes and comes back with it
     for dependent, referenced in context.source.dependencies.items():
-        if node in referenced and not dependent.startswith("index:") and \
+        if node in referenced and not dependent.startswith(("index:", "constraint:")) and \
                 dependent != own_default:
             return f"{dependent.replace(':', ' ', 1)} depends on it"
     if table.replica_identity_index and node in context.source.dependencies.get(
             f"index:{table.replica_identity_index}", ()):
         return "it is in the replica identity index"
     return None
+
+
+def _carriable(constraint: Constraint) -> bool:
+    """Whether a shadow column can take `constraint` over: a CHECK or foreign key added
+    NOT VALID and validated, a plain unique or primary key through a concurrent index."""
+    if constraint.type in ("check", "foreign key"):
+        return True
+    return constraint.type in ("unique", "primary key") and plain_key(constraint)
+
+
+def _source_column(context: Context, prod: str, column_key: str) -> str:
+    """Prod's name of a column the target calls `column_key` (a confirmed rename)."""
+    renamed = {(t, new): old for (t, old), new in context.migration.renames.columns.items()}
+    return renamed.get((prod, column_key), column_key)
+
+
+def _owned(context: Context, table_key: str, column_key: str) -> str | None:
+    """The target's sequence owned by a column (a serial's), by key."""
+    return next((s.key for s in context.target.sequences.values()
+                 if s.owned_by == (table_key, column_key)), None)
+
+
+def constraints_on(context: Context, table_key: str, column_key: str) -> list[Constraint]:
+    """The target's constraints on a column (for a CHECK: its expression uses it)."""
+    return [c for c in context.target.constraints.values()
+            if c.table == table_key and column_key in c.columns]
+
+
+def source_constraints_on(context: Context, table_key: str, column_key: str) -> set[str]:
+    """Keys of prod's constraints on the column the target calls `column_key`."""
+    prod = context.prod_table(table_key) or table_key
+    key = _source_column(context, prod, column_key)
+    return {c.key for c in context.source.constraints.values()
+            if c.table == prod and key in c.columns}
 
 
 def indexes_on(context: Context, table_key: str, column_key: str) -> list[Index]:
@@ -87,9 +129,9 @@ def indexes_on(context: Context, table_key: str, column_key: str) -> list[Index]
 
 
 def source_indexes_on(context: Context, table_key: str, column_key: str) -> set[str]:
+    """Keys of prod's indexes on the column the target calls `column_key`."""
     prod = context.prod_table(table_key) or table_key
-    renamed = {(t, new): old for (t, old), new in context.migration.renames.columns.items()}
-    node = ops.column_node(prod, renamed.get((prod, column_key), column_key))
+    node = ops.column_node(prod, _source_column(context, prod, column_key))
     return {dependent.partition(":")[2] for dependent, referenced
             in context.source.dependencies.items()
             if dependent.startswith("index:") and node in referenced}
@@ -199,12 +241,12 @@ def type_change(b: Builder, context: Context, op: ops.AlterColumnType) -> None:
     via = "::text" if op.via_text else ""
     _backfill(b, context, table, f"{shadow} = {new.key}{via}::{new.type}",
               f"{shadow} IS NULL AND {new.key} IS NOT NULL", f"copy {new.key} into {shadow}")
-    renames = _rebuild_indexes(b, context, table, new.key, shadow)
-    contract = [drops, f"ALTER TABLE {table} DROP COLUMN {new.key}",
+    release, carried = _carry(b, context, table, new.key, shadow)
+    contract = [drops, *release, f"ALTER TABLE {table} DROP COLUMN {new.key}",
                 text(sql.SQL("ALTER TABLE {} RENAME COLUMN {} TO {}").format(
                     fragment(table), fragment(shadow), fragment(new.key)))]
     contract += _finish_not_null(b, context, table, shadow, new)
-    contract += renames
+    contract += carried
     contract += _defaults_and_meta(table, new)
     b.add(";\n".join(contract), CONTRACT, f"swap {shadow} in as {new.key}")
 
@@ -236,6 +278,9 @@ def _defaults_and_meta(table: str, column: Column) -> list[str]:
 
 
 class _Rename(Visitor):
+    """Renames a column in a parsed statement: index keys, column references and a
+    foreign key's own columns."""
+
     def __init__(self, old: str, new: str) -> None:
         self.old, self.new = old, new
 
@@ -248,6 +293,79 @@ class _Rename(Visitor):
         if fields and isinstance(fields[-1], ast.String) and fields[-1].sval == self.old:
             return ast.ColumnRef(fields=(*fields[:-1], ast.String(sval=self.new)))
         return None
+
+    def visit_Constraint(self, ancestors: object, node: ast.Constraint) -> None:
+        if node.fk_attrs:
+            node.fk_attrs = tuple(ast.String(sval=self.new) if s.sval == self.old else s
+                                  for s in node.fk_attrs)
+
+
+def _carry(b: Builder, context: Context, table: str, column: str,
+           shadow: str) -> tuple[list[str], list[str]]:
+    """Put on the shadow what the target has on `column`, under temporary names
+    (migrate): its indexes, built concurrently; its CHECK and foreign key constraints,
+    added NOT VALID and validated while writes continue; its unique and primary key
+    constraints, their index built concurrently. Returns the contract statements to run
+    before the old column is dropped (a serial's sequence let go) and after the shadow
+    has its name (names as the target's, keys attached, the sequence owned again)."""
+    before: list[str] = []
+    after = _rebuild_indexes(b, context, table, column, shadow)
+    for constraint in constraints_on(context, table, column):
+        after += _carry_constraint(b, context, constraint, column, shadow)
+    sequence = _owned(context, table, column)
+    if sequence is not None:
+        before.append(f"ALTER SEQUENCE {sequence} OWNED BY NONE")
+        after.append(f"ALTER SEQUENCE {sequence} OWNED BY {table}.{column}")
+    return before, after
+
+
+def _carry_constraint(b: Builder, context: Context, constraint: Constraint, column: str,
+                      shadow: str) -> list[str]:
+    table = constraint.table
+    size = table_size(context, table)
+    temporary = aside(constraint.name, "__pgprod_" + digest(constraint.key))
+    head = sql.SQL("ALTER TABLE {} ").format(fragment(table))
+    out: list[str] = []
+    if constraint.type in ("unique", "primary key"):
+        columns = sql.SQL(", ").join(fragment(shadow if c == column else c)
+                                     for c in constraint.columns)
+        nulls = sql.SQL(" NULLS NOT DISTINCT" if constraint.nulls_not_distinct else "")
+        b.add(sql.SQL("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}").format(
+            ident(temporary), fragment(table), columns, nulls), MIGRATE,
+            f"the index of {constraint.name} built on {shadow} (writes continue)",
+            transaction=False, lock=CONCURRENT, seconds=duration(size, BUILD_RATE))
+        tail = ""
+        if constraint.deferrable:
+            tail = " DEFERRABLE INITIALLY DEFERRED" if constraint.initially_deferred \
+                else " DEFERRABLE"
+        kind = "PRIMARY KEY" if constraint.type == "primary key" else "UNIQUE"
+        out.append(text(head + sql.SQL("ADD CONSTRAINT {} {} USING INDEX {}{}").format(
+            ident(constraint.name), sql.SQL(kind), ident(temporary), sql.SQL(tail))))
+    else:
+        definition = constraint.definition.removesuffix(" NOT VALID")
+        tree = parse_sql(f"ALTER TABLE {table} ADD CONSTRAINT {quote_ident(temporary)} "
+                         f"{definition}")
+        _Rename(unquote(column), unquote(shadow))(tree)
+        statement = tree[0].stmt
+        assert isinstance(statement, ast.AlterTableStmt) and statement.cmds
+        node = statement.cmds[0].def_
+        assert isinstance(node, ast.Constraint)
+        validate = constraint.valid and constraint.enforced
+        if constraint.enforced:  # existing rows are checked by VALIDATE, writes continue
+            node.skip_validation, node.initially_valid = True, False
+        b.add(RawStream()(tree), MIGRATE, f"{constraint.name} on {shadow} for new rows",
+              lock=SHARE_ROW_BRIEF if constraint.type == "foreign key" else BRIEF)
+        if validate:
+            b.add(head + sql.SQL("VALIDATE CONSTRAINT {}").format(ident(temporary)), MIGRATE,
+                  f"validate {constraint.name} on {shadow} (writes continue)",
+                  lock=CONCURRENT, seconds=duration(size, SCAN_RATE))
+        out.append(text(head + sql.SQL("RENAME CONSTRAINT {} TO {}").format(
+            ident(temporary), ident(constraint.name))))
+    if constraint.comment is not None:
+        out += render(ops.SetComment(ops.Target("constraint", "CONSTRAINT",
+                                                quote_ident(constraint.name), on=table),
+                                     constraint.comment))
+    return out
 
 
 def _rebuild_indexes(b: Builder, context: Context, table: str, column: str,
@@ -300,8 +418,10 @@ def column_rename(b: Builder, context: Context, op: ops.RenameColumn, column: Co
     _, drops = _sync(b, context, table, body, f"keep {new} and {old} equal")
     _backfill(b, context, table, f"{new} = {old}", f"{new} IS NULL AND {old} IS NOT NULL",
               f"copy {old} into {new}")
-    contract = [drops, f"ALTER TABLE {table} DROP COLUMN {old}"]
+    release, carried = _carry(b, context, table, new, new)
+    contract = [drops, *release, f"ALTER TABLE {table} DROP COLUMN {old}"]
     contract += _finish_not_null(b, context, table, new, column)
+    contract += carried
     if column.default is not None:
         contract += render(ops.SetColumnDefault(table, column))
     b.add(";\n".join(contract), CONTRACT, f"drop {old}, now {new}")

@@ -69,27 +69,93 @@ class _Compiler:
         self.context = context
         self.claimed: set[int] = set()  # ops another op's strategy carries out
         self.shadowed: set[int] = set()  # type changes and renames done expand/contract
-        self.fallback: dict[int, str] = {}  # rewriting type changes that cannot be
+        self.fallback: dict[int, str] = {}  # type changes, renames that cannot be: why
         self.deferred: set[int] = set()  # drops moved to the contract phase
         self.ready: dict[str, int] = {}  # graph node -> phase index where it is final
         # new primary key's op -> the old key and what follows its drop (DROP NOT NULL)
         self.replaced_keys: dict[int, tuple[Constraint, tuple[str, ...]]] = {}
 
     def run(self) -> tuple[Step, ...]:
-        self._plan_type_changes()
-        self._plan_renames()
+        self._plan_shadows()
         self._plan_key_replacements()
         self._plan_drops()
-        steps: list[Step] = []
+        per_op: list[list[Step]] = []
         for index, (change, op) in enumerate(self.changes):
-            if index in self.claimed:
-                continue
             b = Builder(change.id)
-            self._compile(index, op, b)
-            if index not in self.deferred:
-                b.steps = self._after_dependencies(op, b.steps)
-            steps += b.steps
+            if index not in self.claimed:
+                self._compile(index, op, b)
+                if index not in self.deferred:
+                    b.steps = self._after_dependencies(op, b.steps)
+            per_op.append(b.steps)
+        for group in self._rebuild_groups():
+            self._merge(group, per_op)
+        steps = [s for own in per_op for s in own]
         return tuple(sorted(steps, key=lambda s: PHASES.index(s.phase)))
+
+    # -- dependents dropped and recreated ------------------------------------------------------
+
+    def _rebuild_groups(self) -> list[list[int]]:
+        """Ops that must run in one transaction, each group in op order: a dependent the
+        diff drops and recreates (a view over a column whose type changes, a column's
+        default), its recreation, and the ops between them that needed it gone. Apart,
+        the app's statements on the dependent would fail between the steps."""
+        depends = self.context.source.dependencies
+        group = list(range(len(self.ops)))
+
+        def root(i: int) -> int:
+            while group[i] != i:
+                i = group[i]
+            return i
+
+        created: dict[str, int] = {}
+        for j, op in enumerate(self.ops):
+            if op.phase == ops.CREATE and j not in self.claimed:
+                for node in op.nodes:
+                    created.setdefault(node, j)
+        for i, op in enumerate(self.ops):
+            if op.phase != ops.DROP or i in self.claimed or i in self.deferred:
+                continue
+            for node in op.nodes:
+                j = created.get(node, -1)
+                if j < i:
+                    continue
+                group[root(j)] = root(i)
+                needs = set(depends.get(node, ()))
+                for k in range(i + 1, j):
+                    if needs & set(self.ops[k].nodes):
+                        group[root(k)] = root(i)
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.ops)):
+            out.setdefault(root(i), []).append(i)
+        return [members for members in out.values() if len(members) > 1]
+
+    def _merge(self, members: list[int], per_op: list[list[Step]]) -> None:
+        """The steps of `members` as one step where the last of them was, when each is a
+        plain transactional expand statement (otherwise they stay apart)."""
+        parts = [s for i in members for s in per_op[i]]
+        if len(parts) < 2 or not all(s.phase == EXPAND and s.transaction and s.batches is None
+                                     for s in parts):
+            return
+        rebuilding = {i for i in members if self.ops[i].phase == ops.DROP} | {
+            j for j in members if self.ops[j].phase == ops.CREATE and any(
+                set(self.ops[j].nodes) & set(self.ops[i].nodes) for i in members
+                if self.ops[i].phase == ops.DROP)}
+        causes = [i for i in members if i not in rebuilding and per_op[i]] or members
+        cause = next((i for i in causes if any(s.maintenance for s in per_op[i])), causes[0])
+        locks = [s.lock for s in parts]
+        lock = next((strong for strong in (REWRITE, BUILD_BLOCKING, BUILD, SHARE_ROW_BRIEF)
+                     if strong in locks), BRIEF)
+        reasons = list(dict.fromkeys(s.maintenance for s in parts if s.maintenance))
+        merged = Step(";\n".join(s.sql for s in parts), EXPAND, self.changes[cause][0].id,
+                      f"{self.ops[cause].summary}, with what depends on it dropped and "
+                      "recreated in the same transaction", transaction=True, lock=lock,
+                      seconds=round(sum(s.seconds for s in parts), 1),
+                      maintenance="; ".join(reasons) or None,
+                      retry=all(s.retry for s in parts))
+        last = max(i for i in members if per_op[i])
+        for i in members:
+            per_op[i] = []
+        per_op[last] = [merged]
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -117,49 +183,61 @@ class _Compiler:
                 out.add(i)
         return out
 
-    def _plan_type_changes(self) -> None:
+    def _attached(self, table: str, column: str) -> tuple[set[int], set[str]]:
+        """Ops a shadow of `column` carries out itself (its default, NOT NULL, details,
+        comment, grants; the indexes and constraints on it, dropped with the old column
+        and rebuilt on the shadow), and the keys of the target's indexes and
+        constraints it rebuilds."""
+        claims = self._column_ops(table, column)
+        indexes = {i.key for i in shadow.indexes_on(self.context, table, column)}
+        constraints = {c.key for c in shadow.constraints_on(self.context, table, column)}
+        rebuilt = indexes | constraints
+        nodes = {f"index:{k}" for k in indexes} | {f"constraint:{k}" for k in constraints}
+        dropped = shadow.source_indexes_on(self.context, table, column) | \
+            shadow.source_constraints_on(self.context, table, column)
+        for i, other in enumerate(self.ops):
+            if isinstance(other, ops.CreateObject | ops.DropObject):
+                mine = isinstance(other.obj, Index | Constraint) and \
+                    other.obj.key in rebuilt | dropped
+            elif isinstance(other, ops.ValidateConstraint):
+                mine = other.constraint.key in rebuilt
+            else:
+                mine = isinstance(other, ops.SetComment) and other.target.node in nodes
+            if mine:
+                claims.add(i)
+        return claims, rebuilt
+
+    def _plan_shadows(self) -> None:
+        """Type changes that rewrite and confirmed column renames, done expand/contract
+        when a shadow column can carry everything on the column; the others fall back to
+        their plain statement, marked with the reason."""
+        carried: set[str] = set()
         for index, op in enumerate(self.ops):
-            if not isinstance(op, ops.AlterColumnType) or not self._rows(op.table) or \
-                    not rewrites(op.old, op.new, self.context.coercible):
+            if isinstance(op, ops.AlterColumnType):
+                if not self._rows(op.table) or \
+                        not rewrites(op.old, op.new, self.context.coercible):
+                    continue
+                table, column = op.table, op.new.key
+            elif isinstance(op, ops.RenameColumn):
+                if self.context.prod_table(op.table) is None:
+                    continue
+                table, column = op.table, quote_ident(op.new_name)
+            else:
                 continue
-            column = op.new.key
-            claims = self._column_ops(op.table, column)
-            rebuilt = {i.key for i in shadow.indexes_on(self.context, op.table, column)}
-            dropped = shadow.source_indexes_on(self.context, op.table, column)
-            for i, other in enumerate(self.ops):
-                if isinstance(other, ops.CreateObject | ops.DropObject):
-                    mine = isinstance(other.obj, Index) and other.obj.key in rebuilt | dropped
-                else:
-                    mine = isinstance(other, ops.SetComment) and \
-                        other.target.kind == "index" and other.target.name in rebuilt
-                if mine:
-                    claims.add(i)
-            others = [i for i in self._touching(index, op.table, column) if i not in claims]
-            reason = shadow.blocker(self.context, op.table, column)
+            claims, rebuilt = self._attached(table, column)
+            others = [i for i in self._touching(index, table, column) if i not in claims]
+            reason = shadow.blocker(self.context, table, column)
             if reason is None and others:
                 reason = f"it also changes by {self.ops[others[0]].summary}"
-            if reason is None and any(i in self.shadowed for i in claims):
-                reason = "an index also uses another column changing type"
+            if reason is None and (rebuilt & carried or any(i in self.shadowed
+                                                               for i in claims)):
+                reason = "an index or constraint also uses another column it changes"
             if reason is not None:
                 self.fallback[index] = reason
                 continue
             self.shadowed.add(index)
             self.claimed |= claims
-
-    def _plan_renames(self) -> None:
-        for index, op in enumerate(self.ops):
-            if not isinstance(op, ops.RenameColumn) or not self._rows(op.table):
-                continue
-            table = self.context.target.tables.get(op.table)
-            new = quote_ident(op.new_name)
-            column = table.columns.get(new) if table else None
-            if column is None or shadow.blocker(self.context, op.table, new) is not None:
-                continue
-            claims = self._column_ops(op.table, new)
-            if [i for i in self._touching(index, op.table, new) if i not in claims]:
-                continue
-            self.shadowed.add(index)
-            self.claimed |= claims
+            carried |= rebuilt
 
     def _droppable(self, index: int) -> bool:
         """Whether a drop may wait for the contract phase, by what it is."""
@@ -329,7 +407,13 @@ class _Compiler:
 
     def _plain(self, index: int, op: ops.Op, b: Builder) -> None:
         lock, seconds, maintenance = _lock(op), 0.0, None
-        if index in self.fallback:
+        if index in self.fallback and isinstance(op, ops.RenameColumn):
+            # the running app's statements naming the old column fail from here on
+            maintenance = (f"renames {op.table}.{quote_ident(op.old_name)} in place, so the "
+                           "running app's statements that name it fail until the new app "
+                           "version is deployed, in this window: no expand/contract because "
+                           f"{self.fallback[index]}")
+        elif index in self.fallback:
             size = table_size(self.context, op.table)  # type: ignore[attr-defined]
             lock, seconds = REWRITE, duration(size, REWRITE_RATE)
             maintenance = (f"rewrites {op.table} under an exclusive lock: no expand/contract "  # type: ignore[attr-defined]
