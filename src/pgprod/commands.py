@@ -11,7 +11,7 @@ from pathlib import Path
 
 from psycopg import sql as psql
 
-from pgprod import backups, catalog, credentials, edit, query, schemadiff
+from pgprod import backups, credentials, edit, query, schemadiff
 from pgprod.config import ENVIRONMENTS
 from pgprod.environment import Environment, Status, UpResult
 from pgprod.errors import ServerNotRunning, UsageError
@@ -157,11 +157,7 @@ def edit_status(project: Project) -> edit.EditState:
         return edit.state(conn, env.names)
 
 
-def prod_catalog(env: Environment) -> catalog.Catalog:
-    """Prod's schema as the `owner` role sees it: publishing runs as owner, so what a
-    migration creates is owned by owner and gets owner's default privileges, as in dev."""
-    with env.connect("owner") as conn:
-        return catalog.load(conn)
+prod_catalog = schemadiff.load_prod
 
 
 def plan(project: Project, answers: Sequence[str] = (), ask: schemadiff.Ask | None = None,
@@ -169,11 +165,9 @@ def plan(project: Project, answers: Sequence[str] = (), ask: schemadiff.Ask | No
     """The publish plan of the pending change (prod -> dev): findings with evidence read
     from prod as the `readonly` role (under `[plan] evidence_timeout`), and the steps."""
     prod, dev = _prod(project), environment(project, "dev")
-    source, target = schemadiff.load_both(lambda: prod_catalog(prod),
-                                          lambda: schemadiff.load_env(dev))
-    migration = schemadiff.without_managed_settings(
-        schemadiff.compare(source, target, answers, ask), prod)
+    pending = schemadiff.pending(prod, dev, answers, ask)
     with prod.connect("readonly") as conn:
-        probe = Probe(conn, source, project.config.plan_evidence_timeout,
-                      project.config.plan_sample_above)
-        return make_plan(source, target, migration, probe)
+        probe = Probe(conn, pending.source, project.config.plan_evidence_timeout,
+                      project.config.plan_sample_above,
+                      own_roles=[prod.names(r) for r in ROLES if r != "app"])
+        return make_plan(pending.source, pending.target, pending.migration, probe)

@@ -1,8 +1,8 @@
 """The schema diff as a command: load two catalogs, settle renames, compare.
 
 `pgprod diff` compares the project's prod (source) with dev (target): the migration it
-prints is what publishing would have to do. `--from URL --to URL` compares any two
-databases.
+prints is what publishing would have to do, the very operations `pgprod plan` judges
+(`pending` computes both). `--from URL --to URL` compares any two databases.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -38,7 +39,16 @@ def load_url(url: str, label: str) -> catalog.Catalog:
 
 
 def load_env(env: Environment) -> catalog.Catalog:
+    """`env`'s schema as its administrator sees it (read-only)."""
     with env.connect_admin(env.database) as conn:
+        return catalog.load(conn)
+
+
+def load_prod(env: Environment) -> catalog.Catalog:
+    """Prod's schema as the `owner` role sees it (read-only): publishing runs as owner, so
+    what a migration creates is owned by owner and gets owner's default privileges, as in
+    dev; read as anyone else, each new object would also need an owner change."""
+    with env.connect("owner") as conn:
         return catalog.load(conn)
 
 
@@ -85,11 +95,29 @@ def diff_urls(source_url: str, target_url: str, answers: Sequence[str] = (),
     return compare(source, target, answers, ask)
 
 
+@dataclass(frozen=True)
+class Pending:
+    """The pending change: prod's schema (`source`, read as publishing will change it),
+    dev's (`target`) and the migration from one to the other."""
+
+    source: catalog.Catalog
+    target: catalog.Catalog
+    migration: Migration
+
+
+def pending(prod: Environment, dev: Environment, answers: Sequence[str] = (),
+            ask: Ask | None = None) -> Pending:
+    """What turns prod's schema into dev's, as `pgprod diff` prints it and `pgprod plan`
+    judges it (read-only on both)."""
+    source, target = load_both(lambda: load_prod(prod), lambda: load_env(dev))
+    migration = without_managed_settings(compare(source, target, answers, ask), prod)
+    return Pending(source, target, migration)
+
+
 def diff_project(prod: Environment, dev: Environment, answers: Sequence[str] = (),
                  ask: Ask | None = None) -> Migration:
-    """The pending change: what turns prod's schema into dev's."""
-    source, target = load_both(lambda: load_env(prod), lambda: load_env(dev))
-    return without_managed_settings(compare(source, target, answers, ask), prod)
+    """The pending change's migration: what turns prod's schema into dev's."""
+    return pending(prod, dev, answers, ask).migration
 
 
 def without_managed_settings(migration: Migration, env: Environment) -> Migration:

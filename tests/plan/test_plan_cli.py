@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 
@@ -98,10 +99,11 @@ def test_steps_applied_to_prod_reach_dev_and_keep_rows(project: Project) -> None
         conn.execute("UPDATE users SET note = 'filled' WHERE note IS NULL")
     plan = commands.plan(project)
     assert [f.code for f in plan.findings if f.severity == "blocking"] == []
-    # a primary key's type cannot change by expand/contract: the step needs the app stopped
-    maintenance = [f for f in plan.findings if f.code == "maintenance-required"]
-    assert [f.object for f in maintenance] == ["public.users.id"]
-    assert any(s.maintenance for s in plan.steps if "id TYPE bigint" in s.sql)
+    # a primary key's type changes by expand/contract too: a shadow key, swapped in
+    assert [f for f in plan.findings if f.code == "maintenance-required"] == []
+    assert not any(s.maintenance for s in plan.steps)
+    assert any(s.phase == "contract" and "PRIMARY KEY USING INDEX" in s.sql
+               for s in plan.steps)
     prod = commands.environment(project, "prod")
     with prod.connect_admin(prod.database) as conn:
         run(conn, plan.steps)
@@ -109,3 +111,39 @@ def test_steps_applied_to_prod_reach_dev_and_keep_rows(project: Project) -> None
     with prod.connect("readonly") as conn:
         assert conn.execute("SELECT id, email, note FROM users ORDER BY id").fetchall() == [
             (1, "a@x", "n1"), (2, "a@x", "filled"), (3, "b@x", "n3")]
+
+
+def test_a_unique_constraint_on_a_renamed_column_is_judged_on_prods_data(
+        project: Project) -> None:
+    """The user's report: a rename plus UNIQUE on the new name passed the plan (the check
+    ran under dev's name and could not), and publish stopped part-way on duplicates."""
+    _dev(project, 'ALTER TABLE users RENAME COLUMN email TO "to"')
+    _dev(project, 'ALTER TABLE users ADD UNIQUE ("to")')
+    done = pgprod("--project", str(project.root), "plan", "--markdown",
+                  "--rename", 'public.users.email="to"')
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "evidence-unavailable" not in done.stdout
+    safe = done.stdout.split("## Is it safe?\n\n", 1)[1].splitlines()[0]
+    assert safe.startswith("**No — the plan is stopped:** plan stopped by 1 blocking "
+                           "finding: unique public.users.users_to_key: 1 duplicated values "
+                           "over 2 rows in prod"), safe
+    assert "`(a@x) x2`" in done.stdout
+
+
+def test_a_suggested_rename_pasted_into_plan_confirms_it(project: Project) -> None:
+    """`pgprod diff` suggests an answer for names that need quoting; pasted into a shell
+    as printed, `pgprod plan --rename` takes it."""
+    new = 'Note. "Ä" = n'
+    _dev(project, "ALTER TABLE users RENAME COLUMN note TO "
+         + '"' + new.replace('"', '""') + '"')
+    root = str(project.root)
+    done = pgprod("--project", root, "diff")
+    [note] = [line for line in done.stderr.splitlines() if "likely rename" in line]
+    printed = note.split(" confirm with --rename ", 1)[1]
+    [answer] = shlex.split(printed)  # what a shell passes on
+    assert answer == 'public.users.note="Note. ""Ä"" = n"'
+    plan = pgprod("--project", root, "plan", "--json", "--rename", answer)
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    data = json.loads(plan.stdout)
+    assert data["renames"] == ['public.users.note="Note. ""Ä"" = n"']
+    assert [f["code"] for f in data["findings"]] == ["rename-column"]

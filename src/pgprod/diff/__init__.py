@@ -60,7 +60,7 @@ class Migration:
         if not statements:
             return "".join(line + "\n" for line in lines)
         lines += [f"-- likely rename, not confirmed (planned as drop + add): "
-                  f"{c.description}; confirm with --rename {c.answer}"
+                  f"{c.description}; confirm with --rename {c.shell_answer}"
                   for c in self.candidates]
         return "\n".join([*lines, *(s + ";" for s in statements)]) + "\n"
 

@@ -11,9 +11,12 @@ comparison sees the same object on both sides.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
-from collections.abc import Iterable, Mapping
+import shlex
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pgprod.catalog.frozenmap import FrozenMap
 from pgprod.catalog.model import Catalog
@@ -21,30 +24,46 @@ from pgprod.catalog.relations import Column, Table
 from pgprod.diff import ops
 from pgprod.diff.compare import core
 from pgprod.errors import UsageError
-from pgprod.names import split_qualified, unquote, unquoted
+from pgprod.names import quote_ident, split_qualified, unquote
 
 
 @dataclass(frozen=True)
 class RenameCandidate:
-    """`old` (in the source) may be `new` (in the target). `table` is set for columns."""
+    """`old` (in the source) may be `new` (in the target). `table` is set for columns.
+
+    Each disappearing and each appearing object is in at most one candidate, the best
+    match; `others` names the other pairs that would match as well (``old -> new``), for
+    the user to choose from."""
 
     kind: str  # "table" | "column"
     table: str | None
     old: str
     new: str
+    others: tuple[str, ...] = ()
 
     @property
     def answer(self) -> str:
-        """The --rename answer that confirms it, in plain names."""
+        """The --rename answer that confirms it: names quoted only where they must be
+        (`parse_answers` reads it back to this very rename)."""
         if self.kind == "column":
-            return f"{unquoted(self.table or '')}.{unquote(self.old)}={unquote(self.new)}"
-        return f"{unquoted(self.old)}={split_qualified(self.new)[-1]}"
+            return f"{self.table}.{self.old}={self.new}"
+        return f"{self.old}={quote_ident(split_qualified(self.new)[-1])}"
+
+    @property
+    def shell_answer(self) -> str:
+        """`answer` as a shell word: quoted when the shell would interpret it."""
+        return shlex.quote(self.answer)
+
+    @property
+    def pair(self) -> str:
+        if self.kind == "column":
+            return f"{self.table}.{self.old} -> {self.table}.{self.new}"
+        return f"{self.old} -> {self.new}"
 
     @property
     def description(self) -> str:
-        if self.kind == "column":
-            return f"column {self.table}.{self.old} -> {self.table}.{self.new}"
-        return f"table {self.old} -> {self.new}"
+        also = f" (also possible: {'; '.join(self.others)})" if self.others else ""
+        return f"{self.kind} {self.pair}{also}"
 
 
 @dataclass(frozen=True)
@@ -74,10 +93,11 @@ def parse_answers(answers: Iterable[str], source: Catalog, target: Catalog) -> R
     tables: dict[str, str] = {}
     columns: dict[tuple[str, str], str] = {}
     for answer in answers:
-        left, sep, right = answer.partition("=")
+        left, sep, right = _partition(answer)
         path = tuple(split_qualified(left.strip()))
         new_parts = split_qualified(right.strip())
-        if not sep or len(new_parts) != 1 or len(path) not in (2, 3) or not all(path):
+        if not sep or len(new_parts) != 1 or len(path) not in (2, 3) or not all(path) \
+                or not new_parts[0]:
             raise UsageError(f"cannot read rename {answer!r}",
                              "write schema.table=new_table or schema.table.column=new_column")
         new = new_parts[0]
@@ -98,6 +118,17 @@ def parse_answers(answers: Iterable[str], source: Catalog, target: Catalog) -> R
                              "and one that appears")
         columns[(table_key, old_col)] = new_col
     return Renames(tables, columns)
+
+
+def _partition(answer: str) -> tuple[str, str, str]:
+    """Split ``old=new`` at the first ``=`` outside double quotes."""
+    quoted = False
+    for i, ch in enumerate(answer):
+        if ch == '"':
+            quoted = not quoted  # a doubled quote toggles twice
+        elif ch == "=" and not quoted:
+            return answer[:i], "=", answer[i + 1:]
+    return answer, "", ""
 
 
 def _column_key(table: Table | None, name: str) -> str | None:
@@ -122,18 +153,48 @@ def _table_shape(table: Table) -> object:
     return dataclasses.replace(shape, columns=columns)  # type: ignore[type-var]
 
 
+_T = TypeVar("_T", Table, Column)
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _best(kind: str, table: str | None, pairs: Sequence[tuple[_T, _T]],
+          score: Callable[[_T, _T], tuple[float, ...]]) -> list[RenameCandidate]:
+    """One candidate per disappearing and per appearing object: the pairs by `score`,
+    best first (ties in catalog order), each taken unless one of its objects already is;
+    the pairs left out are named on the candidates they compete with."""
+    ranked = sorted(pairs, key=lambda p: score(*p), reverse=True)  # stable
+    taken: set[tuple[int, str]] = set()
+    chosen = []
+    for old, new in ranked:
+        if (0, old.key) not in taken and (1, new.key) not in taken:
+            taken |= {(0, old.key), (1, new.key)}
+            chosen.append((old, new))
+    found = []
+    place = {(o.key, n.key): i for i, (o, n) in enumerate(pairs)}
+    for old, new in sorted(chosen, key=lambda p: place[p[0].key, p[1].key]):  # catalog order
+        others = tuple(RenameCandidate(kind, table, o.key, n.key).pair for o, n in pairs
+                       if (o.key == old.key) != (n.key == new.key))
+        found.append(RenameCandidate(kind, table, old.key, new.key, others))
+    return found
+
+
 def candidates(a: Catalog, b: Catalog, renames: Renames,
                unchanged: set[str] | None = None) -> list[RenameCandidate]:
-    """Likely renames the answers do not settle."""
+    """Likely renames the answers do not settle: a disappearing table or column with the
+    same definition as an appearing one. When several could match, the one at the same
+    position (columns) with the most similar name is suggested, the others named."""
     found: list[RenameCandidate] = []
     gone = [t for k, t in a.tables.items() if k not in b.tables and k not in renames.tables]
     new = [t for k, t in b.tables.items() if k not in a.tables and
            k not in renames.tables.values()]
-    for old_table in gone:
-        for new_table in new:
-            if old_table.schema == new_table.schema and \
-                    _table_shape(old_table) == _table_shape(new_table):
-                found.append(RenameCandidate("table", None, old_table.key, new_table.key))
+    found += _best("table", None, [
+        (old_table, new_table) for old_table in gone for new_table in new
+        if old_table.schema == new_table.schema
+        and _table_shape(old_table) == _table_shape(new_table)],
+        lambda o, n: (_similar(o.name, n.name),))
     for key, old_table in a.tables.items():
         if unchanged is not None and key in unchanged:
             continue
@@ -146,12 +207,25 @@ def candidates(a: Catalog, b: Catalog, renames: Renames,
                      if k not in new_table.columns and k not in answered]
         new_cols = [c for k, c in new_table.columns.items()
                     if k not in old_table.columns and k not in renames.columns.values()]
-        for old_col in gone_cols:
-            for new_col in new_cols:
-                if _column_shape(old_col) == _column_shape(new_col):
-                    found.append(RenameCandidate("column", new_table.key, old_col.key,
-                                                 new_col.key))
+        found += _best("column", new_table.key, [
+            (old_col, new_col) for old_col in gone_cols for new_col in new_cols
+            if _column_shape(old_col) == _column_shape(new_col)],
+            _column_score(old_table, new_table))
     return found
+
+
+def _column_score(old_table: Table, new_table: Table,
+                  ) -> Callable[[Column, Column], tuple[float, ...]]:
+    """How well a column of `old_table` matches one of `new_table`: at the same place
+    among the columns, then by name, then by distance."""
+    old_at = {k: i for i, k in enumerate(old_table.columns)}
+    new_at = {k: i for i, k in enumerate(new_table.columns)}
+
+    def score(old: Column, new: Column) -> tuple[float, ...]:
+        return (float(old_at[old.key] == new_at[new.key]), _similar(old.name, new.name),
+                -abs(old_at[old.key] - new_at[new.key]))
+
+    return score
 
 
 # -- applying ------------------------------------------------------------------------------------

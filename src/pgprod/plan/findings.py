@@ -18,14 +18,15 @@ from pglast.stream import RawStream
 from psycopg import sql
 
 from pgprod.catalog.datatypes import EnumType
-from pgprod.catalog.relations import Column, Constraint, Index, Table
+from pgprod.catalog.relations import Constraint, Index, Table
 from pgprod.diff import ops
 from pgprod.names import quote_ident, unquoted
 
+from . import shadow
 from .codes import CODES
 from .context import Context, rewrites
 from .model import Change, Evidence, Finding, Usage
-from .probe import Probe, ProbeUnavailable
+from .probe import Probe, ProbeUnavailable, ProdNames
 from .steps import REWRITE_RATE, duration
 
 Rule = Callable[[ops.Op, Change, "Judge"], None]
@@ -33,12 +34,14 @@ Rule = Callable[[ops.Op, Change, "Judge"], None]
 
 @dataclass
 class Judge:
-    """Collects findings for one plan; rules call `add` and `check`."""
+    """Collects findings for one plan; rules call `add` and `check`. Operations name
+    tables and columns as the target does; checks on prod go through `names`."""
 
     context: Context
     probe: Probe
     findings: list[Finding] = field(default_factory=list)
     rebuilt: frozenset[tuple[str, str]] = frozenset()
+    names: ProdNames = field(default_factory=ProdNames)
 
     def add(self, code: str, change: Change, obj: str, message: str, action: str,
             evidence: Evidence | None = None) -> None:
@@ -70,7 +73,8 @@ def judge(changes: Sequence[tuple[Change, ops.Op]], context: Context, probe: Pro
     """Every finding about `changes` (read-only on prod)."""
     created = {(op.kind, op.obj.key) for _, op in changes  # type: ignore[attr-defined]
                if isinstance(op, ops.CreateObject)}
-    j = Judge(context, probe, rebuilt=frozenset(created))
+    j = Judge(context, probe, rebuilt=frozenset(created),
+              names=ProdNames.of(context.migration.renames))
     for change, op in changes:
         _rule(op, change, j)
     first = changes[0][0] if changes else Change(0, "", "", "", ())
@@ -78,7 +82,7 @@ def judge(changes: Sequence[tuple[Change, ops.Op]], context: Context, probe: Pro
         j.add("likely-rename", first, candidate.old if candidate.kind == "table"
               else f"{candidate.table}.{candidate.old}",
               f"{candidate.description} looks like a rename; planned as drop + add, so the "
-              "data would not move", f"confirm with --rename {candidate.answer}, or allow "
+              "data would not move", f"confirm with --rename {candidate.shell_answer}, or allow "
               "the data loss")
     for item in context.migration.unmodelled:
         j.add("unmodelled", first, item.name,
@@ -170,11 +174,12 @@ def _drop_index(index: Index, change: Change, j: Judge) -> None:
 def _(op: ops.DropColumn, change: Change, j: Judge) -> None:
     table, column = op.table.key, op.column.key
     obj = f"{table}.{column}"
+    prod = j.names.table(table)  # a dropped column keeps its name; its table may not
 
     def run() -> Evidence:
-        values = j.probe.rows_where(table, sql.SQL("t.{} IS NOT NULL").format(sql.SQL(column)),
+        values = j.probe.rows_where(prod, sql.SQL("t.{} IS NOT NULL").format(sql.SQL(column)),
                                     [], "non-null values")
-        usage = j.probe.usage(table, column)
+        usage = j.probe.usage(prod, column)
         return Evidence(f"{values.summary}; {_usage_text(usage, j.probe)}", values.count,
                         estimated=values.estimated, method=values.method, usage=usage or ())
 
@@ -195,31 +200,39 @@ def _(op: ops.AlterColumnType, change: Change, j: Judge) -> None:
         return
     if rewrites(old, new, j.context.coercible):
         seconds = duration(j.context.size(table), REWRITE_RATE)
+        blocked = shadow.blocker(j.context, table, new.key)
+        meanwhile = (f"no expand/contract because {blocked}, so it rewrites in a "
+                     "maintenance window" if blocked else
+                     f"meanwhile the app keeps reading and writing {new.key} as {old.type} "
+                     "until the contract phase")
         j.add("type-change-rewrite", change, obj,
               f"{obj} changes from {old.type} to {new.type}, which rewrites the table "
               f"({j.context.rows_text(table)}): a plain ALTER would block the app's reads "
-              f"and writes for the whole rewrite (~{seconds:.1f} s); meanwhile the app "
-              f"keeps reading and writing {new.key} as {old.type} until the contract phase",
+              f"and writes for the whole rewrite (~{seconds:.1f} s); {meanwhile}",
+              "plan the window (the app is stopped for it)" if blocked else
               "deploy app code that works with both types before the contract phase")
     else:
         j.add("type-change-in-place", change, obj,
               f"{obj} changes from {old.type} to {new.type} without a rewrite: the app "
               "waits only for a brief lock and then sees the new type",
               "none: a brief lock only")
-    if not j.has_rows(table):
+    prod, column = j.existing(table), j.names.column(table, new.key)
+    if prod is None or not j.has_rows(table):
         return
     via = sql.SQL("::text") if op.via_text else sql.SQL("")
-    cast = sql.SQL("t.{col}{via}::{type}").format(col=sql.SQL(new.key), via=via,
+    cast = sql.SQL("t.{col}{via}::{type}").format(col=sql.SQL(column), via=via,
                                                    type=sql.SQL(new.type))
-    failure = j.check(change, obj, lambda: _cast_failures(j, table, new, cast))
+    failure = j.check(change, obj, lambda: _cast_failures(j, prod, column, new.type, cast))
     if failure.count or (failure.checked and failure.sample):
         j.add("type-change-unconvertible", change, obj,
               f"{failure.summary} of {obj} do not convert to {new.type}",
               "fix those values in prod first, or choose a type that holds them", failure)
 
 
-def _cast_failures(j: Judge, table: str, column: Column, cast: sql.Composable) -> Evidence:
-    """Convert every value the way the migration will; if that fails, find the values."""
+def _cast_failures(j: Judge, table: str, column: str, type_name: str,
+                   cast: sql.Composable) -> Evidence:
+    """Convert every value of `column` (prod's table and column keys) the way the
+    migration will; if that fails, find the values."""
     source, percent, method = j.probe.from_item(table)
     failed = j.probe.first_error(sql.SQL("SELECT count({cast}) FROM {source}").format(
         cast=cast, source=source))
@@ -229,7 +242,7 @@ def _cast_failures(j: Judge, table: str, column: Column, cast: sql.Composable) -
     if j.probe.conn.info.server_version >= 160000:
         bad = j.probe.rows_where(table, sql.SQL(
             "t.{c} IS NOT NULL AND NOT pg_input_is_valid(t.{c}::text, {t})").format(
-                c=sql.SQL(column.key), t=sql.Literal(column.type)), [column.key], "values")
+                c=sql.SQL(column), t=sql.Literal(type_name)), [column], "values")
         if bad.count:
             return Evidence(f"{bad.summary} ({failed.message})", bad.count, bad.sample,
                             bad.estimated, bad.method)
@@ -240,7 +253,8 @@ def _cast_failures(j: Judge, table: str, column: Column, cast: sql.Composable) -
 def _(op: ops.AddColumn, change: Change, j: Judge) -> None:
     table, column = op.table.key, op.column
     obj = f"{table}.{column.key}"
-    if j.existing(table) is None:
+    prod = j.existing(table)
+    if prod is None:
         return
     if (column.generated is not None and column.generated.kind == "stored") \
             or column.identity is not None or j.context.volatile_default(column.default):
@@ -253,7 +267,7 @@ def _(op: ops.AddColumn, change: Change, j: Judge) -> None:
     if column.not_null is not None and column.default is None and column.generated is None \
             and column.identity is None and j.has_rows(table):
         evidence = j.check(change, obj, lambda: j.probe.rows_where(
-            table, sql.SQL("true"), [], "existing rows"))
+            prod, sql.SQL("true"), [], "existing rows"))
         if evidence.count or not evidence.checked:
             j.add("required-column-without-default", change, obj,
                   f"{obj} is NOT NULL without a default, but {evidence.summary} would "
@@ -263,12 +277,13 @@ def _(op: ops.AddColumn, change: Change, j: Judge) -> None:
 
 @_rule.register
 def _(op: ops.SetColumnNotNull, change: Change, j: Judge) -> None:
-    if not op.not_null or j.existing(op.table) is None or not j.has_rows(op.table):
+    prod = j.existing(op.table)
+    if not op.not_null or prod is None or not j.has_rows(op.table):
         return
     obj = f"{op.table}.{op.column.key}"
+    column = j.names.column(op.table, op.column.key)
     evidence = j.check(change, obj, lambda: j.probe.rows_where(
-        op.table, sql.SQL("t.{} IS NULL").format(sql.SQL(op.column.key)), [op.column.key],
-        "rows with NULL"))
+        prod, sql.SQL("t.{} IS NULL").format(sql.SQL(column)), [column], "rows with NULL"))
     if evidence.count:
         j.add("not-null-violations", change, obj,
               f"{obj} becomes NOT NULL but {evidence.summary}",
@@ -304,14 +319,15 @@ def _add_constraint(constraint: Constraint, change: Change, j: Judge) -> None:
               "make sure replication and the app's ORM agree on the new key")
     if not j.has_rows(table) or not constraint.valid:
         return
+    columns = [j.names.column(table, c) for c in constraint.columns]  # as prod names them
     if constraint.type in ("unique", "primary key"):
         evidence = j.check(change, obj, lambda: j.probe.duplicates(
-            existed, constraint.columns, nulls_distinct=not constraint.nulls_not_distinct))
+            existed, columns, nulls_distinct=not constraint.nulls_not_distinct))
         code = "unique-duplicates"
     elif constraint.type == "check":
-        expression = _check_expression(constraint.definition)
+        expression = j.names.expression(table, _check_expression(constraint.definition))
         evidence = j.check(change, obj, lambda: j.probe.rows_where(
-            existed, sql.SQL("NOT ({})").format(sql.SQL(expression)), constraint.columns,
+            existed, sql.SQL("NOT ({})").format(sql.SQL(expression)), columns,
             "violating rows"))
         code = "check-violations"
     elif constraint.type == "foreign key":
@@ -345,18 +361,19 @@ def _check_expression(definition: str) -> str:
 
 
 def _orphans(j: Judge, table: str, constraint: Constraint) -> Evidence:
+    """Rows of prod's `table` whose key `constraint` would find no referenced row for."""
     referenced = constraint.references or ""
+    columns = [j.names.column(constraint.table, c) for c in constraint.columns]
     condition = sql.SQL(" AND ").join(sql.SQL("t.{} IS NOT NULL").format(sql.SQL(c))
-                                      for c in constraint.columns)
+                                      for c in columns)
     prod_ref = j.existing(referenced)
     if prod_ref is not None:
         match = sql.SQL(" AND ").join(
-            sql.SQL("r.{} = t.{}").format(sql.SQL(r), sql.SQL(c))
-            for c, r in zip(constraint.columns, constraint.referenced_columns, strict=True))
+            sql.SQL("r.{} = t.{}").format(sql.SQL(j.names.column(referenced, r)), sql.SQL(c))
+            for c, r in zip(columns, constraint.referenced_columns, strict=True))
         condition = sql.SQL("{} AND NOT EXISTS (SELECT 1 FROM {} AS r WHERE {})").format(
             condition, sql.SQL(prod_ref), match)
-    return j.probe.rows_where(table, condition, constraint.columns,
-                              "rows without a referenced row")
+    return j.probe.rows_where(table, condition, columns, "rows without a referenced row")
 
 
 def _add_index(index: Index, change: Change, j: Judge) -> None:
@@ -364,7 +381,7 @@ def _add_index(index: Index, change: Change, j: Judge) -> None:
     if existed is None or not j.has_rows(index.table):
         return
     if index.unique:
-        keys, where = _index_keys(index.definition)
+        keys, where = _index_keys(index.definition, index.table, j.names)
         evidence = j.check(change, index.key, lambda: j.probe.duplicates(
             existed, keys, where, nulls_distinct=not index.nulls_not_distinct))
         if evidence.count:
@@ -392,12 +409,16 @@ def _add_index(index: Index, change: Change, j: Judge) -> None:
               "built CONCURRENTLY: reads and writes continue")
 
 
-def _index_keys(definition: str) -> tuple[list[str], str | None]:
-    """The key expressions and the predicate of a ``CREATE INDEX`` statement."""
+def _index_keys(definition: str, table: str, names: ProdNames,
+                ) -> tuple[list[str], str | None]:
+    """The key expressions and the predicate of a ``CREATE INDEX`` statement on target
+    table `table`, over prod's column names."""
     stmt: Any = parse_sql(definition)[0].stmt
-    stream = RawStream()
-    keys = [quote_ident(p.name) if p.name else stream(p.expr) for p in stmt.indexParams]
-    where = stream(stmt.whereClause) if stmt.whereClause is not None else None
+    # a RawStream keeps what it printed before: one per expression
+    keys = [names.column(table, quote_ident(p.name)) if p.name else
+            names.expression(table, RawStream()(p.expr)) for p in stmt.indexParams]
+    where = names.expression(table, RawStream()(stmt.whereClause)) \
+        if stmt.whereClause is not None else None
     return keys, where
 
 
@@ -417,11 +438,11 @@ def _(op: ops.ReplaceType, change: Change, j: Judge) -> None:
         if prod is None or not j.has_rows(table):
             continue
         array = column.type.endswith("[]")
+        name = j.names.column(table, column.key)
         condition = (sql.SQL("t.{}::text[] && {}") if array else
-                     sql.SQL("t.{}::text = ANY({})")).format(sql.SQL(column.key),
-                                                              sql.Literal(removed))
+                     sql.SQL("t.{}::text = ANY({})")).format(sql.SQL(name), sql.Literal(removed))
         evidence = j.check(change, obj, functools.partial(
-            j.probe.rows_where, prod, condition, [column.key], "rows holding a removed label"))
+            j.probe.rows_where, prod, condition, [name], "rows holding a removed label"))
         if evidence.count:
             j.add("enum-value-in-use", change, obj,
                   f"{op.new.key} loses {', '.join(map(repr, removed))} but {evidence.summary}",
@@ -444,9 +465,13 @@ def _(op: ops.RenameTable, change: Change, j: Judge) -> None:
 
 @_rule.register
 def _(op: ops.RenameColumn, change: Change, j: Judge) -> None:
+    blocked = shadow.blocker(j.context, op.table, quote_ident(op.new_name))
     j.add("rename-column", change, f"{op.table}.{op.old_name}",
           f"renames column {op.table}.{op.old_name} to {op.new_name}: the running app uses "
-          "the old name", "deploy app code using the new name before the contract phase")
+          "the old name" + (f"; renamed in place (no expand/contract because {blocked})"
+                            if blocked else ""),
+          "deploy the new app version in the maintenance window the rename takes"
+          if blocked else "deploy app code using the new name before the contract phase")
 
 
 @_rule.register

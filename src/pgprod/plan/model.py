@@ -134,6 +134,13 @@ class Plan:
         return tuple(f for f in self.findings if f.severity == severity)
 
     @property
+    def unchecked(self) -> tuple[str, ...]:
+        """The objects whose check against prod's data could not run: the plan cannot
+        say their changes will succeed."""
+        return tuple(dict.fromkeys(f.object for f in self.findings
+                                   if f.evidence is not None and not f.evidence.checked))
+
+    @property
     def needs_maintenance(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.maintenance)
 

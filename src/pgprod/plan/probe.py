@@ -11,8 +11,8 @@ evidence says so.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -20,10 +20,13 @@ from psycopg import errors, sql
 
 from pgprod.catalog.model import Catalog
 from pgprod.db import Connection
+from pgprod.diff import Renames
+from pgprod.names import unquote
+from pgprod.roles import ROLES
 
 from .context import TableSize
 from .model import Evidence, Usage
-from .usage import mentions
+from .usage import mentions, rename_columns
 
 SAMPLE = 5  # rows or values shown as evidence
 
@@ -43,6 +46,38 @@ class ProbeFailed(Exception):
         super().__init__(message)
         self.sqlstate = sqlstate
         self.message = message
+
+
+@dataclass(frozen=True)
+class ProdNames:
+    """Tables and columns as prod names them now, from their names in the target (dev).
+
+    Evidence runs on prod before any step does: a check on a renamed table or column
+    (or on an expression over renamed columns) has to use prod's current names, the
+    migration's confirmed renames read backwards."""
+
+    tables: Mapping[str, str] = field(default_factory=dict)  # target key -> prod key
+    columns: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(target table key, target column key) -> prod column key"""
+
+    @classmethod
+    def of(cls, renames: Renames) -> ProdNames:
+        back = renames.reversed()
+        return cls(dict(back.tables), dict(back.columns))
+
+    def table(self, key: str) -> str:
+        """Prod's key of the table the target calls `key` (itself when not renamed)."""
+        return self.tables.get(key, key)
+
+    def column(self, table: str, column: str) -> str:
+        """Prod's key of column `column` (a target key) of target table `table`."""
+        return self.columns.get((table, column), column)
+
+    def expression(self, table: str, text: str) -> str:
+        """An SQL expression over target table `table`'s columns, over prod's instead."""
+        names = {unquote(new): unquote(old) for (t, new), old in self.columns.items()
+                 if t == table}
+        return rename_columns(text, names)
 
 
 @dataclass(frozen=True)
@@ -67,11 +102,18 @@ FROM pg_cast WHERE castmethod = 'b'
 
 _VOLATILE = sql.SQL("SELECT DISTINCT proname FROM pg_proc WHERE provolatile = 'v'")
 
+# The app's statements: top-level ones (a statement nested in a function or trigger is
+# the function's, and pgprod's helper triggers run nested) by roles that are neither
+# pgprod's own (publish steps and backfills run as owner, evidence as readonly, agent and
+# editor are people) nor administrators (catalog reads, checksums, restore points).
 _STATEMENTS = sql.SQL("""
 SELECT s.query, s.calls::bigint, {since}
 FROM {schema}.pg_stat_statements s
+JOIN pg_roles r ON r.oid = s.userid
 WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-  AND s.userid <> current_user::regrole
+  AND s.toplevel
+  AND r.rolname <> current_user AND r.rolname <> ALL({own})
+  AND NOT r.rolsuper AND NOT r.rolcreaterole
 ORDER BY s.calls DESC
 """)
 
@@ -87,14 +129,25 @@ SELECT idx_scan, last_idx_scan FROM pg_stat_user_indexes WHERE indexrelid = to_r
 
 
 class Probe:
-    """Read-only checks against prod over `conn` (autocommit, the `readonly` role)."""
+    """Read-only checks against prod over `conn` (autocommit, the `readonly` role).
+
+    `own_roles` are the roles pgprod itself runs as on prod (all but `app`, with the
+    project's role prefix): their statements are pgprod's, not the app's, and never
+    count as usage. By default they are named after the role `conn` logged in as,
+    pgprod's ``<prefix>readonly``."""
 
     def __init__(self, conn: Connection, source: Catalog, timeout: str = "5s",
-                 sample_above: int = 1_000_000) -> None:
+                 sample_above: int = 1_000_000,
+                 own_roles: Collection[str] | None = None) -> None:
         self.conn = conn
         self.source = source
         self.timeout = timeout
         self.sample_above = sample_above
+        if own_roles is None:
+            user = conn.info.user or ""
+            prefix = user.removesuffix("readonly") if user.endswith("readonly") else ""
+            own_roles = [prefix + role for role in ROLES if role != "app"]
+        self.own_roles = tuple(own_roles)
         self._sizes: dict[str, TableSize] | None = None
         self._statements: tuple[Statement, ...] | None = None
         self._statements_missing = ""
@@ -156,7 +209,8 @@ class Probe:
             since = sql.SQL("s.stats_since::text") if self.conn.info.server_version >= 170000 \
                 else sql.SQL("(SELECT stats_reset::text FROM {}.pg_stat_statements_info)").format(
                     schema)
-            rows = self._rows(_STATEMENTS.format(since=since, schema=schema))
+            rows = self._rows(_STATEMENTS.format(since=since, schema=schema,
+                                                  own=sql.Literal(list(self.own_roles))))
             self._statements = tuple(Statement(q, c, s) for q, c, s in rows if q)
         return self._statements
 

@@ -34,6 +34,12 @@ def summary(plan: Plan) -> str:
             + f", {_count(len(plan.steps), 'step')}" + (f" ({stepped})" if stepped else ""))
 
 
+def _unchecked_text(objects: tuple[str, ...]) -> str:
+    checks = "1 check" if len(objects) == 1 else f"{len(objects)} checks"
+    return (f"{checks} against prod's data could not run ({', '.join(objects)}): the steps "
+            "validate the data as they run, so publishing may still stop part-way")
+
+
 def _finding_lines(finding: Finding, indent: str = "  ") -> list[str]:
     lines = [f"{indent}{finding.severity.upper():<11} {finding.code}  {finding.object}",
              f"{indent}  {finding.message}"]
@@ -75,6 +81,9 @@ def text(plan: Plan, refused: str | None = None) -> str:
         return "\n".join(lines) + "\n"
     if refused:
         lines.append(f"STOPPED: {refused}")
+    missing = plan.unchecked
+    if missing:
+        lines.append(f"NOT CHECKED: {_unchecked_text(missing)}")
     if plan.findings:
         lines += ["", "Findings"]
         for severity in SEVERITIES:
@@ -99,7 +108,8 @@ def _statement(sql_text: str) -> str:
 
 def as_json(plan: Plan, refused: str | None = None) -> str:
     """``{"changes": [...], "findings": [...], "steps": [...]}`` plus the fingerprint,
-    the confirmed renames and whether the plan may run."""
+    the confirmed renames, the objects whose evidence could not be read and whether the
+    plan may run."""
     data = {
         "changes": [dataclasses.asdict(c) for c in plan.changes],
         "findings": [dataclasses.asdict(f) for f in plan.findings],
@@ -107,6 +117,7 @@ def as_json(plan: Plan, refused: str | None = None) -> str:
         "fingerprint": plan.fingerprint,
         "renames": list(plan.renames),
         "unmodelled": list(plan.unmodelled),
+        "unchecked": list(plan.unchecked),
         "refused": refused,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -120,13 +131,7 @@ def markdown(plan: Plan, refused: str | None = None, title: str = "Schema change
     out += ["## What changes", ""]
     out += [f"{c.id}. {c.summary}" for c in plan.changes]
     out += ["", "## Is it safe?", ""]
-    if refused:
-        out += [f"**No — the plan is stopped:** {refused}", ""]
-    elif plan.findings:
-        worst = next(s for s in SEVERITIES if plan.by_severity(s))
-        out += [f"Yes, with the findings below (the most severe is *{worst}*).", ""]
-    else:
-        out += ["Yes: no finding; every step runs online.", ""]
+    out += [*_verdict(plan, refused), ""]
     for finding in plan.findings:
         out.append(f"- **{finding.severity}** `{finding.code}` {finding.object}: "
                    f"{finding.message}. *Action:* {finding.action}.")
@@ -143,6 +148,20 @@ def markdown(plan: Plan, refused: str | None = None, title: str = "Schema change
                 out += [f"-- {step.purpose} (lock: {step.lock})", _statement(step.sql)]
             out += ["```", ""]
     return "\n".join(out)
+
+
+def _verdict(plan: Plan, refused: str | None) -> list[str]:
+    """The answer to "Is it safe?": never "Yes" while a check could not run."""
+    missing = plan.unchecked
+    lines = [f"**No — the plan is stopped:** {refused}"] if refused else []
+    if missing:
+        lines.append(f"**Not known:** {_unchecked_text(missing)}.")
+    if lines:
+        return lines
+    if plan.findings:
+        worst = next(s for s in SEVERITIES if plan.by_severity(s))
+        return [f"Yes, with the findings below (the most severe is *{worst}*)."]
+    return ["Yes: no finding; every step runs online."]
 
 
 def _impact(steps: Iterable[Step]) -> Iterable[str]:

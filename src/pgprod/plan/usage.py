@@ -10,10 +10,13 @@ count. ``SELECT *`` over a table counts as reading every column of it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from pglast import parse_sql, visitors
+from pglast import ast, parse_sql, visitors
 from pglast.parser import ParseError
+from pglast.stream import RawStream
 
 from pgprod.names import split_qualified, unquote
 
@@ -83,3 +86,28 @@ def mentions(query: str, object_key: str, column: str | None = None) -> bool:
     if not refs.mentions(schema or "", name):
         return False
     return column is None or unquote(column) in refs.columns or refs.star
+
+
+class _Renamer(visitors.Visitor):
+    """Replaces unqualified column references named in `names` (plain names)."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self.names = names
+
+    def visit_ColumnRef(self, ancestors: object, node: Any) -> Any:
+        fields = node.fields
+        if len(fields) == 1 and hasattr(fields[0], "sval") and fields[0].sval in self.names:
+            return ast.ColumnRef(fields=(ast.String(sval=self.names[fields[0].sval]),))
+        return None
+
+
+def rename_columns(expression: str, names: Mapping[str, str]) -> str:
+    """`expression` (SQL text) with its unqualified column references renamed by `names`
+    (plain names, old -> new), by parse tree: names in string literals, comments or
+    qualified references are left alone. Unchanged when nothing needs renaming."""
+    if not names:
+        return expression
+    tree = parse_sql(f"SELECT {expression}")
+    _Renamer(names)(tree)
+    select: Any = tree[0].stmt
+    return str(RawStream()(select.targetList[0].val))
