@@ -3,19 +3,26 @@ restores into new environments and over prod, retention."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
 import psycopg
 import pytest
 
-from pgprod import backups, commands
+from pgprod import backups, cli, commands
 from pgprod.backups import Checksum, archive
 from pgprod.backups.store import Store
 from pgprod.project import Project
 from tests.conftest import ProjectFactory
+from tests.test_interrupted_up import _wait_for
 
 
 @pytest.fixture
@@ -201,3 +208,120 @@ def test_up_restarts_a_prod_that_does_not_archive_yet(prod_project: Project) -> 
     (result,) = commands.up(prod_project, ["prod"])
     assert result.started
     assert backups.take_backup(prod_project).size_bytes > 0
+
+
+def test_restore_to_a_time_prints_row_counts(prod_project: Project,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    project = prod_project
+    _sql(project, "CREATE TABLE orders (id int)")
+    _sql(project, "CREATE TABLE \"Line Items\" (id int)")
+    _sql(project, "INSERT INTO orders SELECT generate_series(1, 1500)")
+    backups.take_backup(project)
+    time.sleep(0.05)
+    moment = _server_now(project).isoformat()
+    code = cli.main(["--project", str(project.root), "restore", "--to", moment])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "(no checksum recorded for a time; check the row counts below)" in out
+    lines = [line.split() for line in out.splitlines()]
+    assert ["public.orders", "1,500"] in lines
+    assert ['public."Line', 'Items"', "0"] in lines
+    (restored,) = backups.list_restored(project)
+    assert restored.state == "restored" and restored.step == ""
+    assert backups.condition(project, restored) == backups.Condition(restored, True, None)
+
+
+def _restore_process(project: Project, target: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pgprod", "--project", str(project.root), "restore", "--to",
+         target], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
+
+
+def _restore_step(project: Project) -> str:
+    """The step the restore in progress recorded ("" before it recorded any)."""
+    for marker in (project.state / "clusters").glob("restore-*/restore.json"):
+        with contextlib.suppress(ValueError, OSError):
+            return str(json.loads(marker.read_text())["step"])
+    return ""
+
+
+def _restores(capsys: pytest.CaptureFixture[str], project: Project) -> str:
+    assert cli.main(["--project", str(project.root), "restores"]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigkill"])
+def test_an_interrupted_restore_is_listed_as_incomplete(
+        prod_project: Project, capsys: pytest.CaptureFixture[str], how: str) -> None:
+    project = prod_project
+    _sql(project, "CREATE TABLE orders (id int, note text)")
+    _sql(project, "INSERT INTO orders SELECT g, repeat('x', 50) FROM generate_series(1, 400000) g")
+    backups.take_backup(project)
+    backups.create_restore_point(project, "good")
+    # Ctrl-C while the WAL is replayed; pgprod killed while it checksums the copy
+    step = "replaying WAL" if how == "ctrl-c" else "checksum"
+    process = _restore_process(project, "good")
+    try:
+        _wait_for(process, lambda: _restore_step(project).startswith(step))
+        (at_work,) = backups.list_restored(project)
+        assert backups.condition(project, at_work).restoring_pid == process.pid
+        if how == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.kill()
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    (restored,) = backups.list_restored(project)
+    found = backups.condition(project, restored)
+    assert restored.state == "restoring" and found.incomplete
+    listed = _restores(capsys, project)
+    assert listed.startswith(f"{restored.name}: good, incomplete (interrupted at {step}")
+    assert f"drop it with `pgprod restores --drop {restored.name}`" in listed
+    if how == "ctrl-c":
+        assert process.returncode == 130 and "Traceback" not in err
+        assert err.strip().splitlines()[-1] in ("aborted", "interrupted"), err
+        assert not found.running, "Ctrl-C leaves no server running"
+        assert "still runs" not in listed
+    else:
+        assert found.running, "killed while checksumming: its server runs on"
+        assert f"its server still runs on port {restored.port}" in listed
+    with pytest.raises(backups.PromoteRefused, match="did not finish"):
+        backups.promote(project, restored.name)
+
+    assert cli.main(["--project", str(project.root), "restores", "--drop", restored.name]) == 0
+    assert not backups.list_restored(project)
+    assert not backups.is_running(project, restored)
+    again = backups.restore(project, "good")  # and a restore still works
+    assert again.state == "verified" and again.rows == {"public.orders": 400000}
+
+
+def test_rows_since_a_restore_point(prod_project: Project) -> None:
+    project = prod_project
+    _sql(project, "CREATE TABLE orders (id int)")
+    _sql(project, "CREATE TABLE \"Odd Name\" (id int)")
+    _sql(project, "CREATE TABLE gone (id int)")
+    _sql(project, "INSERT INTO orders SELECT generate_series(1, 100)")
+    _sql(project, "INSERT INTO gone VALUES (1), (2)")
+    backups.take_backup(project)
+    point = backups.create_restore_point(project, "publish-20260101-000000-abcd")
+    before = _server_now(project)
+    _sql(project, "DELETE FROM orders WHERE id > 90")
+    _sql(project, "INSERT INTO \"Odd Name\" VALUES (1)")
+    _sql(project, "DROP TABLE gone")
+    _sql(project, "CREATE TABLE fresh (id int)")
+
+    since = backups.rows_since(project, point.name)
+    assert since.point == point and since.since == point.time
+    assert since.now >= before
+    assert since.tables == {'public."Odd Name"': (0, 1), "public.fresh": (0, 0),
+                            "public.gone": (2, 0), "public.orders": (100, 90)}
+    assert since.changed == ['public."Odd Name"', "public.gone", "public.orders"]
+    assert since.created == ("public.fresh",) and since.dropped == ("public.gone",)
+    by_id = backups.rows_since(project, "20260101-000000-abcd")  # a publish id names it too
+    assert by_id.point == point and by_id.tables == since.tables
+    with pytest.raises(backups.TargetNotFound):
+        backups.rows_since(project, "no-such-point")

@@ -214,38 +214,50 @@ class Environment:
     # -- lifecycle ----------------------------------------------------------------------
 
     def up(self) -> UpResult:
-        """Start (initialising on first use, recovering after a crash) and provision."""
-        initialized = started = recovered = False
-        if self.config.embedded:
-            cluster = self.cluster()
-            cluster.prepare()
-            if not cluster.initialized():
-                cluster.initdb(SUPERUSER, self.project.passwords(self.name)[SUPERUSER])
-                initialized = True
-            files = {}
-            if self.tls:
-                files = {"server.crt": self.project.tls.server_cert,
-                         "server.key": self.project.tls.server_key}
-            if self.name == "prod":  # -- backups: the WAL archive folder (pgprod.backups)
-                from pgprod.backups import archive
+        """Start (initialising on first use, recovering after a crash) and provision.
 
-                archive.prepare(self.project, cluster.user)
-            cluster.configure(self.server_settings(cluster), self.hba(), files)
-            running = cluster.pid() is not None
-            if running:
-                with self.connect_admin() as conn:
-                    conn.execute("SELECT pg_reload_conf()")
-                    # -- backups: archiving starts only at a restart (pgprod.backups)
-                    restart = self.name == "prod" and archive.needs_restart(conn)
-                if restart:
-                    cluster.stop()
-                    running = False
-            if not running:
-                recovered = cluster.recover()
-                cluster.start(_first_address(self.config.listen_addresses), self.config.port)
-                started = True
+        An embedded environment is locked meanwhile (EnvironmentBusy for a second `up`
+        or `down`). Any step may be interrupted: the next `up` completes or redoes it
+        (see `pgprod.cluster.server`; provisioning is idempotent and transactional)."""
+        if not self.config.embedded:
+            self.provision()
+            return UpResult(self.name, False, False, False, self.tls)
+        cluster = self.cluster()
+        with cluster.lock("up"):
+            return self._up(cluster)
+
+    def _up(self, cluster: Cluster) -> UpResult:
+        cluster.prepare()
+        initialized = False
+        if cluster.unfinished():
+            cluster.set_aside()
+        if not cluster.initialized():
+            cluster.initdb(SUPERUSER, self.project.passwords(self.name)[SUPERUSER])
+            initialized = True
+        files = {}
+        if self.tls:
+            files = {"server.crt": self.project.tls.server_cert,
+                     "server.key": self.project.tls.server_key}
+        if self.name == "prod":  # -- backups: the WAL archive folder (pgprod.backups)
+            from pgprod.backups import archive
+
+            archive.prepare(self.project, cluster.user)
+        cluster.configure(self.server_settings(cluster), self.hba(), files)
+        running = cluster.settle()  # a server a killed pgprod left starting or stopping
+        if running:
+            with self.connect_admin() as conn:
+                conn.execute("SELECT pg_reload_conf()")
+                # -- backups: archiving starts only at a restart (pgprod.backups)
+                restart = self.name == "prod" and archive.needs_restart(conn)
+            if restart:
+                cluster.stop()
+                running = False
+        recovered = False
+        if not running:
+            recovered = cluster.recover()
+            cluster.start(_first_address(self.config.listen_addresses), self.config.port)
         self.provision()
-        return UpResult(self.name, initialized, started, recovered, self.tls)
+        return UpResult(self.name, initialized, not running, recovered, self.tls)
 
     def provision(self) -> None:
         """Create the app database, roles, grants and role settings (idempotent)."""
@@ -274,7 +286,10 @@ class Environment:
         """Stop the embedded server; False when it was not running."""
         if not self.config.embedded:
             raise UsageError(f"{self.name} is an external server; pgprod does not stop it")
-        return self.cluster().stop()
+        cluster = self.cluster()
+        with cluster.lock("down"):
+            cluster.settle()
+            return cluster.stop()
 
     def status(self) -> Status:
         """Running, address, version, size and connections (read-only)."""

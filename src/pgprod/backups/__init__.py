@@ -8,7 +8,11 @@
 - `restore` brings prod's state at a time, restore point or publish id into a new
   environment (verified), which `promote` makes prod; `restore(..., into="prod",
   confirm=True)` does both. prod's replaced state stays restorable.
-- `listing` shows base backups, restore points and the recoverable window.
+- `listing` shows base backups, restore points and the recoverable window;
+  `list_restored` and `condition` the restored environments (an interrupted restore is
+  `incomplete`).
+- `rows_since` compares prod's row counts now with a restore point's (read-only): what
+  restoring to it would change.
 
 An external prod (`[prod] url`) has none of this: every entry point raises
 `BackupsUnavailable`, which says what is unavailable and what still works.
@@ -46,20 +50,18 @@ from pgprod.backups.errors import (
     TargetNotRecoverable,
     VerificationFailed,
 )
-from pgprod.backups.points import create_restore_point
-from pgprod.backups.restore import (
-    Promoted,
+from pgprod.backups.points import RowsSince, create_restore_point, rows_since
+from pgprod.backups.restore import Promoted, Target, promote, resolve, restore
+from pgprod.backups.restored import (
+    Condition,
     Restored,
-    Target,
     admin,
+    condition,
     connection,
     drop_restored,
     get_restored,
     is_running,
     list_restored,
-    promote,
-    resolve,
-    restore,
     start_restored,
     stop_restored,
 )
@@ -74,6 +76,7 @@ __all__ = [
     "BackupsUnavailable",
     "BaseBackup",
     "Checksum",
+    "Condition",
     "Listing",
     "OnProgress",
     "PromoteRefused",
@@ -85,12 +88,14 @@ __all__ = [
     "RestorePointFailed",
     "Restored",
     "RestoredNotFound",
+    "RowsSince",
     "Target",
     "TargetNotFound",
     "TargetNotRecoverable",
     "VerificationFailed",
     "Window",
     "admin",
+    "condition",
     "connection",
     "create_restore_point",
     "drop_restored",
@@ -103,6 +108,7 @@ __all__ = [
     "prune",
     "resolve",
     "restore",
+    "rows_since",
     "start_restored",
     "stop_restored",
     "take_backup",

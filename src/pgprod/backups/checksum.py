@@ -97,15 +97,16 @@ def compute(conn: Connection, on_table: Callable[[str], None] | None = None) -> 
             sql.Literal(name), sql.Literal(value)))
     out = []
     for schema, table in tables(conn):
-        label = _label(schema, table)
+        name = label(schema, table)
         if on_table:
-            on_table(label)
+            on_table(name)
         row = conn.execute(TABLE_SUM.format(sql.Identifier(schema), sql.Identifier(table))
                            ).fetchone()
         assert row is not None
-        out.append((label, int(row[0]), str(row[1])))
+        out.append((name, int(row[0]), str(row[1])))
     return Checksum(tuple(out))
 
 
-def _label(schema: str, table: str) -> str:
+def label(schema: str, table: str) -> str:
+    """How the checksum names a table: schema.table, each quoted as needed."""
     return f"{quote_ident(schema)}.{quote_ident(table)}"

