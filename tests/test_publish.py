@@ -18,7 +18,8 @@ import pytest
 from pgprod import commands, schemadiff
 from pgprod.project import Project
 from pgprod.publish import guard
-from pgprod.publish.history import DONE, History
+from pgprod.publish.history import History
+from pgprod.publish.lifecycle import DONE
 from tests.conftest import ProjectFactory, debian_bindir
 from tests.test_cli import pgprod
 
@@ -127,7 +128,8 @@ def _realistic_publish(project: Project) -> None:
     assert not schemadiff.diff_project(prod, dev)
     records = History(project).records()
     assert [r.status for r in records] == [DONE]
-    assert records[0].restore_point == f"publish-{records[0].id}-contract"
+    assert records[0].restore_point == f"publish-{records[0].id}"  # before it all
+    assert records[0].contract_restore_point == f"publish-{records[0].id}-contract"
     history = pgprod("--project", root, "history").stdout
     assert records[0].id in history
     logs = pgprod("--project", root, "logs", records[0].id).stdout
@@ -183,8 +185,12 @@ def test_sigkill_mid_publish_then_resume(project: Project) -> None:
     process.wait()
     assert History(project).load(publish_id).status == "running"  # as the kill left it
     _finish_and_check(project)
-    events = [e["event"] for e in History(project).events(publish_id)]
-    assert "resume" in events
+    record = History(project).load(publish_id)
+    assert [t["event"] for t in record.transitions] == [
+        "start", "interrupted", "resume", "expanded", "contract", "finished"]
+    assert record.transitions[1]["actor"] == "pgprod"  # found dead, by the next command
+    states = [e["to"] for e in History(project).events(publish_id) if e["event"] == "state"]
+    assert states == [t["to"] for t in record.transitions]
 
 
 def test_prod_restart_mid_publish_then_resume(project: Project) -> None:
@@ -325,7 +331,12 @@ def test_rollback_that_would_lose_data_needs_restore(project: Project) -> None:
     assert refused.stderr.startswith(f"error: undoing {record.id} by its reverse plan would "
                                      "lose data: public.users.phone: drops column")
     assert f"pgprod rollback {record.id} --restore" in refused.stderr
-    restored = pgprod("--project", root, "rollback", record.id, "--restore")
+    unconfirmed = pgprod("--project", root, "rollback", record.id, "--restore")
+    assert unconfirmed.returncode == 1
+    assert unconfirmed.stderr.startswith(f"error: rolling back {record.id} restores prod to "
+                                         f"publish-{record.id} (")
+    assert "--restore --yes" in unconfirmed.stderr
+    restored = pgprod("--project", root, "rollback", record.id, "--restore", "--yes")
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert schemadiff.load_env(prod) == before
     assert _counts(project) == (100, 100)

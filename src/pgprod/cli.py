@@ -11,7 +11,9 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +34,8 @@ from pgprod.environment import Status
 from pgprod.errors import PgprodError, UsageError
 from pgprod.plan import refusal
 from pgprod.project import Project, find
+from pgprod.publish import lifecycle
+from pgprod.publish.lifecycle import CONTRACT_PENDING, RUNNING
 from pgprod.query import ResultSet
 from pgprod.roles import ROLES
 
@@ -360,7 +364,7 @@ def diff_command(ctx: click.Context, source: str | None, target: str | None, as_
                                             commands.environment(project, "dev"), given, ask)
     for candidate in migration.candidates:
         err.print(Text(f"note: likely rename {candidate.description} planned as drop + add;"
-                       f" confirm with --rename {candidate.answer}"))
+                       f" confirm with --rename {candidate.shell_answer}"))
     for item in migration.unmodelled:
         err.print(Text(f"note: {item.kind} {item.name} is not compared (not modelled)"))
     if as_json:
@@ -430,8 +434,7 @@ def plan_command(ctx: click.Context, as_json: bool, as_markdown: bool, renames: 
     given = [*renames, *(schemadiff.read_answers(answers) if answers else [])]
     ask = _ask_rename if sys.stdin.isatty() and not (as_json or as_markdown) else None
     project = _project(ctx)
-    the_plan = commands.plan(project, given, ask)
-    publishing.remember(project, the_plan)
+    the_plan = publishing.review(project, given, ask)
     refused = refusal(the_plan, allowed)
     reason = str(refused) if refused else None
     if as_json:
@@ -507,15 +510,21 @@ def publish_command(ctx: click.Context, renames: Sequence[str], allowed: Sequenc
         record = publishing.publish(project, renames, allowed, progress)
     out.print(Text(f"publish {record.id}: {record.status} in {record.seconds:.1f} s, "
                    f"app locked out {record.downtime_seconds:.2f} s; {record.verified}"))
-    if record.status == "contract pending":
+    if record.status == CONTRACT_PENDING:
         out.print(Text("Run `pgprod publish --contract` once the new app version is live."))
 
 
 @cli.command("history")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 @click.pass_context
-def history_command(ctx: click.Context) -> None:
-    """List publishes, newest last."""
-    records = publishing.History(_project(ctx)).records()
+def history_command(ctx: click.Context, as_json: bool) -> None:
+    """List publishes, newest last, and what can be done next."""
+    history = publishing.History(_project(ctx))
+    lifecycle.settle(history)
+    records = history.records()
+    if as_json:
+        click.echo(json.dumps([_record_dict(history, r) for r in records], indent=2))
+        return
     if not records:
         out.print("No publishes yet.")
         return
@@ -524,10 +533,25 @@ def history_command(ctx: click.Context) -> None:
                    "changes"):
         table.add_column(column, no_wrap=column in ("id", "started"))
     for r in records:
-        table.add_row(r.id, r.status, r.who, r.started[:19], f"{r.seconds:.1f}",
+        status = lifecycle.describe(history, r)
+        if r.rollback_of:
+            status += f" (rollback of {r.rollback_of})"
+        table.add_row(r.id, status, r.who, r.started[:19], f"{r.seconds:.1f}",
                       f"{r.downtime_seconds:.2f}", r.restore_point or "-",
                       str(len(r.plan.get("changes", []))))
     out.print(table)
+    latest = lifecycle.open_record(history) or records[-1]
+    out.print(Text(f"{latest.id}: {lifecycle.next_step(history, latest)}"))
+
+
+def _record_dict(history: publishing.History, r: publishing.Record) -> dict[str, object]:
+    return {"id": r.id, "status": r.status, "state": lifecycle.describe(history, r),
+            "next": lifecycle.next_step(history, r), "who": r.who, "started": r.started,
+            "finished": r.finished, "seconds": r.seconds,
+            "downtime_seconds": r.downtime_seconds, "restore_point": r.restore_point,
+            "contract_restore_point": r.contract_restore_point, "verified": r.verified,
+            "rollback_of": r.rollback_of, "error": r.error, "transitions": r.transitions,
+            "changes": len(r.plan.get("changes", []))}
 
 
 @cli.command("logs")
@@ -548,7 +572,7 @@ def logs_command(ctx: click.Context, publish_id: str | None, follow: bool) -> No
         for event in events[seen:]:
             out.print(Text(_log_line(event)))
         seen = len(events)
-        if not follow or history.load(publish_id).status != "running":
+        if not follow or history.load(publish_id).status != RUNNING:
             return
         time.sleep(0.5)
 
@@ -563,12 +587,14 @@ def _log_line(event: dict[str, object]) -> str:
 @cli.command("rollback")
 @click.argument("publish_id")
 @click.option("--restore", is_flag=True,
-              help="Allow undoing by restoring prod to the publish's restore point.")
+              help="Undo by restoring prod to the restore point taken before the publish.")
+@click.option("--yes", is_flag=True, help="Confirm discarding what prod received since.")
 @click.pass_context
-def rollback_command(ctx: click.Context, publish_id: str, restore: bool) -> None:
+def rollback_command(ctx: click.Context, publish_id: str, restore: bool, yes: bool) -> None:
     """Undo a publish: by its reverse plan when nothing is lost, else by restore."""
-    record = publishing.rollback(_project(ctx), publish_id, restore, _Progress())
-    out.print(Text(f"rolled back {publish_id} ({record.id}): {record.verified or 'restored'}"))
+    record = publishing.rollback(_project(ctx), publish_id, restore, yes, _Progress())
+    how = f"by {record.id}" if record.id != publish_id else f"by {record.restore_point}"
+    out.print(Text(f"rolled back {publish_id} {how}: {record.verified}"))
 
 
 def _note(message: str) -> None:
@@ -622,15 +648,25 @@ def backups_command(ctx: click.Context) -> None:
 def restore_command(ctx: click.Context, target: str, into: str, yes: bool) -> None:
     """Restore prod's state at a point in time, verified, into a new environment."""
     project = _project(ctx)
-    restored = backups.restore(project, target, into="prod" if into == "prod" else None,
-                               confirm=yes, on_progress=_note)
+    if into == "prod":
+        restored = publishing.restore_into_prod(project, target, yes, _note)
+    else:
+        restored = backups.restore(project, target, on_progress=_note)
     verified = {True: "checksum matches the restore point", False: "CHECKSUM DIFFERS",
-                None: "no checksum recorded for a time; row counts reported"}[restored.verified]
+                None: "no checksum recorded for a time; check the row counts below"
+                }[restored.verified]
     out.print(Text(f"restored {restored.resolved} into {restored.name} in "
                    f"{restored.seconds:.1f} s ({verified})"))
+    if restored.verified is None:
+        counts = Table(box=None, pad_edge=False)
+        counts.add_column("table")
+        counts.add_column("rows", justify="right")
+        for table, rows in restored.rows.items():
+            counts.add_row(Text(table), f"{rows:,}")
+        out.print(counts if restored.rows else Text("(no tables)"))
     if into == "new":
         out.print(Text(f"inspect: {backups.connection(project, restored).url()}"))
-        out.print(Text(f"make it prod: pgprod promote {restored.name}"))
+        out.print(Text(f"make it prod: pgprod promote {restored.name} --yes"))
 
 
 @cli.command("restores")
@@ -644,22 +680,40 @@ def restores_command(ctx: click.Context, drop: str | None) -> None:
         out.print(Text(f"dropped {drop}"))
         return
     for r in backups.list_restored(project):
-        state = "running" if backups.is_running(project, r) else "stopped"
-        out.print(Text(f"{r.name}: {r.resolved}, {state}, port {r.port}"))
+        found = backups.condition(project, r)
+        server = "running" if found.running else "stopped"
+        if found.incomplete:
+            at = f"{r.step}, {r.updated:%Y-%m-%d %H:%M:%S %Z}" if r.updated else r.step
+            still = f"; its server still runs on port {r.port}" if found.running else ""
+            out.print(Text(f"{r.name}: {r.resolved}, incomplete (interrupted at {at}): drop "
+                           f"it with `pgprod restores --drop {r.name}`{still}"))
+        elif found.restoring_pid is not None:
+            out.print(Text(f"{r.name}: {r.resolved}, restoring (pid {found.restoring_pid}: "
+                           f"{r.step}), port {r.port}"))
+        else:
+            out.print(Text(f"{r.name}: {r.resolved}, {r.state}, {server}, port {r.port}"))
 
 
 @cli.command("promote")
 @click.argument("name")
+@click.option("--yes", is_flag=True, help="Confirm replacing prod's current state.")
 @click.pass_context
-def promote_command(ctx: click.Context, name: str) -> None:
+def promote_command(ctx: click.Context, name: str, yes: bool) -> None:
     """Make a restored environment prod (prod's current state is kept restorable)."""
-    promoted = backups.promote(_project(ctx), name, _note)
+    promoted = publishing.promote(_project(ctx), name, yes, _note)
     kept = promoted.replaced_point.name if promoted.replaced_point else "its data directory"
     out.print(Text(f"{name} is now prod; the replaced state is kept as {kept}"))
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM stops a command as Ctrl-C does: at a safe point, recorded, said."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: runs the CLI and maps every error to one line and an exit code."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="pgprod",
                         standalone_mode=False)

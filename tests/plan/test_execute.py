@@ -190,3 +190,22 @@ def test_the_libraries_lock_waits_are_publishs_defaults() -> None:
     defaults = {(s.section, s.key): s.default for s in SETTINGS}
     assert parameters["lock_timeout"].default == defaults["publish", "lock_timeout"]
     assert parameters["lock_timeout_max"].default == defaults["publish", "lock_timeout_max"]
+
+
+def test_an_invalid_index_left_by_an_interrupted_build_is_built_again(fresh_db: str) -> None:
+    """A build stopped by a signal leaves an INVALID index (as a failed one does); the
+    next run of the step drops it and builds it."""
+    with _conn(fresh_db) as setup:
+        setup.execute("CREATE TABLE public.t (v int); INSERT INTO public.t VALUES (1), (1)")
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            setup.execute("CREATE UNIQUE INDEX CONCURRENTLY t_v ON public.t (v)")
+        setup.execute("DELETE FROM public.t WHERE ctid = (SELECT min(ctid) FROM public.t)")
+        assert setup.execute("SELECT indisvalid FROM pg_index "
+                             "WHERE indexrelid = 'public.t_v'::regclass").fetchone() == (False,)
+    step = Step("CREATE UNIQUE INDEX CONCURRENTLY t_v ON public.t (v)", EXPAND, 1,
+                "build t_v", transaction=False)
+    with _conn(fresh_db) as conn:
+        [result] = run(conn, [step])
+        assert result.outcome == "done"
+        assert conn.execute("SELECT indisvalid FROM pg_index "
+                            "WHERE indexrelid = 'public.t_v'::regclass").fetchone() == (True,)

@@ -50,8 +50,7 @@ def create(directory: Path) -> Demo:
                 query.execute(conn, sample_sql() + sample_sql("shop_data.sql"))
     published = None
     if loaded:
-        plan = commands.plan(project)
-        publishing.remember(project, plan)
+        publishing.review(project)
         published = publishing.publish(project)
         with commands.environment(project, "prod").connect("app") as conn, \
                 conn.transaction():

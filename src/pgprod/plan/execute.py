@@ -321,12 +321,15 @@ def _watching(monitor: Connection | None, conn: Connection, step: Step,
 
 def _already_built(conn: Connection, step: Step) -> bool:
     """A concurrent index build whose valid index already exists: an earlier, interrupted
-    run finished it (the plan only builds indexes prod did not have)."""
+    run finished it (the plan only builds indexes prod did not have). The invalid index
+    a build interrupted by a signal left behind is dropped, to build it again."""
     name = None if step.transaction else _concurrent_index(step.sql)
     if name is None:
         return False
     row = conn.execute("SELECT i.indisvalid FROM pg_index i "
                        "WHERE i.indexrelid = to_regclass(%s)", [name]).fetchone()
+    if row and not row[0]:
+        _drop_invalid_index(conn, step)
     return bool(row and row[0])
 
 

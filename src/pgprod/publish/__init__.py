@@ -1,15 +1,19 @@
 """Publishing: apply the reviewed plan to prod, with a restore point first, a log,
 history, resume and rollback.
 
+    plan = review(project)                                       # what `pgprod plan` shows
     record = publish(project, allowed=["public.orders.note"])   # expand + migrate
     record = contract(project)                                   # later: the contract phase
     record = resume(project)                                     # after an interruption
-    record = rollback(project, publish_id)
+    record = rollback(project, publish_id)                       # see `rollback`
 
-Every function takes the publish lock first, so one publish runs at a time. Steps run
-through `pgprod.plan.execute`; each event is appended to the publish's log before the
-work goes on, and a step's ``commit`` event names its transaction, so `resume` knows
-exactly which steps took effect (`pg_xact_status`).
+Every function takes the publish lock first, so one publish runs at a time, and moves
+the record only along `lifecycle.TRANSITIONS`. Steps run through `pgprod.plan.execute`;
+each event is appended to the publish's log before the work goes on, and a step's
+``commit`` event names its transaction, so `resume` knows exactly which steps took
+effect (`pg_xact_status`). Ctrl-C or SIGTERM (which the CLI turns into the same
+``KeyboardInterrupt``) stops a publish at the statement it is in, rolled back by
+PostgreSQL; the record says interrupted and the error says how to go on.
 """
 
 from __future__ import annotations
@@ -18,39 +22,28 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, replace
 from typing import Any
 
 import psycopg
 
-from pgprod import commands, durations, schemadiff
+from pgprod import commands, durations, scaffolding, schemadiff
 from pgprod.catalog.model import Catalog
 from pgprod.diff import diff
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError, UsageError
-from pgprod.plan import Plan, make_plan, refusal
+from pgprod.plan import Plan, refusal
 from pgprod.plan import render as plan_render
 from pgprod.plan.execute import Event, StepFailed, run
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, Step
-from pgprod.plan.probe import Probe
 from pgprod.project import Project
 
-from . import guard
-from .history import (
-    CONTRACT_PENDING,
-    DONE,
-    FAILED,
-    INTERRUPTED,
-    ROLLED_BACK,
-    RUNNING,
-    UNFINISHED,
-    History,
-    Record,
-    now,
-    who,
-)
+from . import guard, lifecycle
+from .history import History, Record, who
+from .lifecycle import CONTRACT_PENDING, RESUMABLE, RUNNING, now
 
-__all__ = ["History", "Record", "contract", "publish", "remember", "resume", "rollback"]
+__all__ = ["History", "Record", "contract", "promote", "publish", "remember",
+           "restore_into_prod", "resume", "review", "rollback", "rollback_plan"]
 
 OnEvent = Callable[[str, dict[str, Any]], None]
 """Progress for a caller: (event name, data) — the same events the log records."""
@@ -71,14 +64,33 @@ class NothingToPublish(PgprodError):
 class PublishFailed(PgprodError):
     """A step failed; prod is left as the message describes (the log has everything)."""
 
-    def __init__(self, record: Record, failure: StepFailed, state: str) -> None:
+    def __init__(self, record: Record, failure: StepFailed, state: str, hint: str) -> None:
         step = failure.step
         super().__init__(
             f"publish {record.id} stopped at step '{step.purpose}': {failure.message}",
             f"{state}; statement: {step.sql}" + (f"; {failure.detail}" if failure.detail
-                                                 else ""))
+                                                 else "") + f"; {hint}")
         self.record = record
         self.failure = failure
+
+
+class PublishInterrupted(PgprodError):
+    """The publish stopped before its end (signal, lost connection, hook); resumable."""
+
+    def __init__(self, record: Record, why: str, hint: str, by_signal: bool) -> None:
+        super().__init__(f"publish {record.id} interrupted ({why}); prod keeps every "
+                         "step completed so far", hint)
+        self.record = record
+        self.exit_code = 130 if by_signal else 1
+
+
+class VerificationMismatch(PgprodError):
+    """Every step ran, but prod's schema is not the one the publish promised."""
+
+    def __init__(self, record: Record, hint: str) -> None:
+        super().__init__(f"publish {record.id} ran every step but prod's schema is not "
+                         f"what it should be: {record.verified}", hint)
+        self.record = record
 
 
 # -- the reviewed plan ----------------------------------------------------------------------
@@ -87,6 +99,27 @@ class PublishFailed(PgprodError):
 def _digest(steps: Sequence[Step]) -> str:
     text = json.dumps([asdict(s) for s in steps], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def review(project: Project, answers: Sequence[str] = (),
+           ask: schemadiff.Ask | None = None) -> Plan:
+    """The plan of the pending change, remembered as the reviewed one (`pgprod plan`).
+    Refuses while a publish is open (its next step is said instead). Read-only on prod."""
+    history = History(project)
+    lifecycle.settle(history)
+    lifecycle.require_no_open(history)
+    plan = pending_plan(project, answers, ask)
+    remember(project, plan)
+    return plan
+
+
+def pending_plan(project: Project, answers: Sequence[str] = (),
+                 ask: schemadiff.Ask | None = None) -> Plan:
+    """`commands.plan`, where pgprod's own scaffolding left in prod is not judged as the
+    user's data: dropping it is cleanup (see `pgprod.scaffolding`)."""
+    plan = commands.plan(project, answers, ask)
+    findings = tuple(f for f in plan.findings if not scaffolding.is_scaffolding_key(f.object))
+    return replace(plan, findings=findings) if findings != plan.findings else plan
 
 
 def remember(project: Project, plan: Plan) -> None:
@@ -108,14 +141,18 @@ def _reviewed(project: Project) -> dict[str, str]:
 
 
 def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str] = (),
-            on_event: OnEvent | None = None) -> Record:
+            on_event: OnEvent | None = None, actor: str | None = None) -> Record:
     """Apply the reviewed plan's expand and migrate phases to prod (contract comes later).
 
-    Refuses (raising) when prod's schema or the change differ from the reviewed plan,
-    when findings block it or destructive changes are not in `allowed`, or when another
-    publish holds the lock. Takes a restore point, runs and logs the steps, verifies
-    prod against dev and records the publish."""
-    plan = commands.plan(project, answers)
+    Refuses (raising) while another publish is open, when prod's schema or the change
+    differ from the reviewed plan, when findings block it or destructive changes are
+    not in `allowed`, or when another publish holds the lock. Takes a restore point,
+    runs and logs the steps, verifies prod against dev and records the publish."""
+    actor = actor or who()
+    history = History(project)
+    lifecycle.settle(history)
+    lifecycle.require_no_open(history)
+    plan = pending_plan(project, answers)
     reviewed = _reviewed(project)
     if reviewed["fingerprint"] != plan.fingerprint:
         raise PlanChanged("prod's schema changed")
@@ -127,72 +164,97 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
     if not plan.steps:
         raise NothingToPublish("nothing to publish: prod's schema already matches dev's")
     env = commands.environment(project, "prod")
-    history = History(project)
-    record = Record(id=history.new_id(), who=who(), started=now(),
+    record = Record(id=history.new_id(), who=actor, started=now(),
                     fingerprint=plan.fingerprint, steps=[asdict(s) for s in plan.steps],
                     plan=json.loads(plan_render.as_json(plan)))
     with guard.publish_lock(env, f"pgprod publish {record.id}"):
+        lifecycle.settle(history, lock_free=True)
+        lifecycle.require_no_open(history)  # one may have opened since (another machine)
         before = commands.prod_catalog(env)
         history.create(record, plan_render.markdown(plan, title=f"Publish {record.id}"),
                        before)
-        _restore_point(project, history, record)
-        phases = [EXPAND, MIGRATE]
-        _run(project, env, history, record, phases, on_event)
+        lifecycle.advance(history, record, "start", actor)
+        _run(project, env, history, record, [EXPAND, MIGRATE], on_event, actor)
     return record
 
 
-def contract(project: Project, on_event: OnEvent | None = None) -> Record:
-    """Run the contract phase of the latest publish that has one pending."""
+def contract(project: Project, on_event: OnEvent | None = None,
+             actor: str | None = None) -> Record:
+    """Run the contract phase of the publish that has one pending."""
+    actor = actor or who()
     history = History(project)
-    record = history.latest((CONTRACT_PENDING,))
+    lifecycle.settle(history)
+    record = lifecycle.open_record(history)
     if record is None:
         raise NothingToPublish("no publish has a contract phase pending")
+    if record.status != CONTRACT_PENDING:
+        raise lifecycle.PublishOpen(record, lifecycle.next_step(history, record))
     env = commands.environment(project, "prod")
     with guard.publish_lock(env, f"pgprod publish {record.id} --contract"):
-        record.status = RUNNING
-        _restore_point(project, history, record, f"publish-{record.id}-contract")
-        _run(project, env, history, record, [CONTRACT], on_event)
+        record = history.load(record.id)  # as it is now that the lock is held
+        lifecycle.advance(history, record, "contract", actor)
+        _run(project, env, history, record, [CONTRACT], on_event, actor)
     return record
 
 
-def resume(project: Project, on_event: OnEvent | None = None) -> Record:
-    """Continue the latest interrupted or failed publish from where it stopped."""
+def resume(project: Project, on_event: OnEvent | None = None,
+           actor: str | None = None) -> Record:
+    """Continue the latest interrupted or failed publish from where it stopped (or,
+    after a verification failure, check prod again)."""
+    actor = actor or who()
     history = History(project)
-    record = history.latest(UNFINISHED)
+    lifecycle.settle(history)
+    latest = history.records()[-1:]
+    record = latest[0] if latest and latest[0].status in (*RESUMABLE, RUNNING) else None
     if record is None:
-        raise NothingToPublish("no interrupted publish to resume")
+        raise NothingToPublish("no interrupted or failed publish to resume",
+                               f"publish {latest[0].id}: "
+                               f"{lifecycle.next_step(history, latest[0])}" if latest
+                               else "nothing was published yet")
     env = commands.environment(project, "prod")
     with guard.publish_lock(env, f"pgprod publish {record.id} --resume"), \
             env.connect_admin(env.database) as conn:
+        lifecycle.settle(history, lock_free=True)
+        record = history.load(record.id)
         guard.open_app(conn, env)  # a window left open by a crash closes now
-        history.log(record.id, "resume")
-        phases = record.phases[-1:] or [EXPAND, MIGRATE]
-        _run(project, env, history, record, _phases_of(phases), on_event)
+        lifecycle.advance(history, record, "resume", actor)
+        phases = [CONTRACT] if record.phases == [CONTRACT] else [EXPAND, MIGRATE]
+        _run(project, env, history, record, phases, on_event, actor)
     return record
-
-
-def _phases_of(last: list[str]) -> list[str]:
-    return [CONTRACT] if last == [CONTRACT] else [EXPAND, MIGRATE]
 
 
 # -- running steps --------------------------------------------------------------------------
 
 
-def _restore_point(project: Project, history: History, record: Record,
-                   name: str | None = None) -> None:
-    """A restore point before anything changes (base backup first if the last is old)."""
+def restore_point(project: Project, history: History, record: Record, name: str,
+                  ) -> str | None:
+    """A restore point before anything changes (base backup first if the last is old);
+    its name, or None when prod has no backups (the reason is logged and kept)."""
     from pgprod import backups
 
-    name = name or f"publish-{record.id}"
     try:
         backups.ensure_recent_backup(project)
         point = backups.create_restore_point(project, name)
     except backups.BackupsUnavailable as exc:
         record.restore_point_note = str(exc)
         history.log(record.id, "restore point unavailable", reason=str(exc))
-    else:
-        record.restore_point = point.name
-        history.log(record.id, "restore point", name=point.name, lsn=point.lsn)
+        history.save(record)
+        return None
+    history.log(record.id, "restore point", name=point.name, lsn=point.lsn)
+    return point.name
+
+
+def _take_restore_point(project: Project, history: History, record: Record,
+                        phases: list[str]) -> None:
+    """The publish's restore point before its first phase, and another before contract
+    (`rollback --restore` always goes back to the first)."""
+    if phases == [CONTRACT]:
+        if record.contract_restore_point is None:
+            record.contract_restore_point = restore_point(
+                project, history, record, f"publish-{record.id}-contract")
+    elif record.restore_point is None and not record.restore_point_note:
+        record.restore_point = restore_point(project, history, record,
+                                             f"publish-{record.id}")
     history.save(record)
 
 
@@ -217,79 +279,92 @@ def _finished_steps(env: Environment, history: History, record: Record) -> set[i
 
 
 def _run(project: Project, env: Environment, history: History, record: Record,
-         phases: list[str], on_event: OnEvent | None,
+         phases: list[str], on_event: OnEvent | None, actor: str,
          expected: Callable[[], Catalog] | None = None) -> None:
     """Run `record`'s steps of `phases` that have not taken effect yet, log them, then
-    verify prod against `expected` (default: dev's schema)."""
+    verify prod against `expected` (default: dev's schema). The record ends in the
+    state that tells what happened; anything but success raises."""
     emit = on_event or (lambda name, data: None)
-    steps = record.step_objects()
-    done = _finished_steps(env, history, record)
-    record.phases = phases
-    record.status = RUNNING
-    history.save(record)
-    config = project.config
-    grace = durations.parse(config.publish_maintenance_grace, default_unit="m",
-                            what="[publish] maintenance_grace").total_seconds()
-    wanted = [i for i, s in enumerate(steps) if s.phase in phases]
-    window_steps = [i for i in wanted if steps[i].maintenance and i not in done]
-    window: guard.Window | None = None
-    started = time.monotonic()
 
     def log(name: str, **data: Any) -> None:
         history.log(record.id, name, **data)
         emit(name, data)
 
+    steps = record.step_objects()
+    record.phases = phases
+    history.save(record)
+    started = time.monotonic()
+    window: list[guard.Window] = []  # the open maintenance window, if any
     try:
-        # steps run as owner (objects it creates get owner's default privileges, as in
-        # dev); the maintenance window needs the admin connection to change the app role
-        with env.connect("owner") as conn, env.connect_admin(env.database) as admin:
-            for index in wanted:
-                step = steps[index]
-                if index in done:
-                    continue
-                if window_steps and index == window_steps[0]:
-                    window = _open_window(admin, env, config.publish_before_maintenance,
-                                          grace, log)
-
-                def forward(event: Event, index: int = index) -> None:
-                    data: dict[str, Any] = {"step": index}
-                    if event.kind == "start":
-                        data |= {"sql": event.step.sql, "purpose": event.step.purpose,
-                                 "phase": event.step.phase}
-                    elif event.kind == "batch":
-                        data |= {"done": event.done, "total": event.total}
-                    elif event.kind == "progress":
-                        data |= {"phase": event.phase, "done": event.done,
-                                 "total": event.total}
-                    elif event.kind == "retry":
-                        data |= {"attempt": event.attempt, "wait": round(event.wait, 3)}
-                        if event.holders:
-                            data["held by"] = list(event.holders)
-                    elif event.kind == "commit":
-                        data["xid"] = event.xid
-                    log(event.kind, **data)
-
-                results = run(conn, [step], lock_timeout=config.publish_lock_timeout,
-                              lock_timeout_max=config.publish_lock_timeout_max,
-                              on_event=forward, monitor=admin)
-                log("timing", step=index, seconds=results[0].seconds,
-                    attempts=results[0].attempts)
-                if window is not None and window_steps and index == window_steps[-1]:
-                    _close_window(admin, env, window, config.publish_after_maintenance, log)
-                    record.downtime_seconds += window.seconds
-                    window = None
+        _take_restore_point(project, history, record, phases)
+        _steps(project, env, history, record, steps, phases, window, log)
+    except KeyboardInterrupt as exc:
+        _stop(project, env, history, record, window, log, actor, started,
+              "stopped by Ctrl-C or SIGTERM", exc)
     except StepFailed as failure:
-        record.seconds += round(time.monotonic() - started, 3)
-        if not _connection_lost(failure):
-            _fail(project, env, history, record, failure, window, log)
-        _interrupted(history, record, failure, log)
+        if _connection_lost(failure):
+            _stop(project, env, history, record, window, log, actor, started,
+                  str(failure), failure)
+        _fail(project, env, history, record, failure, window, log, actor, started)
     except (psycopg.OperationalError, guard.HookFailed) as exc:
-        record.seconds += round(time.monotonic() - started, 3)
-        _interrupted(history, record, exc, log)
+        _stop(project, env, history, record, window, log, actor, started, str(exc), exc)
     record.seconds += round(time.monotonic() - started, 3)
     dev = commands.environment(project, "dev")
-    _verify(env, history, record, steps, phases, log,
+    _verify(env, history, record, steps, phases, log, actor,
             expected or (lambda: schemadiff.load_env(dev)))
+
+
+def _steps(project: Project, env: Environment, history: History, record: Record,
+           steps: list[Step], phases: list[str], window: list[guard.Window],
+           log: Callable[..., None]) -> None:
+    """Run the steps of `phases` not done yet as owner, opening a maintenance window
+    around those that need one (`window` holds it while it is open)."""
+    config = project.config
+    grace = durations.parse(config.publish_maintenance_grace, default_unit="m",
+                            what="[publish] maintenance_grace").total_seconds()
+    done = _finished_steps(env, history, record)
+    wanted = [i for i, s in enumerate(steps) if s.phase in phases]
+    window_steps = [i for i in wanted if steps[i].maintenance and i not in done]
+    # steps run as owner (objects it creates get owner's default privileges, as in
+    # dev); the maintenance window needs the admin connection to change the app role
+    with env.connect("owner") as conn, env.connect_admin(env.database) as admin:
+        for index in wanted:
+            if index in done:
+                continue
+            if window_steps and index == window_steps[0]:
+                window.append(_open_window(admin, env, config.publish_before_maintenance,
+                                           grace, log))
+            results = run(conn, [steps[index]], lock_timeout=config.publish_lock_timeout,
+                          lock_timeout_max=config.publish_lock_timeout_max,
+                          on_event=_forward(index, log), monitor=admin)
+            log("timing", step=index, seconds=results[0].seconds,
+                attempts=results[0].attempts)
+            if window and index == window_steps[-1]:
+                opened = window.pop()
+                _close_window(admin, env, opened, config.publish_after_maintenance, log)
+                record.downtime_seconds += opened.seconds
+                history.save(record)
+
+
+def _forward(index: int, log: Callable[..., None]) -> Callable[[Event], None]:
+    """An `execute` event as a log event of step `index`."""
+    def forward(event: Event) -> None:
+        data: dict[str, Any] = {"step": index}
+        if event.kind == "start":
+            data |= {"sql": event.step.sql, "purpose": event.step.purpose,
+                     "phase": event.step.phase}
+        elif event.kind == "batch":
+            data |= {"done": event.done, "total": event.total}
+        elif event.kind == "progress":
+            data |= {"phase": event.phase, "done": event.done, "total": event.total}
+        elif event.kind == "retry":
+            data |= {"attempt": event.attempt, "wait": round(event.wait, 3)}
+            if event.holders:
+                data["held by"] = list(event.holders)
+        elif event.kind == "commit":
+            data["xid"] = event.xid
+        log(event.kind, **data)
+    return forward
 
 
 def _connection_lost(failure: StepFailed) -> bool:
@@ -300,15 +375,31 @@ def _connection_lost(failure: StepFailed) -> bool:
         isinstance(cause, psycopg.OperationalError) and not state)
 
 
-def _interrupted(history: History, record: Record, exc: Exception,
-                 log: Callable[..., None]) -> None:
-    record.status = INTERRUPTED
-    record.error = {"message": str(exc)}
-    history.save(record)
-    log("interrupted", message=str(exc))
-    raise PgprodError(f"publish {record.id} interrupted: {exc}",
-                      "prod keeps every step completed so far; run "
-                      "`pgprod publish --resume` when prod is reachable") from exc
+def _end_window(project: Project, env: Environment, record: Record,
+                window: list[guard.Window], log: Callable[..., None]) -> None:
+    """Let the app connect again if a maintenance window is open (best effort: when prod
+    is gone, `pgprod up` or `publish --resume` does it)."""
+    if not window:
+        return
+    try:
+        with env.connect_admin(env.database) as conn:
+            _close_window(conn, env, window[0], project.config.publish_after_maintenance,
+                          log)
+        record.downtime_seconds += window.pop().seconds
+    except (psycopg.Error, PgprodError) as exc:
+        log("maintenance not closed", reason=str(exc))
+
+
+def _stop(project: Project, env: Environment, history: History, record: Record,
+          window: list[guard.Window], log: Callable[..., None], actor: str,
+          started: float, why: str, cause: BaseException) -> None:
+    """Record the publish as interrupted and raise `PublishInterrupted`."""
+    _end_window(project, env, record, window, log)
+    record.seconds += round(time.monotonic() - started, 3)
+    record.error = {"message": why}
+    lifecycle.advance(history, record, "interrupted", actor, reason=why)
+    raise PublishInterrupted(record, why, lifecycle.next_step(history, record),
+                             isinstance(cause, KeyboardInterrupt)) from cause
 
 
 def _open_window(conn: psycopg.Connection[Any], env: Environment, hook: str, grace: float,
@@ -329,46 +420,54 @@ def _close_window(conn: psycopg.Connection[Any], env: Environment, window: guard
 
 
 def _fail(project: Project, env: Environment, history: History, record: Record,
-          failure: StepFailed, window: guard.Window | None, log: Callable[..., None]) -> None:
-    if window is not None:
-        with env.connect_admin(env.database) as conn:
-            _close_window(conn, env, window, project.config.publish_after_maintenance, log)
-        record.downtime_seconds += window.seconds
+          failure: StepFailed, window: list[guard.Window], log: Callable[..., None],
+          actor: str, started: float) -> None:
+    _end_window(project, env, record, window, log)
+    record.seconds += round(time.monotonic() - started, 3)
     step = failure.step
     state = ("the failing step was rolled back; the steps before it are applied"
              if step.transaction else
              "the failing step runs outside a transaction; what it left behind was "
              "cleaned up; the steps before it are applied")
-    record.status = FAILED
     record.error = {"step": step.purpose, "sql": step.sql, "sqlstate": failure.sqlstate,
                     "message": failure.message, "detail": failure.detail, "state": state}
-    history.save(record)
     log("failed", **record.error)
-    raise PublishFailed(record, failure, state) from failure
+    lifecycle.advance(history, record, "step failed", actor, step=step.purpose)
+    raise PublishFailed(record, failure, state,
+                        lifecycle.next_step(history, record)) from failure
 
 
 def _verify(env: Environment, history: History, record: Record, steps: list[Step],
-            phases: list[str], log: Callable[..., None],
+            phases: list[str], log: Callable[..., None], actor: str,
             expected: Callable[[], Catalog]) -> None:
-    """Compare prod with the expected schema: equal once every phase ran, containing its
-    tables and columns when the contract phase is still pending."""
+    """Compare prod with the expected schema: equal once every phase ran (pgprod's
+    scaffolding gone too), containing its tables and columns while the contract phase
+    is pending. A mismatch is recorded as such and raised, never called done."""
     prod_catalog, dev_catalog = schemadiff.load_both(lambda: schemadiff.load_env(env),
                                                      expected)
     pending_contract = CONTRACT not in phases and any(s.phase == CONTRACT for s in steps)
-    remaining = diff(prod_catalog, dev_catalog)
-    if not remaining:
-        record.verified = "prod's schema matches dev's"
-    elif pending_contract:
-        missing = _missing(prod_catalog, dev_catalog)
+    if pending_contract:
+        missing = _missing(scaffolding.without(prod_catalog), dev_catalog)
         record.verified = ("prod contains dev's schema; the contract phase is pending"
                            if not missing else f"prod lacks {', '.join(missing[:5])}")
+        differences = missing
     else:
-        ops = [op.summary for op in remaining.operations]
-        record.verified = f"prod differs from dev: {'; '.join(ops[:5])}"
-    record.status = CONTRACT_PENDING if pending_contract else DONE
+        remaining = diff(prod_catalog, dev_catalog)
+        differences = [op.summary for op in remaining.operations]
+        record.verified = ("prod's schema matches dev's" if not differences else
+                           f"prod differs: {'; '.join(differences[:5])}"
+                           + (f" and {len(differences) - 5} more" if len(differences) > 5
+                              else ""))
     record.finished = now()
-    history.save(record)
     log("verified", result=record.verified, downtime=round(record.downtime_seconds, 3))
+    if differences:
+        record.error = {"differences": differences}
+        lifecycle.advance(history, record, "verification failed", actor,
+                          differences=len(differences))
+        raise VerificationMismatch(record, lifecycle.next_step(history, record))
+    record.error = None
+    lifecycle.advance(history, record, "expanded" if pending_contract else "finished",
+                      actor)
 
 
 def _missing(prod: Catalog, dev: Catalog) -> list[str]:
@@ -383,76 +482,4 @@ def _missing(prod: Catalog, dev: Catalog) -> list[str]:
     return out
 
 
-# -- rollback -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RollbackPlan:
-    """How `rollback` would undo a publish: by `plan` (reverse steps) when that loses
-    nothing, else only by restoring its restore point (`losses` say what would go)."""
-
-    publish: Record
-    plan: Plan
-    by_restore: bool
-
-    @property
-    def losses(self) -> list[str]:
-        return [f"{f.object}: {f.message}" for f in self.plan.findings
-                if f.severity in ("destructive", "blocking")]
-
-
-def rollback_plan(project: Project, publish_id: str) -> RollbackPlan:
-    """What undoing `publish_id` would do (read-only)."""
-    history = History(project)
-    record = history.load(publish_id)
-    env = commands.environment(project, "prod")
-    current, before = commands.prod_catalog(env), history.before(publish_id)
-    migration = diff(current, before)
-    with env.connect("readonly") as conn:
-        probe = Probe(conn, current, project.config.plan_evidence_timeout,
-                      project.config.plan_sample_above)
-        plan = make_plan(current, before, migration, probe)
-    return RollbackPlan(record, plan, refusal(plan) is not None)
-
-
-def rollback(project: Project, publish_id: str, restore: bool = False,
-             on_event: OnEvent | None = None) -> Record:
-    """Undo a publish: by the reverse plan when it loses nothing; otherwise, only with
-    `restore`, by restoring prod to the publish's restore point."""
-    undo = rollback_plan(project, publish_id)
-    history = History(project)
-    if undo.by_restore:
-        if not restore:
-            raise PgprodError(
-                f"undoing {publish_id} by its reverse plan would lose data: "
-                + "; ".join(undo.losses),
-                "restore its restore point instead: pgprod rollback "
-                f"{publish_id} --restore (prod's current state is kept as a backup)")
-        from pgprod import backups
-
-        if not undo.publish.restore_point:
-            raise PgprodError(f"publish {publish_id} has no restore point",
-                              undo.publish.restore_point_note or None)
-        backups.restore(project, undo.publish.restore_point, into="prod", confirm=True)
-        undo.publish.status = ROLLED_BACK
-        history.save(undo.publish)
-        history.log(publish_id, "rolled back", by="restore", point=undo.publish.restore_point)
-        return undo.publish
-    if not undo.plan.steps:
-        raise NothingToPublish(f"prod already has the schema it had before {publish_id}")
-    env = commands.environment(project, "prod")
-    record = Record(id=history.new_id(), who=who(), started=now(),
-                    fingerprint=undo.plan.fingerprint,
-                    steps=[asdict(s) for s in undo.plan.steps],
-                    plan=json.loads(plan_render.as_json(undo.plan)))
-    with guard.publish_lock(env, f"pgprod rollback {publish_id}"):
-        history.create(record, plan_render.markdown(undo.plan, title=f"Rollback of {publish_id}"),
-                       commands.prod_catalog(env))
-        _restore_point(project, history, record)
-        before = history.before(publish_id)
-        _run(project, env, history, record, [EXPAND, MIGRATE, CONTRACT], on_event,
-             expected=lambda: before)
-    undo.publish.status = ROLLED_BACK
-    history.save(undo.publish)
-    history.log(publish_id, "rolled back", by=record.id)
-    return record
+from .rollback import promote, restore_into_prod, rollback, rollback_plan  # noqa: E402

@@ -33,14 +33,7 @@ from pgprod.errors import UsageError
 from pgprod.plan.model import Batches, Step
 from pgprod.project import Project
 
-# statuses
-RUNNING, INTERRUPTED, FAILED = "running", "interrupted", "failed"
-CONTRACT_PENDING, DONE, ROLLED_BACK = "contract pending", "done", "rolled back"
-UNFINISHED = (RUNNING, INTERRUPTED, FAILED)
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+from .lifecycle import START, now
 
 
 @dataclass
@@ -53,16 +46,23 @@ class Record:
     fingerprint: str
     steps: list[dict[str, Any]]
     plan: dict[str, Any]
-    status: str = RUNNING
+    status: str = START
     finished: str | None = None
     restore_point: str | None = None
+    """Taken before anything of the publish ran: what `rollback --restore` returns to."""
     restore_point_note: str = ""
+    contract_restore_point: str | None = None
     phases: list[str] = field(default_factory=list)
     downtime_seconds: float = 0.0
     seconds: float = 0.0
     error: dict[str, Any] | None = None
     verified: str = ""
     contract_of: str | None = None
+    rollback_of: str | None = None
+    """Set on the record of a rollback by reverse plan: the publish it undoes."""
+    transitions: list[dict[str, Any]] = field(default_factory=list)
+    pid: int | None = None
+    host: str = ""
 
     def step_objects(self) -> list[Step]:
         out = []
@@ -116,6 +116,10 @@ class History:
             return []
         return [self.load(p.name) for p in sorted(self.root.iterdir())
                 if (p / "publish.json").is_file()]
+
+    def after(self, moment: str) -> list[Record]:
+        """Records started after `moment` (ISO 8601, UTC), oldest first."""
+        return [r for r in self.records() if r.started > moment]
 
     def latest(self, statuses: tuple[str, ...]) -> Record | None:
         found = [r for r in self.records() if r.status in statuses]
