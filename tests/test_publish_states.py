@@ -135,6 +135,13 @@ def test_scaffolding_is_never_the_users_change(project: Project) -> None:
     assert planned.stderr.startswith(f"error: publish {record.id} is contract pending: "
                                      "its contract phase is pending")
     assert "__pgprod" not in planned.stdout + planned.stderr
+    diffed = pgprod("--project", root, "diff")
+    assert diffed.returncode == 0
+    assert "__pgprod" not in diffed.stdout and "pgprod_sync" not in diffed.stdout
+    assert diffed.stdout.splitlines()[:2] == ["1 change (prod -> dev):",
+                                            "  ~ change type of public.orders.amount to bigint"]
+    assert diffed.stderr.startswith(f"note: publish {record.id} is contract pending (pgprod's "
+                                    "own objects in prod are left out)")
     undone = pgprod("--project", root, "rollback", record.id)
     assert undone.returncode == 0, undone.stderr
     assert "data" not in undone.stderr

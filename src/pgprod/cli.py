@@ -359,9 +359,9 @@ def diff_command(ctx: click.Context, source: str | None, target: str | None, as_
         migration = schemadiff.diff_urls(source or "", target or "", given, ask)
         as_sql = as_sql or not as_json
     else:
-        project = _project(ctx)
-        migration = schemadiff.diff_project(commands.environment(project, "prod"),
-                                            commands.environment(project, "dev"), given, ask)
+        migration, note = publishing.pending_diff(_project(ctx), given, ask)
+        if note:
+            err.print(Text(f"note: {note}"))
     for candidate in migration.candidates:
         err.print(Text(f"note: likely rename {candidate.description} planned as drop + add;"
                        f" confirm with --rename {candidate.shell_answer}"))

@@ -29,7 +29,7 @@ import psycopg
 
 from pgprod import commands, durations, scaffolding, schemadiff
 from pgprod.catalog.model import Catalog
-from pgprod.diff import diff
+from pgprod.diff import Migration, diff
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError, UsageError
 from pgprod.plan import Plan, refusal
@@ -120,6 +120,24 @@ def pending_plan(project: Project, answers: Sequence[str] = (),
     plan = commands.plan(project, answers, ask)
     findings = tuple(f for f in plan.findings if not scaffolding.is_scaffolding_key(f.object))
     return replace(plan, findings=findings) if findings != plan.findings else plan
+
+
+def pending_diff(project: Project, answers: Sequence[str] = (),
+                 ask: schemadiff.Ask | None = None) -> tuple[Migration, str | None]:
+    """What turns prod's schema into dev's (`pgprod diff`). While a publish is open,
+    pgprod's scaffolding in prod is left out, and the note says which publish holds it
+    and what to do next. Read-only."""
+    history = History(project)
+    lifecycle.settle(history)
+    prod = commands.environment(project, "prod")
+    pending = schemadiff.pending(prod, commands.environment(project, "dev"), answers, ask)
+    record = lifecycle.open_record(history)
+    if record is None or not scaffolding.scaffolding_in(pending.source):
+        return pending.migration, None
+    migration = schemadiff.without_managed_settings(schemadiff.compare(
+        scaffolding.without(pending.source), pending.target, answers, ask), prod)
+    return migration, (f"publish {record.id} is {record.status} (pgprod's own objects in "
+                       f"prod are left out): {lifecycle.next_step(history, record)}")
 
 
 def remember(project: Project, plan: Plan) -> None:
