@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-server bench bench-publish clean
+.PHONY: demo test lint pytest test-server test-lifecycle bench bench-publish clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test-server: $(STAMP)
 	@test -n "$(BINARIES)" || { echo "usage: make test-server BINARIES=/path/to/bin" >&2; exit 2; }
 	scripts/test-deps
 	PGPROD_TEST_SERVER='$(BINARIES)' $(BIN)/python -m pytest $(PYTEST_WORKERS) -k extra tests/test_scenarios.py tests/plan
+
+# The publish lifecycle's state machine (tests/test_lifecycle_property.py) with a long
+# run: 200 examples of up to 20 rules each (see docs/lifecycle-property.md for timings)
+test-lifecycle: $(STAMP)
+	PGPROD_LIFECYCLE_EXAMPLES=200 PGPROD_LIFECYCLE_STEPS=20 $(BIN)/python -m pytest -q tests/test_lifecycle_property.py
 
 clean:
 	-test -d demo && $(BIN)/pgprod --project demo down

@@ -23,6 +23,7 @@ import pytest
 from psycopg import sql
 
 from pgprod import catalog, commands
+from pgprod.catalog import serial
 from pgprod.cluster.binaries import Binaries, locate
 from pgprod.diff import Renames, diff, parse_answers
 from pgprod.environment import Environment
@@ -175,6 +176,7 @@ def test_scenario(server: Server, name: str, direction: str) -> None:
         if seed.is_file():
             source.run_file(seed)
         before, after = catalog.load(source.conn), catalog.load(target.conn)
+        _assert_round_trip(before)
         renames = _renames(folder, before, after, reverse=first == "b")
         kept = {renames.tables.get(k, k) for k in before.tables} & set(after.tables)
         counts = _counts(source.conn, {k for k in before.tables
@@ -195,6 +197,14 @@ def test_scenario(server: Server, name: str, direction: str) -> None:
     finally:
         source.close()
         target.close()
+
+
+def _assert_round_trip(model: catalog.Catalog) -> None:
+    """The catalog as stored on disk (JSON) reads back equal, derived data included."""
+    loaded = serial.from_json(serial.to_json(model))
+    assert loaded == model
+    assert (loaded.dependencies, loaded.casts, loaded.role, loaded.server_version) == (
+        model.dependencies, model.casts, model.role, model.server_version)
 
 
 def test_every_scenario_runs_on_the_embedded_server() -> None:

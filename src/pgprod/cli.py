@@ -593,8 +593,13 @@ def _log_line(event: dict[str, object]) -> str:
 def rollback_command(ctx: click.Context, publish_id: str, restore: bool, yes: bool) -> None:
     """Undo a publish: by its reverse plan when nothing is lost, else by restore."""
     record = publishing.rollback(_project(ctx), publish_id, restore, yes, _Progress())
-    how = f"by {record.id}" if record.id != publish_id else f"by {record.restore_point}"
-    out.print(Text(f"rolled back {publish_id} {how}: {record.verified}"))
+    if record.id != publish_id:  # by a reverse plan, published as its own record
+        out.print(Text(f"rolled back {publish_id} by {record.id}: {record.verified}"))
+    elif record.transitions[-1].get("by") == "restore":
+        out.print(Text(f"rolled back {publish_id} by restoring {record.restore_point}: "
+                       f"{record.verified}"))
+    else:
+        out.print(Text(f"rolled back {publish_id}: {record.transitions[-1].get('by')}"))
 
 
 def _note(message: str) -> None:

@@ -188,10 +188,13 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
     with guard.publish_lock(env, f"pgprod publish {record.id}"):
         lifecycle.settle(history, lock_free=True)
         lifecycle.require_no_open(history)  # one may have opened since (another machine)
-        before = commands.prod_catalog(env)
+        before, target = schemadiff.load_both(
+            lambda: commands.prod_catalog(env),
+            lambda: schemadiff.load_env(commands.environment(project, "dev")))
+        started = lifecycle.enter(history, record, "start", actor)
         history.create(record, plan_render.markdown(plan, title=f"Publish {record.id}"),
-                       before)
-        lifecycle.advance(history, record, "start", actor)
+                       before, target)
+        lifecycle.logged(history, record, started)
         _run(project, env, history, record, [EXPAND, MIGRATE], on_event, actor)
     return record
 
@@ -300,7 +303,7 @@ def _run(project: Project, env: Environment, history: History, record: Record,
          phases: list[str], on_event: OnEvent | None, actor: str,
          expected: Callable[[], Catalog] | None = None) -> None:
     """Run `record`'s steps of `phases` that have not taken effect yet, log them, then
-    verify prod against `expected` (default: dev's schema). The record ends in the
+    verify prod against `expected` (default: dev's schema as published). The record ends in the
     state that tells what happened; anything but success raises."""
     emit = on_event or (lambda name, data: None)
 
@@ -327,9 +330,15 @@ def _run(project: Project, env: Environment, history: History, record: Record,
     except (psycopg.OperationalError, guard.HookFailed) as exc:
         _stop(project, env, history, record, window, log, actor, started, str(exc), exc)
     record.seconds += round(time.monotonic() - started, 3)
-    dev = commands.environment(project, "dev")
     _verify(env, history, record, steps, phases, log, actor,
-            expected or (lambda: schemadiff.load_env(dev)))
+            expected or (lambda: _published(project, history, record)))
+
+
+def _published(project: Project, history: History, record: Record) -> Catalog:
+    """The schema `record` takes prod to: dev's when it was published (dev may have
+    moved on since), or dev's now for records that did not keep it."""
+    return history.target(record.id) or schemadiff.load_env(
+        commands.environment(project, "dev"))
 
 
 def _steps(project: Project, env: Environment, history: History, record: Record,

@@ -8,7 +8,12 @@ Each publish has a folder ``.pgprod/publishes/<id>/``:
   work it announces goes further (a step's ``commit`` event names the transaction id,
   so an interrupted publish knows exactly which steps took effect);
 - ``change.md`` — the change documentation (`pgprod plan --markdown`);
-- ``before.catalog`` — prod's schema before the publish (what `rollback` returns to).
+- ``target.json`` — the schema the publish takes prod to (dev's when it was published:
+  what verification compares prod with, even if dev changed since), as JSON;
+- ``before.json`` — prod's schema before the publish (what `rollback` returns to), as
+  JSON (`pgprod.catalog.serial`). Records of older versions kept it pickled in
+  ``before.catalog``: it is converted once, by an unpickler that builds nothing but
+  pgprod's catalog model and Python's plain containers.
 
 Ids sort by time: ``20261124-130501-3f2a``.
 """
@@ -28,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pgprod.catalog import serial
 from pgprod.catalog.model import Catalog
 from pgprod.errors import UsageError
 from pgprod.plan.model import Batches, Step
@@ -86,12 +92,24 @@ class History:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
         return f"{stamp}-{secrets.token_hex(2)}"
 
-    def create(self, record: Record, markdown: str, before: Catalog) -> None:
+    def create(self, record: Record, markdown: str, before: Catalog, target: Catalog,
+               ) -> None:
+        """The publish's folder: its record, change documentation, and prod's schema
+        before and (once every phase ran) after it."""
         folder = self.folder(record.id)
         folder.mkdir(parents=True, mode=0o700)
         (folder / "change.md").write_text(markdown, encoding="utf-8")
-        (folder / "before.catalog").write_bytes(pickle.dumps(before))
+        (folder / "before.json").write_text(serial.to_json(before), encoding="utf-8")
+        (folder / "target.json").write_text(serial.to_json(target), encoding="utf-8")
         self.save(record)
+
+    def target(self, publish_id: str) -> Catalog | None:
+        """The schema `publish_id` takes prod to (dev's when it was published); None for
+        records of older versions, which did not keep it."""
+        path = self.folder(publish_id) / "target.json"
+        if not path.is_file():
+            return None
+        return serial.from_json(path.read_text(encoding="utf-8"))
 
     def save(self, record: Record) -> None:
         path = self.folder(record.id) / "publish.json"
@@ -106,9 +124,18 @@ class History:
         return Record(**json.loads(path.read_text(encoding="utf-8")))
 
     def before(self, publish_id: str) -> Catalog:
-        catalog: Catalog = pickle.loads((self.folder(publish_id) / "before.catalog")
-                                        .read_bytes())
-        return catalog
+        """Prod's schema before `publish_id` (an old pickled file is converted first)."""
+        path = self.folder(publish_id) / "before.json"
+        old = path.with_name("before.catalog")
+        try:
+            if not path.is_file() and old.is_file():
+                path.write_text(serial.to_json(_unpickle_catalog(old)), encoding="utf-8")
+                old.unlink()
+            return serial.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, pickle.UnpicklingError, serial.CatalogFileError) as exc:
+            raise UsageError(f"publish {publish_id}'s schema before cannot be read ({exc})",
+                             f"undo it by restore instead: `pgprod rollback {publish_id} "
+                             "--restore`") from exc
 
     def records(self) -> list[Record]:
         """Every publish, oldest first."""
@@ -143,6 +170,28 @@ class History:
             for line in handle:
                 if line.endswith("\n"):  # a line cut by a crash is not an event
                     yield json.loads(line)
+
+
+class _CatalogUnpickler(pickle.Unpickler):
+    """Builds only pgprod's catalog model and plain containers: a tampered file cannot
+    make it run anything else."""
+
+    SAFE_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "str", "int",
+                               "float", "bool", "bytes"})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("pgprod.catalog.") or module == "pgprod.catalog" or (
+                module == "builtins" and name in self.SAFE_BUILTINS):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a stored schema")
+
+
+def _unpickle_catalog(path: Path) -> Catalog:
+    with open(path, "rb") as handle:
+        loaded = _CatalogUnpickler(handle).load()
+    if not isinstance(loaded, Catalog):
+        raise pickle.UnpicklingError(f"{path} does not hold a schema")
+    return loaded
 
 
 def who() -> str:

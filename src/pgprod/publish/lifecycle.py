@@ -90,6 +90,15 @@ def advance(history: History, record: Record, event: str, actor: str,
             **why: Any) -> None:
     """Move `record` along `event` (raising `IllegalTransition` if its state does not
     allow it), record the transition and save. Side effects: the record's file and log."""
+    entry = enter(history, record, event, actor, **why)
+    history.save(record)
+    logged(history, record, entry)
+
+
+def enter(history: History, record: Record, event: str, actor: str,
+          **why: Any) -> dict[str, Any]:
+    """`advance` without saving: for a record whose first save is still to come, so
+    that no file ever holds a record without a state. Returns the transition."""
     sources, target = TRANSITIONS[event]
     if record.status not in sources:
         raise IllegalTransition(record, event, next_step(history, record))
@@ -99,9 +108,13 @@ def advance(history: History, record: Record, event: str, actor: str,
     record.status = target
     if target == RUNNING:
         record.pid, record.host = os.getpid(), socket.gethostname()
-    history.save(record)
-    history.log(record.id, "state", transition=event, actor=actor, to=target,
-                **{"from": entry["from"], **why})
+    return entry
+
+
+def logged(history: History, record: Record, entry: dict[str, Any]) -> None:
+    """Append transition `entry` of `record` to its log."""
+    history.log(record.id, "state", transition=entry["event"], actor=entry["actor"],
+                **{k: v for k, v in entry.items() if k not in ("at", "event", "actor")})
 
 
 def process_gone(record: Record) -> bool:

@@ -24,7 +24,7 @@ from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE
 from pgprod.plan.probe import Probe
 from pgprod.project import Project
 
-from . import NothingToPublish, OnEvent, VerificationMismatch, _run, guard, lifecycle
+from . import OnEvent, VerificationMismatch, _run, guard, lifecycle
 from .history import History, Record, who
 from .lifecycle import ROLLBACKABLE, ROLLED_BACK, SUPERSEDED, TRANSITIONS, now
 
@@ -74,11 +74,16 @@ def _target(history: History, publish_id: str) -> Record:
     """The publish to undo: one a rollback can leave, and the latest still in effect."""
     lifecycle.settle(history)
     record = history.load(publish_id)
+    if record.rollback_of:
+        raise PgprodError(f"{publish_id} is the rollback of {record.rollback_of}",
+                          "to have that change again, publish it again "
+                          "(`pgprod plan`, `pgprod publish`)")
     if record.status not in ROLLBACKABLE:
         raise lifecycle.IllegalTransition(record, "rolled back",
                                           lifecycle.next_step(history, record))
+    # a rollback and the publish it undid cancel out: neither is in effect
     later = [r for r in history.after(record.started)
-             if r.status not in (ROLLED_BACK, SUPERSEDED)]
+             if r.status not in (ROLLED_BACK, SUPERSEDED) and not r.rollback_of]
     if later:
         raise PgprodError(f"publish {later[-1].id} came after {publish_id}",
                           f"roll back {later[-1].id} first: `pgprod rollback {later[-1].id}`")
@@ -118,19 +123,22 @@ def rollback(project: Project, publish_id: str, restore: bool = False,
             + "; ".join(undo.losses),
             f"restore its restore point instead: `pgprod rollback {publish_id} --restore` "
             "shows what that discards")
-    if not undo.plan.steps:
-        raise NothingToPublish(f"prod already has the schema it had before {publish_id}")
+    if not undo.plan.steps:  # e.g. interrupted before its first step took effect
+        lifecycle.advance(history, undo.publish, "rolled back", actor,
+                          by="nothing to undo: prod has the schema it had before")
+        return undo.publish
     env = commands.environment(project, "prod")
     record = Record(id=history.new_id(), who=actor, started=now(),
                     fingerprint=undo.plan.fingerprint, rollback_of=publish_id,
                     steps=[asdict(s) for s in undo.plan.steps],
                     plan=json.loads(plan_render.as_json(undo.plan)))
+    before = history.before(publish_id)
     with guard.publish_lock(env, f"pgprod rollback {publish_id}"):
         lifecycle.settle(history, lock_free=True)
+        started = lifecycle.enter(history, record, "start", actor)
         history.create(record, plan_render.markdown(undo.plan, title=f"Rollback of {publish_id}"),
-                       commands.prod_catalog(env))
-        lifecycle.advance(history, record, "start", actor)
-        before = history.before(publish_id)
+                       commands.prod_catalog(env), before)
+        lifecycle.logged(history, record, started)
         _run(project, env, history, record, [EXPAND, MIGRATE, CONTRACT], on_event, actor,
              expected=lambda: before)
         lifecycle.advance(history, history.load(publish_id), "rolled back", actor,
@@ -143,8 +151,10 @@ def _by_restore(project: Project, history: History, record: Record, confirm: boo
     """Restore prod to `record`'s first restore point, then check its schema is the
     one prod had before the publish."""
     if not record.restore_point:
-        raise PgprodError(f"publish {record.id} has no restore point",
-                          record.restore_point_note or None)
+        raise PgprodError(f"publish {record.id} has no restore point"
+                          + (f" ({record.restore_point_note})"
+                             if record.restore_point_note else ""),
+                          f"undo it by its reverse plan: `pgprod rollback {record.id}`")
     changes = backups.rows_since(project, record.restore_point)
     if not confirm:
         raise RollbackNeedsConfirmation(record, changes)

@@ -1,0 +1,67 @@
+"""A catalog as JSON and back: how a schema is kept on disk (the publish history's
+schema before each publish), never as pickle, which runs code when loaded.
+
+The shape is the model's own: each dataclass an object of its fields, mappings objects,
+tuples and sets lists; `cattrs` reads it back by the model's type hints, so what loads
+is the same frozen, comparable `Catalog` that was saved (`from_json(to_json(c)) == c`,
+derived data included). A ``"format"`` number guards against files of another shape.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, get_args, get_origin
+
+import cattrs
+from cattrs.preconf.json import make_converter
+
+from pgprod.errors import PgprodError
+
+from .frozenmap import FrozenMap
+from .model import Catalog
+
+FORMAT = 1
+
+
+class CatalogFileError(PgprodError):
+    """A stored schema that cannot be read back."""
+
+
+def _is_frozen_map(kind: Any) -> bool:
+    return bool(kind is FrozenMap or get_origin(kind) is FrozenMap)
+
+
+def _converter() -> cattrs.Converter:
+    converter = make_converter()  # sets as lists, and the other JSON conventions
+    converter.register_unstructure_hook_func(
+        _is_frozen_map, lambda mapping: {k: converter.unstructure(v)
+                                         for k, v in mapping.items()})
+
+    def frozen_map(data: dict[str, Any], kind: Any) -> FrozenMap[Any, Any]:
+        _, value = get_args(kind)
+        return FrozenMap((k, converter.structure(v, value)) for k, v in data.items())
+
+    converter.register_structure_hook_func(_is_frozen_map, frozen_map)
+    return converter
+
+
+_CONVERTER = _converter()
+
+
+def to_json(catalog: Catalog) -> str:
+    """`catalog` as JSON text (pure)."""
+    return json.dumps({"format": FORMAT, "catalog": _CONVERTER.unstructure(catalog)},
+                      separators=(",", ":"))
+
+
+def from_json(text: str) -> Catalog:
+    """The catalog `to_json` wrote; raises `CatalogFileError` for anything else."""
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise CatalogFileError(f"stored schema has format {data.get('format')!r}, "
+                                   f"this pgprod reads {FORMAT}")
+        return _CONVERTER.structure(data["catalog"], Catalog)
+    except (ValueError, KeyError, TypeError, AttributeError,
+            cattrs.BaseValidationError) as exc:
+        raise CatalogFileError(f"stored schema cannot be read ({exc})") from exc
