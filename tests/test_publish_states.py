@@ -52,9 +52,8 @@ def test_a_signal_stops_at_a_safe_point_and_says_how_to_go_on(project: Project,
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
-    assert stderr.startswith(f"error: publish {publish_id} interrupted (stopped by Ctrl-C "
-                             "or SIGTERM)")
-    assert "interrupted at step" in stderr and "`pgprod publish --resume`" in stderr
+    assert stderr.startswith(f"error: publish {publish_id} interrupted at step ")
+    assert "(stopped by Ctrl-C or SIGTERM)" in stderr and "`pgprod publish --resume`" in stderr
     assert f"`pgprod rollback {publish_id}`" in stderr
     assert len(stderr.strip().splitlines()) == 1
     assert _states(project, publish_id) == ["running", "interrupted"]
@@ -63,7 +62,7 @@ def test_a_signal_stops_at_a_safe_point_and_says_how_to_go_on(project: Project,
     for argv in (["plan"], ["publish"], ["publish", "--contract"]):
         refused = pgprod("--project", root, *argv)
         assert refused.returncode != 0, argv
-        assert f"publish {publish_id} is interrupted" in refused.stderr, argv
+        assert f"publish {publish_id} is interrupted at step" in refused.stderr, argv
         assert "`pgprod publish --resume`" in refused.stderr, argv
     history = pgprod("--project", root, "history")
     assert "interrupted at step" in history.stdout
@@ -133,7 +132,8 @@ def test_scaffolding_is_never_the_users_change(project: Project) -> None:
     planned = pgprod("--project", root, "plan")
     assert planned.returncode == 1
     assert planned.stderr.startswith(f"error: publish {record.id} is contract pending: "
-                                     "its contract phase is pending")
+                                     "deploy the new app version, then `pgprod publish "
+                                     "--contract`")
     assert "__pgprod" not in planned.stdout + planned.stderr
     diffed = pgprod("--project", root, "diff")
     assert diffed.returncode == 0

@@ -541,7 +541,8 @@ def history_command(ctx: click.Context, as_json: bool) -> None:
                       str(len(r.plan.get("changes", []))))
     out.print(table)
     latest = lifecycle.open_record(history) or records[-1]
-    out.print(Text(f"{latest.id}: {lifecycle.next_step(history, latest)}"))
+    out.print(Text(f"{latest.id} is {lifecycle.describe(history, latest)}: "
+                   f"{lifecycle.next_step(history, latest)}"))
 
 
 def _record_dict(history: publishing.History, r: publishing.Record) -> dict[str, object]:

@@ -77,9 +77,10 @@ class PublishFailed(PgprodError):
 class PublishInterrupted(PgprodError):
     """The publish stopped before its end (signal, lost connection, hook); resumable."""
 
-    def __init__(self, record: Record, why: str, hint: str, by_signal: bool) -> None:
-        super().__init__(f"publish {record.id} interrupted ({why}); prod keeps every "
-                         "step completed so far", hint)
+    def __init__(self, record: Record, why: str, where: str, hint: str,
+                 by_signal: bool) -> None:
+        super().__init__(f"publish {record.id} {where} ({why}); prod keeps every step "
+                         "completed so far", hint)
         self.record = record
         self.exit_code = 130 if by_signal else 1
 
@@ -209,7 +210,7 @@ def contract(project: Project, on_event: OnEvent | None = None,
     if record is None:
         raise NothingToPublish("no publish has a contract phase pending")
     if record.status != CONTRACT_PENDING:
-        raise lifecycle.PublishOpen(record, lifecycle.next_step(history, record))
+        raise lifecycle.PublishOpen(record, history)
     env = commands.environment(project, "prod")
     with guard.publish_lock(env, f"pgprod publish {record.id} --contract"):
         record = history.load(record.id)  # as it is now that the lock is held
@@ -425,7 +426,8 @@ def _stop(project: Project, env: Environment, history: History, record: Record,
     record.seconds += round(time.monotonic() - started, 3)
     record.error = {"message": why}
     lifecycle.advance(history, record, "interrupted", actor, reason=why)
-    raise PublishInterrupted(record, why, lifecycle.next_step(history, record),
+    raise PublishInterrupted(record, why, lifecycle.describe(history, record),
+                             lifecycle.next_step(history, record),
                              isinstance(cause, KeyboardInterrupt)) from cause
 
 
@@ -481,7 +483,9 @@ def _verify(env: Environment, history: History, record: Record, steps: list[Step
     else:
         remaining = diff(prod_catalog, dev_catalog)
         differences = [op.summary for op in remaining.operations]
-        record.verified = ("prod's schema matches dev's" if not differences else
+        matched = (f"prod's schema is the one it had before {record.rollback_of}"
+                   if record.rollback_of else "prod's schema matches dev's")
+        record.verified = (matched if not differences else
                            f"prod differs: {'; '.join(differences[:5])}"
                            + (f" and {len(differences) - 5} more" if len(differences) > 5
                               else ""))

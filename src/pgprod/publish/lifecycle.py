@@ -77,8 +77,9 @@ class IllegalTransition(PgprodError):
 class PublishOpen(PgprodError):
     """Another publish must be finished (or undone) before this command can run."""
 
-    def __init__(self, record: Record, hint: str) -> None:
-        super().__init__(f"publish {record.id} is {record.status}", hint)
+    def __init__(self, record: Record, history: History) -> None:
+        super().__init__(f"publish {record.id} is {describe(history, record)}",
+                         next_step(history, record))
         self.record = record
 
 
@@ -152,7 +153,7 @@ def require_no_open(history: History) -> None:
     plan only once the last one is finished or undone."""
     record = open_record(history)
     if record is not None:
-        raise PublishOpen(record, next_step(history, record))
+        raise PublishOpen(record, history)
 
 
 def position(history: History, record: Record) -> tuple[int, int]:
@@ -176,19 +177,21 @@ def next_step(history: History, record: Record) -> str:
     """What can be done from `record`'s state, as one line of commands."""
     rid = record.id
     rollback = f"`pgprod rollback {rid}`"
+    if record.rollback_of and record.status == DONE:
+        return (f"prod has the schema it had before {record.rollback_of} again; publish "
+                "that change anew to have it back")
     hints = {
-        RUNNING: f"it is running ({record.who}): follow it with `pgprod logs --follow`",
-        INTERRUPTED: f"{describe(history, record)}: run `pgprod publish --resume`, "
-                     f"or {rollback}",
-        FAILED: f"{describe(history, record)}: fix the cause (see `pgprod logs {rid}`), "
-                f"then `pgprod publish --resume`, or {rollback}",
+        RUNNING: f"started by {record.who}: follow it with `pgprod logs --follow`",
+        INTERRUPTED: f"run `pgprod publish --resume`, or {rollback}",
+        FAILED: f"fix the cause (see `pgprod logs {rid}`), then `pgprod publish --resume`, "
+                f"or {rollback}",
         VERIFICATION_FAILED: f"prod does not match dev after it: see `pgprod diff`; "
                              f"publish the rest with `pgprod plan` and `pgprod publish`, "
                              f"or {rollback}",
-        CONTRACT_PENDING: "its contract phase is pending: deploy the new app version, "
-                          f"then `pgprod publish --contract`, or {rollback}",
-        DONE: f"it is done; undo it with {rollback}",
-        ROLLED_BACK: "it was rolled back; nothing to do",
+        CONTRACT_PENDING: "deploy the new app version, then `pgprod publish --contract`, "
+                          f"or {rollback}",
+        DONE: f"undo it with {rollback}",
+        ROLLED_BACK: "nothing to do",
         SUPERSEDED: "prod was replaced by a restore from before it; nothing to do",
     }
     return hints.get(record.status, "see `pgprod history`")
