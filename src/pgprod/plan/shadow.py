@@ -1,8 +1,10 @@
-"""Expand/contract machinery for columns: a NOT NULL without a blocking scan, a column
-kept in sync by a trigger and backfilled in batches, and the swap that finishes it.
+"""Shadow columns: a column replaced expand/contract by a new one kept in sync by a
+trigger and backfilled in batches, with what is attached to the column rebuilt on it,
+and the swap that finishes it; and why a column cannot be shadowed.
 
-Used by `pgprod.plan.strategies` for type changes that rewrite, confirmed column renames
-and columns added with a volatile default. Pure: builds steps, reads no database.
+Used by `pgprod.plan.passes` and `pgprod.plan.compile` for type changes that rewrite and
+confirmed column renames, and by `pgprod.plan.findings`. Pure: builds steps, reads no
+database.
 """
 
 from __future__ import annotations
@@ -16,30 +18,34 @@ from psycopg import sql
 
 from pgprod.catalog.relations import Column, Constraint, Index
 from pgprod.diff import ops
-from pgprod.diff.render import column_definition, render
+from pgprod.diff.render import render
 from pgprod.names import ident, quote_ident, unquote
+from pgprod.plan.columns import (
+    add_column,
+    backfill,
+    fresh_column,
+    not_null,
+    not_null_name,
+    sync,
+)
 from pgprod.plan.context import Context, plain_key
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE
 from pgprod.plan.steps import (
     BRIEF,
     BUILD_RATE,
     CONCURRENT,
-    ROWS,
     SCAN_RATE,
     SHARE_ROW_BRIEF,
     Builder,
     aside,
-    backfill_seconds,
-    batches,
     digest,
     duration,
     fragment,
+    key_using_index,
     table_size,
     text,
+    unique_index,
 )
-
-ALTER = "ALTER TABLE {} "
-
 
 # -- why a column cannot be shadowed -------------------------------------------------------------
 
@@ -137,69 +143,6 @@ def source_indexes_on(context: Context, table_key: str, column_key: str) -> set[
             if dependent.startswith("index:") and node in referenced}
 
 
-# -- NOT NULL without a blocking scan ------------------------------------------------------------
-
-
-def not_null(b: Builder, context: Context, table: str, column: str, name: str | None, *,
-             check_phase: str = EXPAND) -> None:
-    """Make `column` (a quoted key) of `table` NOT NULL: a NOT VALID check (brief lock),
-    validated while writes continue, then NOT NULL, which PostgreSQL proves from the
-    validated check without scanning; the check is dropped. `name` is the NOT NULL
-    constraint's name on PostgreSQL 18+ (None before)."""
-    tag = "pgprod_nn_" + digest(table, column)
-    target = fragment(table)
-    col = fragment(column)
-    seconds = duration(table_size(context, table), SCAN_RATE)
-    b.add(sql.SQL(ALTER + "ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID").format(
-        target, ident(tag), col), check_phase, f"check {column} IS NOT NULL for new rows")
-    b.add(sql.SQL(ALTER + "VALIDATE CONSTRAINT {}").format(target, ident(tag)), MIGRATE,
-          f"check existing rows of {column} (writes continue)", lock=CONCURRENT,
-          seconds=seconds)
-    if name:
-        statement = sql.SQL(ALTER + "ADD CONSTRAINT {} NOT NULL {}").format(
-            target, ident(name), col)
-    else:
-        statement = sql.SQL(ALTER + "ALTER COLUMN {} SET NOT NULL").format(target, col)
-    b.add(statement, MIGRATE, f"NOT NULL on {column}, proven by the check (no scan)")
-    b.add(sql.SQL(ALTER + "DROP CONSTRAINT {}").format(target, ident(tag)), MIGRATE,
-          "drop the helper check")
-
-
-# -- a trigger keeping one column in step with another --------------------------------------------
-
-
-def _sync(b: Builder, context: Context, table: str, body: str, purpose: str,
-          phase: str = EXPAND) -> tuple[str, str]:
-    """Create a trigger function with `body` and a BEFORE INSERT OR UPDATE row trigger on
-    `table` (in `phase`). Returns (function key, DROP statements joined for later)."""
-    schema = context.target.tables[table].schema
-    tag = digest(table, body)
-    function = text(sql.SQL("{}.{}").format(ident(schema), ident("pgprod_sync_" + tag)))
-    # BEFORE triggers fire in name order: run after the app's own triggers.
-    trigger = ident("zzz_pgprod_sync_" + tag)
-    b.add(sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
-        fragment(function), sql.Literal(body)), phase, f"{purpose}: trigger function",
-        lock="none (new object)")
-    b.add(sql.SQL("CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW "
-                  "EXECUTE FUNCTION {}()").format(trigger, fragment(table), fragment(function)),
-          phase, f"{purpose}: trigger")
-    drops = [text(sql.SQL("DROP TRIGGER {} ON {}").format(trigger, fragment(table))),
-             f"DROP FUNCTION {function}()"]
-    return function, ";\n".join(drops)
-
-
-def _backfill(b: Builder, context: Context, table: str, assignment: str, where: str,
-              purpose: str) -> None:
-    size = table_size(context, table)
-    statement = (f"UPDATE {table} SET {assignment} WHERE {where} "
-                 "AND ctid >= %(first)s::tid AND ctid < %(last)s::tid")
-    # the executor passes tid bounds as parameters: a literal % must be doubled
-    statement = statement.replace("%", "%%").replace("%%(first)s", "%(first)s").replace(
-        "%%(last)s", "%(last)s")
-    b.add(statement, MIGRATE, purpose, lock=ROWS, seconds=backfill_seconds(size, table),
-          batches=batches(size, table))
-
-
 def _column_meta(table: str, column: Column) -> list[str]:
     """Storage details, comment and column grants of `column` as a fresh column lacks them."""
     blank = dataclasses.replace(column, storage=None, compression=None, statistics=None,
@@ -214,16 +157,6 @@ def _column_meta(table: str, column: Column) -> list[str]:
     return out
 
 
-def _plain_column(column: Column, key: str) -> Column:
-    """`column` renamed to `key`, nullable, without default (a fresh shadow column)."""
-    return dataclasses.replace(column, key=key, name=key, default=None, not_null=None,
-                               identity=None, generated=None)
-
-
-def _not_null_name(column: Column) -> str | None:
-    return column.not_null.name if column.not_null is not None else None
-
-
 # -- type change ----------------------------------------------------------------------
 
 
@@ -234,15 +167,15 @@ def type_change(b: Builder, context: Context, op: ops.AlterColumnType) -> None:
     table, new = op.table, op.new
     shadow = quote_ident(aside(new.name, "__pgprod_new"))
     convert = f"NEW.{new.key}{'::text' if op.via_text else ''}::{new.type}"
-    b.add(f"ALTER TABLE {table} ADD COLUMN {column_definition(_plain_column(new, shadow))}",
-          EXPAND, f"add {shadow}, {new.key} as {new.type}")
-    _, drops = _sync(b, context, table, f"BEGIN\n  NEW.{shadow} := {convert};\n"
-                     "  RETURN NEW;\nEND", f"keep {shadow} equal to {new.key}")
+    b.add(add_column(table, fresh_column(new, shadow)), EXPAND,
+          f"add {shadow}, {new.key} as {new.type}")
+    _, drops = sync(b, context, table, f"BEGIN\n  NEW.{shadow} := {convert};\n"
+                    "  RETURN NEW;\nEND", f"keep {shadow} equal to {new.key}")
     via = "::text" if op.via_text else ""
-    _backfill(b, context, table, f"{shadow} = {new.key}{via}::{new.type}",
-              f"{shadow} IS NULL AND {new.key} IS NOT NULL", f"copy {new.key} into {shadow}")
+    backfill(b, context, table, f"{shadow} = {new.key}{via}::{new.type}",
+             f"{shadow} IS NULL AND {new.key} IS NOT NULL", f"copy {new.key} into {shadow}")
     release, carried = _carry(b, context, table, new.key, shadow)
-    contract = [drops, *release, f"ALTER TABLE {table} DROP COLUMN {new.key}",
+    contract = [drops, *release, _drop_column(table, new.key),
                 text(sql.SQL("ALTER TABLE {} RENAME COLUMN {} TO {}").format(
                     fragment(table), fragment(shadow), fragment(new.key)))]
     contract += _finish_not_null(b, context, table, shadow, new)
@@ -251,13 +184,19 @@ def type_change(b: Builder, context: Context, op: ops.AlterColumnType) -> None:
     b.add(";\n".join(contract), CONTRACT, f"swap {shadow} in as {new.key}")
 
 
+def _drop_column(table: str, column: str) -> str:
+    """ALTER TABLE ... DROP COLUMN, by keys."""
+    return text(sql.SQL("ALTER TABLE {} DROP COLUMN {}").format(fragment(table),
+                                                                fragment(column)))
+
+
 def _finish_not_null(b: Builder, context: Context, table: str, shadow: str,
                      column: Column) -> list[str]:
     """NOT NULL on the shadow in migrate under a temporary name; the contract statements
     that give it the target's name."""
     if column.not_null is None:
         return []
-    name = _not_null_name(column)
+    name = not_null_name(column)
     if not column.not_null.valid:
         assert name is not None
         return [text(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} NOT NULL {} NOT VALID").format(
@@ -271,6 +210,7 @@ def _finish_not_null(b: Builder, context: Context, table: str, shadow: str,
 
 
 def _defaults_and_meta(table: str, column: Column) -> list[str]:
+    """The column's default, storage details, comment and grants, set on the shadow."""
     out = []
     if column.default is not None:
         out += render(ops.SetColumnDefault(table, column))
@@ -314,44 +254,41 @@ def _carry(b: Builder, context: Context, table: str, column: str,
         after += _carry_constraint(b, context, constraint, column, shadow)
     sequence = _owned(context, table, column)
     if sequence is not None:
-        before.append(f"ALTER SEQUENCE {sequence} OWNED BY NONE")
-        after.append(f"ALTER SEQUENCE {sequence} OWNED BY {table}.{column}")
+        alter = sql.SQL("ALTER SEQUENCE {} OWNED BY {}")
+        owner = sql.SQL("{}.{}").format(fragment(table), fragment(column))
+        before.append(text(alter.format(fragment(sequence), sql.SQL("NONE"))))
+        after.append(text(alter.format(fragment(sequence), owner)))
     return before, after
 
 
 def _carry_constraint(b: Builder, context: Context, constraint: Constraint, column: str,
                       shadow: str) -> list[str]:
+    """`constraint` of `column` built on the shadow under a temporary name (migrate): a key
+    through a concurrent unique index, a CHECK or foreign key NOT VALID then validated.
+    Returns the contract statements giving it the target's name and comment."""
     table = constraint.table
     size = table_size(context, table)
     temporary = aside(constraint.name, "__pgprod_" + digest(constraint.key))
     head = sql.SQL("ALTER TABLE {} ").format(fragment(table))
     out: list[str] = []
     if constraint.type in ("unique", "primary key"):
-        columns = sql.SQL(", ").join(fragment(shadow if c == column else c)
-                                     for c in constraint.columns)
-        nulls = sql.SQL(" NULLS NOT DISTINCT" if constraint.nulls_not_distinct else "")
-        b.add(sql.SQL("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}").format(
-            ident(temporary), fragment(table), columns, nulls), MIGRATE,
-            f"the index of {constraint.name} built on {shadow} (writes continue)",
-            transaction=False, lock=CONCURRENT, seconds=duration(size, BUILD_RATE))
-        tail = ""
-        if constraint.deferrable:
-            tail = " DEFERRABLE INITIALLY DEFERRED" if constraint.initially_deferred \
-                else " DEFERRABLE"
-        kind = "PRIMARY KEY" if constraint.type == "primary key" else "UNIQUE"
-        out.append(text(head + sql.SQL("ADD CONSTRAINT {} {} USING INDEX {}{}").format(
-            ident(constraint.name), sql.SQL(kind), ident(temporary), sql.SQL(tail))))
+        columns = (shadow if c == column else c for c in constraint.columns)
+        b.add(unique_index(temporary, table, columns, constraint.nulls_not_distinct),
+              MIGRATE, f"the index of {constraint.name} built on {shadow} (writes continue)",
+              transaction=False, lock=CONCURRENT, seconds=duration(size, BUILD_RATE))
+        out.append(text(head + key_using_index(constraint, temporary)))
     else:
-        definition = constraint.definition.removesuffix(" NOT VALID")
-        tree = parse_sql(f"ALTER TABLE {table} ADD CONSTRAINT {quote_ident(temporary)} "
-                         f"{definition}")
+        tree = parse_sql(text(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+            fragment(table), ident(temporary), fragment(constraint.definition))))
         _Rename(unquote(column), unquote(shadow))(tree)
         statement = tree[0].stmt
         assert isinstance(statement, ast.AlterTableStmt) and statement.cmds
         node = statement.cmds[0].def_
         assert isinstance(node, ast.Constraint)
         validate = constraint.valid and constraint.enforced
-        if constraint.enforced:  # existing rows are checked by VALIDATE, writes continue
+        # NOT VALID is a flag of the tree: set here for an enforced constraint (existing
+        # rows are checked by VALIDATE, writes continue); NOT ENFORCED implies it
+        if constraint.enforced:
             node.skip_validation, node.initially_valid = True, False
         b.add(RawStream()(tree), MIGRATE, f"{constraint.name} on {shadow} for new rows",
               lock=SHARE_ROW_BRIEF if constraint.type == "foreign key" else BRIEF)
@@ -405,8 +342,7 @@ def column_rename(b: Builder, context: Context, op: ops.RenameColumn, column: Co
     `column` is the target's column."""
     table = op.table
     old, new = quote_ident(op.old_name), column.key
-    b.add(f"ALTER TABLE {table} ADD COLUMN {column_definition(_plain_column(column, new))}",
-          EXPAND, f"add {new} next to {old}")
+    b.add(add_column(table, fresh_column(column, new)), EXPAND, f"add {new} next to {old}")
     for statement in _column_meta(table, column):
         b.add(statement, EXPAND, f"details, comment and grants of {new}")
     # Whichever column a writer set wins; the old app never mentions the new column.
@@ -415,46 +351,13 @@ def column_rename(b: Builder, context: Context, op: ops.RenameColumn, column: Co
             f"ELSE NEW.{old} := NEW.{new}; END IF;\n"
             f"  ELSIF NEW.{new} IS DISTINCT FROM OLD.{new} THEN NEW.{old} := NEW.{new};\n"
             f"  ELSE NEW.{new} := NEW.{old};\n  END IF;\n  RETURN NEW;\nEND")
-    _, drops = _sync(b, context, table, body, f"keep {new} and {old} equal")
-    _backfill(b, context, table, f"{new} = {old}", f"{new} IS NULL AND {old} IS NOT NULL",
-              f"copy {old} into {new}")
+    _, drops = sync(b, context, table, body, f"keep {new} and {old} equal")
+    backfill(b, context, table, f"{new} = {old}", f"{new} IS NULL AND {old} IS NOT NULL",
+             f"copy {old} into {new}")
     release, carried = _carry(b, context, table, new, new)
-    contract = [drops, *release, f"ALTER TABLE {table} DROP COLUMN {old}"]
+    contract = [drops, *release, _drop_column(table, old)]
     contract += _finish_not_null(b, context, table, new, column)
     contract += carried
     if column.default is not None:
         contract += render(ops.SetColumnDefault(table, column))
     b.add(";\n".join(contract), CONTRACT, f"drop {old}, now {new}")
-
-
-# -- column added with a volatile default --------------------------------------------------
-
-
-def volatile_add(b: Builder, context: Context, op: ops.AddColumn) -> None:
-    """Added without its default (no rewrite), the default set for new rows, existing
-    rows backfilled in batches, then NOT NULL through a validated check. A trigger, made
-    just before the backfill and dropped after it, fills the rows the app updates
-    meanwhile: an UPDATE may move a row not yet filled to a page the backfill has passed
-    or will not reach."""
-    table, column = op.table.key, op.column
-    assert column.default is not None
-    b.add(f"ALTER TABLE {table} ADD COLUMN {column_definition(_plain_column(column, column.key))}",
-          EXPAND, f"add {column.key} without its default (no rewrite)")
-    b.add(render(ops.SetColumnDefault(table, column))[0], EXPAND,
-          f"default of {column.key} for new rows")
-    _, drops = _sync(b, context, table, f"BEGIN\n  IF NEW.{column.key} IS NULL THEN "
-                     f"NEW.{column.key} := {column.default}; END IF;\n  RETURN NEW;\nEND",
-                     f"fill {column.key} of rows the app writes", phase=MIGRATE)
-    _backfill(b, context, table, f"{column.key} = {column.default}", f"{column.key} IS NULL",
-              f"fill {column.key} of existing rows")
-    if column.not_null is not None:
-        if column.not_null.valid:
-            not_null(b, context, table, column.key, _not_null_name(column), check_phase=MIGRATE)
-        else:
-            b.add(render(ops.SetColumnNotNull(table, column, True))[0], MIGRATE,
-                  f"NOT NULL (not valid) on {column.key}")
-    b.add(drops, MIGRATE, f"drop the trigger filling {column.key}")
-    blank = dataclasses.replace(column, storage=None, compression=None, statistics=None,
-                                options=())
-    for statement in render(ops.AlterColumnDetails(table, blank, column)):
-        b.add(statement, EXPAND, f"storage details of {column.key}")

@@ -4,10 +4,13 @@ helper objects strategies create, and a per-change step builder. Pure."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from psycopg import sql
 
+from pgprod.catalog.relations import Constraint
+from pgprod.names import ident
 from pgprod.plan.context import Context, TableSize
 from pgprod.plan.model import Batches, Step
 
@@ -58,6 +61,27 @@ def fragment(text: str) -> sql.SQL:
 
 def text(composed: sql.Composable) -> str:
     return composed.as_string(None)
+
+
+def unique_index(name: str, table: str, columns: Iterable[str],
+                 nulls_not_distinct: bool) -> sql.Composed:
+    """CREATE UNIQUE INDEX CONCURRENTLY `name` on `columns` (keys) of `table`: the bare
+    btree index a plain unique or primary key constraint then takes over."""
+    nulls = sql.SQL(" NULLS NOT DISTINCT") if nulls_not_distinct else sql.SQL("")
+    return sql.SQL("CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}").format(
+        ident(name), fragment(table), sql.SQL(", ").join(fragment(c) for c in columns), nulls)
+
+
+def key_using_index(constraint: Constraint, index: str) -> sql.Composed:
+    """The ADD CONSTRAINT clause attaching `index` as `constraint` (a unique or primary
+    key), which renames the index to the constraint's name."""
+    kind = sql.SQL("PRIMARY KEY" if constraint.type == "primary key" else "UNIQUE")
+    tail = ""
+    if constraint.deferrable:
+        tail = " DEFERRABLE INITIALLY DEFERRED" if constraint.initially_deferred \
+            else " DEFERRABLE"
+    return sql.SQL("ADD CONSTRAINT {} {} USING INDEX {}{}").format(
+        ident(constraint.name), kind, ident(index), sql.SQL(tail))
 
 
 def aside(name: str, suffix: str) -> str:
