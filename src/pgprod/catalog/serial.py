@@ -42,6 +42,11 @@ def _converter() -> cattrs.Converter:
         return FrozenMap((k, converter.structure(v, value)) for k, v in data.items())
 
     converter.register_structure_hook_func(_is_frozen_map, frozen_map)
+    # The loader leaves some fields typed as plain values None (a partition's identity
+    # column has no sequence options of its own): read back exactly what was written.
+    for plain in (int, str, bool):
+        converter.register_structure_hook(
+            plain, lambda value, kind: value if value is None else kind(value))
     return converter
 
 
