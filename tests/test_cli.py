@@ -171,3 +171,26 @@ def test_init_writes_config_state_and_gitignore(workdir: Path) -> None:
     again = pgprod("init", str(root))
     assert again.returncode == 0 and "Found existing project 'shop'" in again.stdout
     assert (root / ".gitignore").read_text().count(".pgprod/") == 1
+
+
+@pytest.mark.parametrize(("args", "code", "first_line"), [
+    (["sql", "dev", "\\dt"], 2, "error: \\dt is a psql meta-command, not SQL: run psql "
+                                "itself: `pgprod run dev -- psql`; or ask SQL: \"SELECT "
+                                "schemaname, tablename FROM pg_tables"),
+    (["logs", "nope"], 2, "error: no publish 'nope': see `pgprod history` for the ids"),
+    (["logs", "../publishes/x"], 2, "error: no publish '../publishes/x': see `pgprod "
+                                    "history` for the ids"),
+    (["edit", "on", "--for", "99999999999d"], 2, "error: duration '99999999999d' is too "
+                                                  "long: give at most 36,500 days"),
+    (["restore", "--to", "99999999999d ago"], 2, "error: duration '99999999999d' is too "
+                                                 "long: give at most 36,500 days"),
+    (["restores"], 0, ""),
+])
+def test_bad_input_is_one_line_that_says_what_to_do(
+        project: Project, capsys: pytest.CaptureFixture[str], args: list[str], code: int,
+        first_line: str) -> None:
+    got, out, err = run_main(capsys, "--project", str(project.root), *args)
+    assert got == code, err
+    assert err.startswith(first_line) and err.count("\n") <= 1, err
+    if args == ["restores"]:
+        assert out.startswith("No restored environments (make one with `pgprod restore")

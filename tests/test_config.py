@@ -40,7 +40,7 @@ def test_environment_variables_override(tmp_path: Path) -> None:
     ("[dev\n", "not valid TOML"),
     ("[stage]\n", "unknown section [stage]"),
     ("[dev]\nprot = 1\n", "unknown setting 'prot' in [dev]"),
-    ("[dev]\nport = 'x'\n[prod]\nport = 2\n", "[dev] port must be a int, got 'x'"),
+    ("[dev]\nport = 'x'\n[prod]\nport = 2\n", "[dev] port must be a whole number, got 'x'"),
     ("[dev]\nport = 70000\n[prod]\nport = 2\n", "[dev] port must be between 1 and 65535"),
     ("[dev]\nport = 1\n[prod]\nport = 2\ntls = 'maybe'\n", "tls must be one of auto, on, off"),
     ("[project]\ndatabase = 'my app'\n", "database name 'my app' must be a plain identifier"),

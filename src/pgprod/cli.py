@@ -558,21 +558,28 @@ def _record_dict(history: publishing.History, r: publishing.Record) -> dict[str,
 @cli.command("logs")
 @click.argument("publish_id", required=False)
 @click.option("--follow", "-f", is_flag=True, help="Keep printing while it runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print each event as a JSON line.")
 @click.pass_context
-def logs_command(ctx: click.Context, publish_id: str | None, follow: bool) -> None:
+def logs_command(ctx: click.Context, publish_id: str | None, follow: bool,
+                 as_json: bool) -> None:
     """Print a publish's log (default: the latest)."""
     history = publishing.History(_project(ctx))
     if publish_id is None:
         records = history.records()
         if not records:
-            raise UsageError("no publishes yet")
+            raise UsageError("no publishes yet", "publish with `pgprod plan` and "
+                                                 "`pgprod publish`")
         publish_id = records[-1].id
     seen = 0
     while True:
         events = list(history.events(publish_id))
         for event in events[seen:]:
-            out.print(Text(_log_line(event)))
+            if as_json:
+                click.echo(json.dumps(event))
+            else:
+                out.print(Text(_log_line(event)))
         seen = len(events)
+        lifecycle.settle(history)  # a publish whose process died stops being followed
         if not follow or history.load(publish_id).status != RUNNING:
             return
         time.sleep(0.5)
@@ -685,7 +692,10 @@ def restores_command(ctx: click.Context, drop: str | None) -> None:
         backups.drop_restored(project, drop)
         out.print(Text(f"dropped {drop}"))
         return
-    for r in backups.list_restored(project):
+    restored = backups.list_restored(project)
+    if not restored:
+        out.print("No restored environments (make one with `pgprod restore --to TIME`).")
+    for r in restored:
         found = backups.condition(project, r)
         server = "running" if found.running else "stopped"
         if found.incomplete:

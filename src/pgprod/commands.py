@@ -87,9 +87,24 @@ def sql(project: Project, env: str, text: str, role: str | None = None) -> list[
     """Run SQL text as `role` (default: readonly on prod, app on dev)."""
     if not text.strip():
         raise UsageError("no SQL given", "pass it as an argument, with -f FILE, or on stdin")
+    if text.lstrip().startswith("\\"):
+        command = text.split()[0]
+        raise UsageError(f"{command} is a psql meta-command, not SQL",
+                         f"run psql itself: `pgprod run {env} -- psql`"
+                         + (f"; or ask SQL: {META_QUERIES[command]}"
+                            if command in META_QUERIES else ""))
     environ = environment(project, env)
     with environ.connect(role or default_role(env, "sql")) as conn:
         return query.execute(conn, text)
+
+
+META_QUERIES = {
+    "\\dt": "\"SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN "
+           "('pg_catalog', 'information_schema') ORDER BY 1, 2\"",
+    "\\dn": "\"SELECT nspname FROM pg_namespace WHERE nspname !~ '^pg_' ORDER BY 1\"",
+    "\\du": "\"SELECT rolname FROM pg_roles ORDER BY 1\"",
+}
+"""The SQL that answers the psql meta-commands people try most (shell-quoted)."""
 
 
 @dataclass(frozen=True)

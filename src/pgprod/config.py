@@ -271,7 +271,8 @@ def _value(
         raw = table.get(setting.key, setting.default_for(section))
     if not isinstance(raw, setting.kind) or isinstance(raw, bool):
         raise ConfigError(
-            f"[{section}] {setting.key} must be a {setting.kind.__name__}, got {raw!r}", path
+            f"[{section}] {setting.key} must be "
+            f"{_KIND_WORDS.get(setting.kind, setting.kind.__name__)}, got {raw!r}", path
         )
     if setting.choices and raw not in setting.choices:
         raise ConfigError(
@@ -294,3 +295,6 @@ def render(overrides: Mapping[str, Mapping[str, Value]]) -> str:
             lines.append(f"# {setting.help}")
             lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
+
+
+_KIND_WORDS = {int: "a whole number", str: "text", bool: "true or false", float: "a number"}

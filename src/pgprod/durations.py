@@ -28,4 +28,12 @@ def parse(text: str, *, what: str = "duration", default_unit: str | None = None,
     unit = (match.group(2) or default_unit) if match else None
     if match is None or unit is None:
         raise UsageError(f"cannot read {what} {text!r}", f"write it like {example}")
-    return dt.timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[unit])
+    seconds = int(match.group(1)) * _UNIT_SECONDS[unit]
+    if seconds > LONGEST.total_seconds():
+        raise UsageError(f"{what} {text!r} is too long",
+                         f"give at most {LONGEST.days:,} days, e.g. 365d")
+    return dt.timedelta(seconds=seconds)
+
+
+LONGEST = dt.timedelta(days=36_500)
+"""A hundred years: any longer window or age is a typo, and overflows dates."""

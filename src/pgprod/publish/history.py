@@ -26,6 +26,7 @@ import getpass
 import json
 import os
 import pickle
+import re
 import secrets
 import socket
 from collections.abc import Iterator
@@ -86,6 +87,9 @@ class History:
         self.root = project.state / "publishes"
 
     def folder(self, publish_id: str) -> Path:
+        """The folder of `publish_id`; an id is a plain name, never a path."""
+        if not _ID.fullmatch(publish_id):
+            raise UsageError(f"no publish {publish_id!r}", "see `pgprod history` for the ids")
         return self.root / publish_id
 
     def new_id(self) -> str:
@@ -163,6 +167,8 @@ class History:
             os.fsync(handle.fileno())
 
     def events(self, publish_id: str) -> Iterator[dict[str, Any]]:
+        if not self.folder(publish_id).is_dir():
+            raise UsageError(f"no publish {publish_id!r}", "see `pgprod history` for the ids")
         path = self.folder(publish_id) / "log.jsonl"
         if not path.is_file():
             return
@@ -192,6 +198,10 @@ def _unpickle_catalog(path: Path) -> Catalog:
     if not isinstance(loaded, Catalog):
         raise pickle.UnpicklingError(f"{path} does not hold a schema")
     return loaded
+
+
+_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{4}")
+"""A publish id, as `History.new_id` makes them."""
 
 
 def who() -> str:
