@@ -1,4 +1,5 @@
-"""The model's building blocks, without a database: FrozenMap and Grant."""
+"""The model's building blocks, without a database: FrozenMap, Grant and rows built
+into objects."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from pgprod.catalog import FrozenMap, Grant
 from pgprod.catalog.acl import parse_grants
+from pgprod.catalog.build_relations import CONSTRAINT_FIELDS, constraint
 
 
 def test_frozen_map_is_an_ordered_immutable_mapping() -> None:
@@ -46,3 +48,16 @@ def test_parse_grants_sorts_and_handles_no_acl() -> None:
         Grant("b", "SELECT", False),
     )
     assert parse_grants(None) == ()
+
+
+def test_an_exclusion_constraints_expression_element_names_no_column() -> None:
+    """``EXCLUDE USING gist (room WITH =, tsrange(starts, ends) WITH &&)``: conkey holds
+    attnum 0 for the expression; the definition carries it, the columns leave it out."""
+    values = dict.fromkeys(CONSTRAINT_FIELDS)
+    values.update(key="public.r.r_excl", name="r_excl", table="public.r", type="x",
+                  definition="EXCLUDE USING gist (room WITH =, tsrange(starts, ends) WITH &&)",
+                  column_numbers=[2, 0], deferrable=False, initially_deferred=False,
+                  valid=True, enforced=True, no_inherit=False, local=True, inherited=False,
+                  nulls_not_distinct=False, table_oid=10)
+    built = constraint(tuple(values[f] for f in CONSTRAINT_FIELDS), {10: {2: "room"}})
+    assert built.columns == ("room",)

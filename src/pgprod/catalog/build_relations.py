@@ -179,7 +179,9 @@ ColumnNames = Mapping[int, Mapping[int, str]]
 """Column keys by relation OID and position (attnum), to name constraint columns."""
 
 SYSTEM_COLUMNS = {-1: "ctid", -2: "xmin", -3: "cmin", -4: "xmax", -5: "cmax", -6: "tableoid"}
-"""A CHECK constraint may refer to ``tableoid`` (attnum -6); the columns query skips these."""
+"""A CHECK constraint may refer to ``tableoid`` (attnum -6); the columns query skips these.
+An exclusion constraint's expression element has attnum 0: it names no column (its
+definition holds the expression), so it is left out of the constraint's columns."""
 
 
 TABLE_FIELDS = (
@@ -339,7 +341,7 @@ def constraint(row: tuple[Any, ...], names: ColumnNames) -> m.Constraint:
         "type": CONSTRAINT_TYPES[type_],
         "definition": definition,
         "columns": tuple(
-            table_names.get(n) or SYSTEM_COLUMNS[n] for n in column_numbers or ()
+            table_names.get(n) or SYSTEM_COLUMNS[n] for n in column_numbers or () if n != 0
         ),
         "deferrable": deferrable,
         "initially_deferred": initially_deferred,

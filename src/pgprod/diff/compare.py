@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from pgprod.catalog.acl import DefaultPrivilege, Grant
 from pgprod.catalog.datatypes import CompositeType, Domain, EnumType, RangeType
+from pgprod.catalog.frozenmap import FrozenMap
 from pgprod.catalog.model import Catalog, Publication
 from pgprod.catalog.relations import (
     Column,
@@ -38,6 +39,16 @@ def core(obj: object, *extra: str) -> object:
     fields = {f.name for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
     blank = {name: _blank(getattr(obj, name)) for name in (*_META, *extra) if name in fields}
     return dataclasses.replace(obj, **blank)  # type: ignore[type-var]
+
+
+def _without_part_meta(obj: object) -> object:
+    """A view or materialized view without its columns' comments and grants, which
+    ``part_meta`` changes in place (a materialized view would otherwise be rebuilt)."""
+    if not isinstance(obj, View | MaterializedView):
+        return obj
+    columns = FrozenMap([(k, dataclasses.replace(c, comment=None, grants=()))
+                         for k, c in obj.columns.items()])
+    return dataclasses.replace(obj, columns=columns)
 
 
 def _blank(value: object) -> object:
@@ -71,7 +82,7 @@ _OWNER_DEFAULTS = {
     "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
     "SEQUENCE": ("SELECT", "UPDATE", "USAGE"), "FUNCTION": ("EXECUTE",),
     "PROCEDURE": ("EXECUTE",), "AGGREGATE": ("EXECUTE",), "TYPE": ("USAGE",),
-    "DOMAIN": ("USAGE",), "SCHEMA": ("CREATE", "USAGE"),
+    "DOMAIN": ("USAGE",), "SCHEMA": ("CREATE", "USAGE"), "LARGE OBJECT": ("SELECT", "UPDATE"),
 }
 
 
@@ -128,6 +139,14 @@ def meta(target: Target, old: object | None, new: object,
                       for g in old.grants}  # type: ignore[attr-defined]
         out += grant_changes(target, before, set(new.grants))
     return out
+
+
+def revoked_privileges(changes: Iterable[Op]) -> frozenset[tuple[str, str]]:
+    """(grantee, privilege) pairs revoked on a whole table or view by `changes`: REVOKE
+    takes them from each column as well."""
+    return frozenset((g.grantee, g.privilege) for op in changes
+                     if isinstance(op, ops.ChangeGrants) and not op.grant and op.column is None
+                     for g in op.grants)
 
 
 def grant_changes(target: Target, before: set[Grant], after: set[Grant],
@@ -240,8 +259,9 @@ class Comparison:
     def _change(self, kind: Kind, old: object, new: object) -> None:
         """`old` and `new` differ: change in place where PostgreSQL can, else replace."""
         target = kind.target(new)
-        if core(old) == core(new):
-            self.add(*meta(target, old, new))
+        if _without_part_meta(core(old)) == _without_part_meta(core(new)):
+            changes = meta(target, old, new)
+            self.add(*changes, *part_meta(old, new, revoked_privileges(changes)))
             return
         in_place = _in_place(kind, old, new)
         if in_place is None and isinstance(old, EnumType | Domain | RangeType) and \
@@ -256,7 +276,8 @@ class Comparison:
             self.drop(kind, old)
             self.create(kind, new)
             return
-        self.add(*in_place, *meta(target, old, new), *part_meta(old, new))
+        changes = meta(target, old, new)
+        self.add(*in_place, *changes, *part_meta(old, new, revoked_privileges(changes)))
 
     def _columns_of_type(self, type_key: str) -> list[tuple[Table, Column]]:
         return [(table, column) for table in self.a.tables.values()
@@ -314,6 +335,11 @@ class Comparison:
                 self.add(ops.DetachPartition(old))
             if new.partition_of is not None:
                 self.add(ops.AttachPartition(new))
+        # The table's own grants go first: a REVOKE on the table revokes that privilege
+        # on each of its columns too, so column grants are given (again) after it.
+        table_meta = meta(BY_ATTR["tables"].target(new), old, new)
+        self.add(*table_meta)
+        wiped = revoked_privileges(table_meta)
         for col_key, column in new.columns.items():
             before = old.columns.get(col_key)
             if before is None:
@@ -321,15 +347,15 @@ class Comparison:
                     self.add(ops.AddColumn(new, column))
                     self.add(*_column_meta(key, None, column))
             else:
-                self._alter_column(old, new, before, column)
+                self._alter_column(old, new, before, column, wiped)
         for col_key, column in old.columns.items():
             if col_key not in new.columns and (column.local or not column.inherited):
                 self.add(ops.DropColumn(old, column))
         if _table_props(old) != _table_props(new):
             self.add(ops.AlterTable(old, new))
-        self.add(*meta(BY_ATTR["tables"].target(new), old, new))
 
-    def _alter_column(self, table_old: Table, table: Table, old: Column, new: Column) -> None:
+    def _alter_column(self, table_old: Table, table: Table, old: Column, new: Column,
+                      wiped: frozenset[tuple[str, str]] = frozenset()) -> None:
         key = table.key
         if new.inherited and not new.local and old.inherited and not old.local:
             # a partition's or child's column: type and NOT NULL change with the parent
@@ -355,7 +381,7 @@ class Comparison:
                 new.storage, new.compression, new.statistics, new.options):
             self.add(ops.AlterColumnDetails(
                 key, old, new, storage_default=not 0 < self.a.server_version < 160000))
-        self.add(*_column_meta(key, old, new))
+        self.add(*_column_meta(key, old, new, wiped))
 
     # -- default privileges -------------------------------------------------------------
 
@@ -368,13 +394,14 @@ class Comparison:
             assert entry is not None
             if entry.schema is not None and entry.schema not in schemas:
                 continue  # goes with its schema
-            # A database-wide entry holds the whole ACL; without one, the built-in
-            # defaults apply. A per-schema entry only adds. The role's own rights aside.
-            builtin = _builtin_default_acl(entry) if entry.schema is None else set()
+            # A database-wide entry holds the whole ACL, the role's own rights included;
+            # without one, the built-in defaults apply. A per-schema entry only adds (a
+            # grant to the role itself too).
+            builtin = (_builtin_default_acl(entry, self.a.server_version)
+                       if entry.schema is None else set())
             before = set(old.grants) if old else builtin
             after = set(new.grants) if new else builtin
-            revoked = {g for g in before - after if g.grantee != entry.role}
-            granted = {g for g in after - before if g.grantee != entry.role}
+            revoked, granted = before - after, after - before
             if revoked:
                 self.add(ops.ChangeDefaultPrivileges(entry, tuple(sorted(revoked)), False))
             if granted:
@@ -404,10 +431,15 @@ def castable(old: str, new: str, casts: frozenset[tuple[str, str]]) -> bool:
     return a == b or a in _STRING_TYPES or b in _STRING_TYPES or (a, b) in casts
 
 
-def _builtin_default_acl(entry: DefaultPrivilege) -> set[Grant]:
-    """What PUBLIC gets on new objects of the entry's type when no entry says otherwise."""
-    public = {"functions": "EXECUTE", "types": "USAGE"}.get(entry.object_type)
-    return {Grant("PUBLIC", public, False)} if public else set()
+def _builtin_default_acl(entry: DefaultPrivilege, server_version: int) -> set[Grant]:
+    """What the role and PUBLIC get on new objects of the entry's type when no entry
+    says otherwise (acldefault)."""
+    keyword = _DEFAULT_ACL_KEYWORD.get(entry.object_type)
+    return builtin_acl(keyword, entry.role, server_version) if keyword else set()
+
+
+_DEFAULT_ACL_KEYWORD = {"tables": "TABLE", "sequences": "SEQUENCE", "functions": "FUNCTION",
+                        "types": "TYPE", "schemas": "SCHEMA", "large objects": "LARGE OBJECT"}
 
 
 def _not_null_changes(table: str, old: Column, new: Column) -> list[Op]:
@@ -416,8 +448,7 @@ def _not_null_changes(table: str, old: Column, new: Column) -> list[Op]:
         if before.name and after.name and dataclasses.replace(before, name=after.name) == after:
             return [ops.RenameNotNull(table, new, before.name, after.name)]
         return [ops.SetColumnNotNull(table, old, False), ops.SetColumnNotNull(table, new, True)]
-    if after is None and old.identity is not None and new.identity is None:
-        return []  # dropping the identity dropped its NOT NULL too
+    # DROP IDENTITY keeps the column's NOT NULL: a column that loses both drops it too
     return [ops.SetColumnNotNull(table, new, after is not None)]
 
 
@@ -438,13 +469,17 @@ def _must_recreate(old: Table, new: Table) -> bool:
         new.kind, new.partition_key, new.access_method)
 
 
-def _column_meta(table: str, old: Column | None, new: Column) -> list[Op]:
+def _column_meta(table: str, old: Column | None, new: Column,
+                 wiped: frozenset[tuple[str, str]] = frozenset()) -> list[Op]:
+    """Comment and grant changes of one column; `wiped`: (grantee, privilege) pairs a
+    REVOKE on the whole table takes from the column before these run."""
     target = Target("column", "COLUMN", f"{table}.{new.key}")
     out: list[Op] = []
     old_comment = old.comment if old is not None else None
     if new.comment != old_comment:
         out.append(ops.SetComment(target, new.comment))
-    before = set(old.grants) if old is not None else set()
+    before = {g for g in (old.grants if old is not None else ())
+              if (g.grantee, g.privilege) not in wiped}
     if set(new.grants) != before:
         table_target = Target("table", "TABLE", table)
         out += grant_changes(table_target, before, set(new.grants), column=new.key)
@@ -517,10 +552,12 @@ def _in_place(kind: Kind, old: object, new: object) -> list[Op] | None:
     return None
 
 
-def part_meta(old: object | None, new: object) -> list[Op]:
-    """Comments on the parts of an object that the object's own comparison does not
-    cover: columns of views and materialized views, attributes of composite types,
-    checks of domains."""
+def part_meta(old: object | None, new: object,
+              wiped: frozenset[tuple[str, str]] = frozenset()) -> list[Op]:
+    """Comments (and column grants) on the parts of an object that the object's own
+    comparison does not cover: columns of views and materialized views, attributes of
+    composite types, checks of domains. `wiped`: (grantee, privilege) pairs a REVOKE on
+    the whole view has just taken from its columns."""
     if isinstance(new, View | MaterializedView | CompositeType):
         parts = new.attributes if isinstance(new, CompositeType) else new.columns
         before_parts = {} if old is None else (
@@ -529,6 +566,14 @@ def part_meta(old: object | None, new: object) -> list[Op]:
             ops.SetComment(Target("column", "COLUMN", f"{new.key}.{k}"), c.comment)
             for k, c in parts.items()
             if c.comment != getattr(before_parts.get(k), "comment", None)]
+        for k, c in parts.items():  # column grants: views and materialized views
+            if isinstance(new, View | MaterializedView):
+                before_grants = {g for g in getattr(before_parts.get(k), "grants", ())
+                                 if (g.grantee, g.privilege) not in wiped}
+                if set(c.grants) != before_grants:
+                    out += grant_changes(BY_ATTR["views" if isinstance(new, View) else
+                                                 "materialized_views"].target(new),
+                                         before_grants, set(c.grants), column=k)
         if isinstance(new, View):  # a view's columns may have defaults (for inserts)
             for k, c in parts.items():
                 before = getattr(before_parts.get(k), "default", None)

@@ -117,13 +117,19 @@ class DropObject(Op):
 class Target:
     """What a COMMENT, GRANT or OWNER TO statement names: `keyword` and the object's
     SQL name (a catalog key, already quoted by PostgreSQL); `on` for objects that live on
-    a table or domain (constraints, triggers, policies, rules)."""
+    a table or domain (constraints, triggers, policies, rules).
+
+    `sql_name` and `grant_name`, when set, are how COMMENT / ALTER ... OWNER TO and
+    GRANT spell the object where that differs from its key (aggregates: ``f(*)``;
+    GRANT names an ordered-set aggregate as a function, ``f(int, int)``)."""
 
     kind: str
     keyword: str
     name: str
     on: str | None = None
     on_keyword: str = ""
+    sql_name: str = ""
+    grant_name: str = ""
 
     @property
     def node(self) -> str:

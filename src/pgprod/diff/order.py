@@ -51,7 +51,21 @@ def _rank(op: Op) -> float:
     if isinstance(op, ops.SetComment | ops.SetOwner | ops.ChangeGrants |
                   ops.ChangeDefaultPrivileges):
         return _LAST
+    if isinstance(op, ops.AlterIdentity):
+        return _identity_rank(op)
     return _CREATE_RANK.get(type(op), _LAST - 0.5)
+
+
+def _identity_rank(op: ops.AlterIdentity) -> float:
+    old, new = op.old.identity, op.new.identity
+    if old is None:
+        # ADD GENERATED needs the column NOT NULL already: after SET NOT NULL
+        return RANK["table"] + 0.45
+    if new is not None and old.sequence == new.sequence and \
+            old.options.data_type != new.options.data_type:
+        # the sequence takes its new type and bounds before the column's type changes
+        return RANK["table"] + 0.18
+    return _CREATE_RANK[ops.AlterIdentity]
 
 
 def order(operations: Sequence[Op], source: Graph, target: Graph) -> list[Op]:

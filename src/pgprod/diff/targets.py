@@ -31,8 +31,44 @@ class Kind:
         if self.on_table:
             name = key[len(obj.table) + 1:]  # type: ignore[attr-defined]
             return Target(self.node, self.keyword, name, on=obj.table)  # type: ignore[attr-defined]
+        if isinstance(obj, Function) and obj.kind == "aggregate":
+            return Target(self.node, "AGGREGATE", key, sql_name=aggregate_signature(obj),
+                          grant_name=routine_signature(obj))
         keyword = _ROUTINE[obj.kind] if isinstance(obj, Function) else self.keyword
         return Target(self.node, keyword, key)
+
+
+def _qualified_name(fn: Function) -> str:
+    """``schema.name`` of a routine: its key without the argument list."""
+    return fn.key[: len(fn.key) - len(fn.identity_arguments) - 2]
+
+
+def aggregate_signature(fn: Function) -> str:
+    """How DROP, COMMENT ON and ALTER AGGREGATE name an aggregate: ``f(*)`` when it has
+    no arguments (``f()`` is a syntax error there), ``f(a ORDER BY b)`` for an
+    ordered-set aggregate, as its key has it."""
+    return f"{_qualified_name(fn)}({fn.identity_arguments or '*'})"
+
+
+def routine_signature(fn: Function) -> str:
+    """How GRANT ... ON FUNCTION names a routine: its arguments as one plain list, an
+    ordered-set aggregate's direct and aggregated ones together (``f(int, int)`` for
+    ``f(int ORDER BY int)``)."""
+    return f"{_qualified_name(fn)}({_without_order_by(fn.identity_arguments)})"
+
+
+def _without_order_by(arguments: str) -> str:
+    """``a ORDER BY b`` as ``a, b`` and ``ORDER BY b`` as ``b``; the words are looked for
+    outside double-quoted names only."""
+    quoted = False
+    for i, char in enumerate(arguments):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and arguments.startswith("ORDER BY ", i) and (
+                i == 0 or arguments[i - 1] == " "):
+            head, tail = arguments[:i].rstrip(), arguments[i + len("ORDER BY "):]
+            return f"{head}, {tail}" if head else tail
+    return arguments
 
 
 # In creation order: what later kinds may depend on comes first.

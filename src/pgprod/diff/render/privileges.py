@@ -18,7 +18,7 @@ def _target(target: ops.Target) -> str:
     if target.on is not None:
         on = f" ON {target.on_keyword + ' ' if target.on_keyword else ''}{target.on}"
         return f"{target.keyword} {target.name}{on}"
-    return f"{target.keyword} {target.name}"
+    return f"{target.keyword} {target.sql_name or target.name}"
 
 
 @render.register
@@ -45,14 +45,15 @@ _GRANT_KEYWORD = {"MATERIALIZED VIEW": "TABLE", "VIEW": "TABLE", "AGGREGATE": "F
 def _(op: ops.ChangeGrants) -> Statements:
     keyword = _GRANT_KEYWORD.get(op.target.keyword, op.target.keyword)
     column = f" ({op.column})" if op.column else ""
+    name = op.target.grant_name or op.target.name
     out = []
     for grantee, privileges, grantable in _group(op.grants):
         privs = ", ".join(p + column for p in privileges)
         if op.grant:
             option = " WITH GRANT OPTION" if grantable else ""
-            out.append(f"GRANT {privs} ON {keyword} {op.target.name} TO {grantee}{option}")
+            out.append(f"GRANT {privs} ON {keyword} {name} TO {grantee}{option}")
         else:
-            out.append(f"REVOKE {privs} ON {keyword} {op.target.name} FROM {grantee}")
+            out.append(f"REVOKE {privs} ON {keyword} {name} FROM {grantee}")
     return out
 
 

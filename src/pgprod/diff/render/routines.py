@@ -12,6 +12,7 @@ from pgprod.catalog.relations import Rule, Trigger
 from pgprod.catalog.routines import Function
 from pgprod.diff import ops
 from pgprod.diff.render.dispatch import Statements, _s, _text, create, drop, render
+from pgprod.diff.targets import aggregate_signature
 from pgprod.names import ident
 
 
@@ -31,7 +32,8 @@ _ROUTINE_KEYWORD = {"function": "FUNCTION", "procedure": "PROCEDURE", "aggregate
 
 @drop.register
 def _(obj: Function) -> Statements:
-    return [f"DROP {_ROUTINE_KEYWORD[obj.kind]} {obj.key}"]
+    name = aggregate_signature(obj) if obj.kind == "aggregate" else obj.key
+    return [f"DROP {_ROUTINE_KEYWORD[obj.kind]} {name}"]
 
 
 @create.register

@@ -49,17 +49,34 @@ def _(op: ops.AlterSequence) -> Statements:
 
 def _into_bounds(sequence: str, old: SequenceOptions, new: SequenceOptions) -> Statements:
     """Narrower bounds are checked against the sequence's current value: move it inside
-    first, only ever past values already issued (an exhausted sequence stays exhausted)."""
-    out: Statements = []
+    first, only ever past values already issued (an exhausted sequence stays exhausted).
+
+    A value outside the old bounds cannot be set either (a range that moves past its
+    old end): the bounds are first widened to span both, in a type that holds both."""
     if (old.increment > 0) != (new.increment > 0):
-        return out  # changes direction: restarted instead
+        return []  # changes direction: restarted instead
+    ascending = new.increment > 0
+    # (value, is_called, when): below the new range an ascending sequence has not reached
+    # it yet (it starts at the minimum) and a descending one is past it (exhausted);
+    # above it, the other way round.
+    moves: list[tuple[int, bool, str]] = []
     if new.minimum > old.minimum:
-        out.append(f"SELECT setval({_regclass(sequence)}, {new.minimum}, false) "
-                   f"FROM {sequence} WHERE last_value < {new.minimum}")
+        moves.append((new.minimum, not ascending, f"last_value < {new.minimum}"))
     if new.maximum < old.maximum:
-        out.append(f"SELECT setval({_regclass(sequence)}, {new.maximum}, true) "
-                   f"FROM {sequence} WHERE last_value > {new.maximum}")
+        moves.append((new.maximum, ascending, f"last_value > {new.maximum}"))
+    out: Statements = []
+    if any(not old.minimum <= value <= old.maximum for value, _, _ in moves):
+        wide = max(old.data_type, new.data_type, key=lambda t: _WIDTH.get(t, len(_WIDTH)))
+        out.append(f"ALTER SEQUENCE {sequence} AS {wide} MINVALUE {min(old.minimum, new.minimum)}"
+                   f" MAXVALUE {max(old.maximum, new.maximum)}")
+    for value, called, when in moves:
+        out.append(f"SELECT setval({_regclass(sequence)}, {value}, {str(called).lower()}) "
+                   f"FROM {sequence} WHERE {when}")
     return out
+
+
+_WIDTH = {"smallint": 0, "integer": 1, "bigint": 2}
+"""Sequence types, narrowest first."""
 
 
 def _regclass(key: str) -> str:

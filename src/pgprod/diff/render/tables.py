@@ -193,7 +193,16 @@ def _(op: ops.AlterIdentity) -> Statements:
         return [*out, f"{alter} ADD {_identity_clause(op.new)}"]
     kind = "ALWAYS" if new.kind == "always" else "BY DEFAULT"
     o = new.options
-    return [*_into_bounds(new.sequence, old.options, o),
+    out = _into_bounds(new.sequence, old.options, o)
+    if old.options.data_type != o.data_type:
+        # Runs before the column's type change (see diff.order): ALTER COLUMN TYPE moves
+        # the sequence to the new type and checks its bounds against it, so the sequence
+        # takes its new type and bounds together first; the column then finds it done.
+        out.append(f"ALTER SEQUENCE {new.sequence} {_sequence_options(o)}")
+        if old.kind != new.kind:
+            out.append(f"{alter} SET GENERATED {kind}")
+        return out
+    return [*out,
             f"{alter} SET GENERATED {kind} SET INCREMENT BY {o.increment} SET MINVALUE "
             f"{o.minimum} SET MAXVALUE {o.maximum} SET START WITH {o.start} SET CACHE {o.cache}"
             f" SET {'CYCLE' if o.cycle else 'NO CYCLE'}"]

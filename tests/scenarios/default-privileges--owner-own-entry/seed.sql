@@ -1,0 +1,1 @@
+INSERT INTO public.anchor VALUES (1);

@@ -1,0 +1,3 @@
+-- an exclusion constraint whose only element is an expression (a box built from two points), no extension needed
+CREATE TABLE public.tile (id int PRIMARY KEY, x1 float8 NOT NULL, y1 float8 NOT NULL, x2 float8 NOT NULL, y2 float8 NOT NULL,
+    CONSTRAINT tile_no_overlap EXCLUDE USING gist (box(point(x1, y1), point(x2, y2)) WITH &&) DEFERRABLE INITIALLY DEFERRED);

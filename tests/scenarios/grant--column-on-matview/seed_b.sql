@@ -1,0 +1,1 @@
+INSERT INTO public.sale VALUES (1, 'n', 10), (2, 's', 5);

@@ -1,0 +1,1 @@
+INSERT INTO public.article VALUES (1, 't', 'b');

@@ -1,0 +1,3 @@
+-- of a role's column grants one column is revoked, another privilege on the same column stays
+CREATE TABLE public.profile (id int PRIMARY KEY, nick text, bio text, avatar text);
+GRANT UPDATE (nick, avatar), SELECT (nick, bio) ON public.profile TO scenario_writer;

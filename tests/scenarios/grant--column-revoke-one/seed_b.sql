@@ -1,0 +1,1 @@
+INSERT INTO public.profile VALUES (1, 'n', 'b', 'a');

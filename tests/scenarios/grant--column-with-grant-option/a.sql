@@ -1,0 +1,3 @@
+-- a column grant gains WITH GRANT OPTION, and a column grant on a new column of an existing table
+CREATE TABLE public.note (id int PRIMARY KEY, text text);
+GRANT SELECT (text) ON public.note TO scenario_reader;

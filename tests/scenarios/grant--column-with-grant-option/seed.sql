@@ -1,0 +1,1 @@
+INSERT INTO public.note VALUES (1, 'x');

@@ -1,0 +1,3 @@
+-- UPDATE on the whole table is narrowed to UPDATE on two columns, while INSERT stays table-wide
+CREATE TABLE public.task (id int PRIMARY KEY, title text, status text, owner_id int);
+GRANT UPDATE, INSERT ON public.task TO scenario_writer;

@@ -1,0 +1,1 @@
+INSERT INTO public.task VALUES (1, 't', 'open', 1);

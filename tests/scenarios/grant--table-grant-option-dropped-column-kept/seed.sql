@@ -1,0 +1,1 @@
+INSERT INTO public.ledger VALUES (1, 5, 'm');

@@ -1,0 +1,1 @@
+INSERT INTO public.member VALUES (1, 'e', 'gold');

@@ -1,0 +1,1 @@
+INSERT INTO public.counter (label) VALUES ('a'), ('b'), ('c');

@@ -1,0 +1,1 @@
+INSERT INTO public.ticket (subject) VALUES ('a'), ('b'), ('c');

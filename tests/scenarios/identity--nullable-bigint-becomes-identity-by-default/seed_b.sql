@@ -1,0 +1,1 @@
+INSERT INTO public.invoice (total) VALUES (10), (20);

@@ -1,0 +1,1 @@
+INSERT INTO public.event (kind) VALUES ('a'), ('b');

@@ -1,0 +1,1 @@
+INSERT INTO public.orders (item) VALUES ('a'), ('b');

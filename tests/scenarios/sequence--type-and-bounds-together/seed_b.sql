@@ -1,0 +1,1 @@
+INSERT INTO public.doc (body) VALUES ('a'), ('b');
