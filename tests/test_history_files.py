@@ -11,9 +11,19 @@ import psycopg
 import pytest
 
 from pgprod import catalog
+from pgprod.catalog.serial import from_json
 from pgprod.errors import UsageError
 from pgprod.project import init as init_project
-from pgprod.publish.history import History
+from pgprod.publish.history import History, Record
+
+_EMPTY = from_json('{"format": 1, "catalog": {"server_version": 180000, '
+                   + ", ".join(f'"{k}": {{}}' for k in (
+                       "schemas", "extensions", "collations", "enums", "domains",
+                       "composite_types", "range_types", "tables", "views",
+                       "materialized_views", "sequences", "indexes", "constraints",
+                       "triggers", "rules", "policies", "functions", "event_triggers",
+                       "publications", "default_privileges"))
+                   + ', "unmodelled": []}}')
 
 
 class _Boom:
@@ -41,3 +51,16 @@ def test_an_old_pickled_schema_is_converted_and_a_tampered_one_refused(
         "part of a stored schema)")
     assert "pgprod rollback 20260101-000000-bbbb --restore" in str(refused.value)
     assert not Path("/tmp/pgprod-pickle-ran").exists()
+
+
+def test_records_of_the_same_second_keep_their_order(workdir: Path) -> None:
+    """Ids sort by the second, then by a random part: history orders by start time."""
+    project, _ = init_project(workdir, name="order")
+    history = History(project)
+    for rid, started in (("20260101-000000-ffff", "2026-01-01T00:00:00.100+00:00"),
+                         ("20260101-000000-0000", "2026-01-01T00:00:00.200+00:00")):
+        record = Record(id=rid, who="me", started=started, fingerprint="", steps=[],
+                        plan={})
+        history.create(record, "", _EMPTY, _EMPTY)
+    assert [r.id for r in history.records()] == ["20260101-000000-ffff",
+                                                 "20260101-000000-0000"]

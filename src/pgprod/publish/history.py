@@ -142,11 +142,13 @@ class History:
                              "--restore`") from exc
 
     def records(self) -> list[Record]:
-        """Every publish, oldest first."""
+        """Every publish, oldest first (by start time: two ids of the same second sort
+        by their random part)."""
         if not self.root.is_dir():
             return []
-        return [self.load(p.name) for p in sorted(self.root.iterdir())
-                if (p / "publish.json").is_file()]
+        found = [self.load(p.name) for p in self.root.iterdir()
+                 if (p / "publish.json").is_file()]
+        return sorted(found, key=lambda r: (r.started, r.id))
 
     def after(self, moment: str) -> list[Record]:
         """Records started after `moment` (ISO 8601, UTC), oldest first."""
