@@ -38,7 +38,8 @@ test-server: $(STAMP)
 # The publish lifecycle's state machine (tests/test_lifecycle_property.py) with a long
 # run: 200 examples of up to 20 rules each (see docs/lifecycle-property.md for timings)
 test-lifecycle: $(STAMP)
-	PGPROD_LIFECYCLE_EXAMPLES=200 PGPROD_LIFECYCLE_STEPS=20 $(BIN)/python -m pytest -q tests/test_lifecycle_property.py
+	PGPROD_LIFECYCLE_EXAMPLES=200 PGPROD_LIFECYCLE_STEPS=20 PGPROD_LIFECYCLE_SIGNALS=1 \
+		$(BIN)/python -m pytest -q tests/test_lifecycle_property.py
 
 clean:
 	-test -d demo && $(BIN)/pgprod --project demo down

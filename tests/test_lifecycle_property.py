@@ -60,6 +60,11 @@ from tests.conftest import ProjectFactory
 
 EXAMPLES = int(os.environ.get("PGPROD_LIFECYCLE_EXAMPLES", "5"))
 STEPS = int(os.environ.get("PGPROD_LIFECYCLE_STEPS", "10"))
+SIGNALS = bool(os.environ.get("PGPROD_LIFECYCLE_SIGNALS"))
+"""Whether to signal publishes at random moments (`make test-lifecycle`). What a signal
+lands on depends on timing, so hypothesis cannot replay such an example exactly (it may
+report a failure as flaky): the bounded run in `make test` leaves it out, and the
+deterministic signal tests are in tests/test_publish_states.py."""
 SEED_ROWS = 200
 
 TRACE = bool(os.environ.get("PGPROD_LIFECYCLE_TRACE"))
@@ -234,7 +239,8 @@ class Lifecycle(RuleBasedStateMachine):
             return self.settled
         if entry.in_contract:
             return entry.after
-        if entry.status == CONTRACT_PENDING and data.draw(st.booleans(), label="new app"):
+        new_app = data.draw(st.booleans(), label="new app")  # drawn always: see SIGNALS
+        if entry.status == CONTRACT_PENDING and new_app:
             return entry.after
         assert entry.before is not None
         return entry.before
@@ -472,7 +478,7 @@ class Lifecycle(RuleBasedStateMachine):
         self.finish(entry, expected)
         _note(f"resume: {expected}")
 
-    @precondition(lambda self: self.open() is None)
+    @precondition(lambda self: SIGNALS and self.open() is None)
     @rule(signum=st.sampled_from([signal.SIGKILL, signal.SIGINT]),
           after=st.integers(8, 26).map(lambda tenths: tenths / 10))
     def signal_a_publish(self, signum: int, after: float) -> None:
@@ -526,7 +532,9 @@ class Lifecycle(RuleBasedStateMachine):
 
     def rollback_target(self, data: st.DataObject) -> tuple[Entry, str | None]:
         """A record to roll back, and why pgprod must refuse (None: it may go ahead)."""
-        entry = data.draw(st.sampled_from(self.history), label="rollback target")
+        # an index, not sampled_from(history): the history's length may depend on timing
+        pick = data.draw(st.integers(min_value=0, max_value=1 << 16), label="rollback target")
+        entry = self.history[pick % len(self.history)]
         if entry.rollback_of:
             return entry, "publish it again"
         if entry.status not in ROLLBACKABLE:
@@ -707,4 +715,4 @@ def test_publish_lifecycle(lifecycle_project: Project) -> None:
     Lifecycle.project = lifecycle_project
     run_state_machine_as_test(Lifecycle, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
-        suppress_health_check=list(HealthCheck), print_blob=True))
+        suppress_health_check=list(HealthCheck), print_blob=True, database=None))
