@@ -58,8 +58,8 @@ from pgprod.publish.lifecycle import (
 from pgprod.scaffolding import scaffolding_in, without
 from tests.conftest import ProjectFactory
 
-EXAMPLES = int(os.environ.get("PGPROD_LIFECYCLE_EXAMPLES", "5"))
-STEPS = int(os.environ.get("PGPROD_LIFECYCLE_STEPS", "10"))
+EXAMPLES = int(os.environ.get("PGPROD_LIFECYCLE_EXAMPLES", "4"))
+STEPS = int(os.environ.get("PGPROD_LIFECYCLE_STEPS", "8"))
 SIGNALS = bool(os.environ.get("PGPROD_LIFECYCLE_SIGNALS"))
 """Whether to signal publishes at random moments (`make test-lifecycle`). What a signal
 lands on depends on timing, so hypothesis cannot replay such an example exactly (it may
@@ -555,7 +555,7 @@ class Lifecycle(RuleBasedStateMachine):
         except PgprodError as refused:
             if refusal is not None:
                 self.expect_hint(refused, refusal)
-                self.expect_hint(refused, "pgprod rollback", "nothing to do")
+                self.expect_hint(refused, "pgprod rollback", "nothing to do", "pgprod publish")
                 _note(f"rollback refused: {refusal}")
                 return
             _note("rollback refused: would lose data")
