@@ -9,6 +9,8 @@ and every one of them that the target still has.
 
 from __future__ import annotations
 
+import dataclasses
+
 from pgprod.catalog.model import Catalog
 from pgprod.catalog.relations import Column, Table
 from pgprod.diff import ops
@@ -50,7 +52,28 @@ def with_cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,
     rebuilt = {n for op in added if isinstance(op, ops.CreateObject) for n in op.nodes}
     kept = [op for op in operations if not (
         isinstance(op, _IN_PLACE) and set(op.nodes or getattr(op, "requires", ())) & rebuilt)]
-    return kept + added
+    return _drop_early_enough(kept + added, graph)
+
+
+def _drop_early_enough(operations: list[Op], graph: Graph) -> list[Op]:
+    """Late drops (functions, types: cleanup phase) of objects that depend on something
+    dropped in the drop phase, made early: a function returning ``SETOF t`` or taking
+    ``t`` keeps table ``t`` from being dropped (it depends on its row type), and so does
+    whatever depends on that function in turn."""
+    early = {n for op in operations if op.phase == ops.DROP for n in op.nodes}
+    late = {i: op for i, op in enumerate(operations)
+            if isinstance(op, ops.DropObject) and op.late}
+    moved: dict[int, Op] = {}
+    changed = True
+    while changed:
+        changed = False
+        for i, op in late.items():
+            if i not in moved and any(n in early for node in op.nodes
+                                      for n in graph.depends_on.get(node, ())):
+                moved[i] = dataclasses.replace(op, late=False)
+                early.update(op.nodes)
+                changed = True
+    return [moved.get(i, op) for i, op in enumerate(operations)]
 
 
 def cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,
@@ -84,7 +107,8 @@ def cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,
                 if op.phase == ops.CREATE:
                     created.update(op.nodes)
             added += rebuilt
-            queue.append((dependent, False))
+            if not dependent.startswith("type:"):  # a domain keeps its dependents
+                queue.append((dependent, False))
     return added
 
 
@@ -94,14 +118,22 @@ def _rebuild(dependent: str, cause: str, type_change: bool, a: Catalog, b: Catal
     kind = dependent.partition(":")[0]
     if kind == "default":
         return _rebuild_default(dependent, columns_a, columns_b, created, dropped_tables)
+    if kind == "type":
+        return _rebuild_domain_checks(dependent, a, b)
     if kind not in REBUILDABLE:
         return None
     found = lookup(a, dependent)
     if found is None:
         return None
     obj_kind, obj = found
-    if derived(obj) or getattr(obj, "table", None) in dropped_tables:
-        return None  # PostgreSQL handles these with their parent or table
+    if derived(obj):
+        return None  # PostgreSQL handles these with their parent
+    table = getattr(obj, "table", None)
+    if table in dropped_tables:
+        # DROP TABLE takes these along, but one that depends on something else dropped
+        # (a foreign key on a replaced key, a policy reading a recreated view) holds it
+        # until the table goes, which may be later: drop it first
+        return None if _part_of(cause, table, a) else [ops.DropObject(obj_kind.node, obj)]
     if type_change and kind in ("index", "constraint") and cause.startswith(
             f"column:{getattr(obj, 'table', '')}."):
         return None  # ALTER COLUMN TYPE rebuilds the table's own indexes and constraints
@@ -115,6 +147,34 @@ def _rebuild(dependent: str, cause: str, type_change: bool, a: Catalog, b: Catal
                       a.server_version),
                 *part_meta(None, new)]
     return out
+
+
+def _rebuild_domain_checks(node: str, a: Catalog, b: Catalog) -> list[Op] | None:
+    """A domain whose CHECK uses a function that is dropped: its checks are
+    dropped first and the target's added again after (``pg_depend`` names the domain,
+    not which of its checks). A domain default that uses it is not rebuilt."""
+    key = node.partition(":")[2]
+    old = a.domains.get(key)
+    if old is None or not old.checks:
+        return None
+    out: list[Op] = [ops.DropDomainCheck(old, check) for check in old.checks.values()]
+    new = b.domains.get(key)
+    if new is not None:
+        out += [*(ops.AddDomainCheck(new, check) for check in new.checks.values()),
+                *part_meta(None, new)]
+    return out
+
+
+def _part_of(node: str, table: str, a: Catalog) -> bool:
+    """Whether `node` is `table` or one of its parts (columns, defaults, constraints,
+    indexes...), which DROP TABLE drops together."""
+    kind, _, key = node.partition(":")
+    if kind == "table":
+        return key == table
+    if kind in ("column", "default"):
+        return key.startswith(table + ".")
+    found = lookup(a, node)
+    return found is not None and getattr(found[1], "table", None) == table
 
 
 def _rebuild_default(node: str, columns_a: _Columns, columns_b: _Columns, created: set[str],

@@ -280,9 +280,14 @@ class Comparison:
         self.add(*in_place, *changes, *part_meta(old, new, revoked_privileges(changes)))
 
     def _columns_of_type(self, type_key: str) -> list[tuple[Table, Column]]:
-        return [(table, column) for table in self.a.tables.values()
+        """The source's columns of a type that the migration keeps (a column or table
+        dropped, or a table recreated, needs no conversion: it is gone by then)."""
+        kept = {key: table for key, table in self.b.tables.items()
+                if key not in self.dropped_tables}
+        return [(table, column) for table in self.a.tables.values() if table.key in kept
                 for column in table.columns.values()
-                if base_type(column.type) == type_key and column.local]
+                if base_type(column.type) == type_key and column.local
+                and column.key in kept[table.key].columns]
 
     def _replace_type(self, old: EnumType | CompositeType | Domain | RangeType,
                       new: EnumType | CompositeType | Domain | RangeType) -> None:

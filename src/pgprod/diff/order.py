@@ -76,12 +76,48 @@ def order(operations: Sequence[Op], source: Graph, target: Graph) -> list[Op]:
     return [
         *renames,
         *_sort(drops, source, dependents_first=True),
-        *_sort(creates, target, dependents_first=False),
+        *_sort(creates, target, dependents_first=False, extra=_after_functions(creates, target)),
         *_sort(cleanups, source, dependents_first=True),
     ]
 
 
-def _sort(items: list[Op], graph: Graph, dependents_first: bool) -> list[Op]:
+# Creations that run queries as they are made (a materialized view is filled, a CHECK
+# or an index is checked or built over the rows, a generated column computed): a plain
+# SQL function they call is inlined then, and the functions its body calls, which
+# pg_depend does not know about, must exist.
+_RUN_QUERIES = ("matview", "constraint", "index")
+
+
+def _after_functions(items: list[Op], graph: Graph) -> dict[int, set[int]]:
+    """Operations that run queries, each with the function creations to run before it:
+    every one that does not itself depend on it (directly or through other objects)."""
+    functions = [i for i, op in enumerate(items)
+                 if isinstance(op, ops.CreateObject) and op.kind == "function"]
+    runners = [i for i, op in enumerate(items)
+               if (isinstance(op, ops.CreateObject) and op.kind in _RUN_QUERIES)
+               or isinstance(op, ops.AddColumn)]
+    if not functions or not runners:
+        return {}
+    upstream = {i: _closure(items[i].nodes, graph.depends_on) for i in functions}
+    return {r: {f for f in functions if not upstream[f] & set(items[r].nodes)}
+            for r in runners}
+
+
+def _closure(nodes: Sequence[str], depends_on: Mapping[str, Sequence[str]]) -> set[str]:
+    """Every node `nodes` depend on, directly or not."""
+    found: set[str] = set()
+    stack = [n for node in nodes for n in depends_on.get(node, ())]
+    while stack:
+        node = stack.pop()
+        if node not in found:
+            found.add(node)
+            stack.extend(depends_on.get(node, ()))
+    return found
+
+
+def _sort(items: list[Op], graph: Graph, dependents_first: bool,
+          extra: Mapping[int, set[int]] | None = None) -> list[Op]:
+    """`items` in dependency order; `extra`: more operations that must run before one."""
     depends_on = graph.depends_on
     owners: dict[str, list[int]] = defaultdict(list)
     for i, op in enumerate(items):
@@ -89,6 +125,8 @@ def _sort(items: list[Op], graph: Graph, dependents_first: bool) -> list[Op]:
             owners[node].append(i)
     # before[i]: operations that must run before operation i
     before: dict[int, set[int]] = defaultdict(set)
+    for i, earlier in (extra or {}).items():
+        before[i].update(earlier)
     for i, op in enumerate(items):
         required = {n for n in getattr(op, "requires", ()) if n in owners}
         for target in _reachable(op, depends_on, owners) | required:

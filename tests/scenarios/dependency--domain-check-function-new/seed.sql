@@ -1,0 +1,1 @@
+INSERT INTO public.people VALUES (1, 'ann'), (2, 'bob');

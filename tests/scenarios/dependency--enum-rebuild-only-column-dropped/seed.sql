@@ -1,0 +1,1 @@
+INSERT INTO public.tickets VALUES (1, 'a', 'mid'), (2, 'b', NULL);

@@ -1,0 +1,1 @@
+INSERT INTO public.surveys VALUES (1, '{happy,sad}');

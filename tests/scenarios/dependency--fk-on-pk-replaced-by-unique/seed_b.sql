@@ -1,0 +1,2 @@
+INSERT INTO public.products (product_no, name) VALUES (10, 'pen'), (20, 'ink');
+INSERT INTO public.order_items VALUES (1, 10), (1, 20);

@@ -1,0 +1,3 @@
+INSERT INTO public.members VALUES ('alice', 1, 'owner');
+INSERT INTO public.documents VALUES (1, 1, 'hello');
+INSERT INTO public.notes VALUES (1, 1);

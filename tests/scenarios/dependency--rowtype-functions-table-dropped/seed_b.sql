@@ -1,0 +1,1 @@
+INSERT INTO test_schema.kept VALUES (1);

@@ -1,0 +1,1 @@
+INSERT INTO public.sales VALUES (1, 5), (2, 7);

@@ -1,0 +1,1 @@
+INSERT INTO public.parts VALUES (1, ' ab1 '), (2, 'x');
