@@ -210,15 +210,15 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
 
     database = str(values["project"]["database"])
     if not _IDENT.match(database):
-        raise ConfigError(
-            f"database name {database!r} must be a plain identifier", path,
-            "use letters, digits and underscores",
-        )
-    _check_lock_waits(values["publish"], path)
+        raise _invalid("project", "database", environ, path,
+                       f"database name {database!r} must be a plain identifier",
+                       "use letters, digits and underscores")
+    _check_lock_waits(values["publish"], environ, path)
     envs = {name: EnvConfig(name=name, **values[name]) for name in ENVIRONMENTS}  # type: ignore[arg-type]
     for env in envs.values():
         if env.embedded and not 0 < env.port < 65536:
-            raise ConfigError(f"[{env.name}] port must be between 1 and 65535", path)
+            raise _invalid(env.name, "port", environ, path,
+                           "port must be between 1 and 65535")
     return Config(
         path=path,
         name=str(values["project"]["name"]),
@@ -240,15 +240,33 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     )
 
 
-def _check_lock_waits(publish: Mapping[str, Value], path: Path) -> None:
+def _check_lock_waits(publish: Mapping[str, Value], environ: Mapping[str, str],
+                      path: Path) -> None:
     waits = []
     for key in ("lock_timeout", "lock_timeout_max"):
         try:
             waits.append(milliseconds(str(publish[key])))
         except ValueError as exc:
-            raise ConfigError(f"[publish] {key}: {exc}", path) from exc
+            raise _invalid("publish", key, environ, path, f": {exc}") from exc
     if waits[1] < waits[0]:
-        raise ConfigError("[publish] lock_timeout_max is shorter than lock_timeout", path)
+        raise _invalid("publish", "lock_timeout_max", environ, path,
+                       "lock_timeout_max is shorter than lock_timeout")
+
+
+def _invalid(section: str, key: str, environ: Mapping[str, str], path: Path, problem: str,
+             hint: str | None = None) -> ConfigError:
+    """The error for a bad value, naming where it came from: the `PGPROD_*` variable
+    that overrides the file, else the setting in `path`. `problem` may start with the
+    key (it is not repeated)."""
+    var = f"PGPROD_{section}_{key}".upper()
+    problem = problem.removeprefix(f"{key} ")
+    problem = problem if problem.startswith(":") else " " + problem
+    if var in environ:
+        return ConfigError(
+            f"environment variable {var}={environ[var]!r}: {key}{problem}",
+            hint=hint or f"fix or unset {var} (it overrides [{section}] {key} in {CONFIG_FILE})",
+        )
+    return ConfigError(f"[{section}] {key}{problem}", path, hint)
 
 
 def _value(
@@ -266,19 +284,16 @@ def _value(
             try:
                 raw = int(str(raw))
             except ValueError as exc:
-                raise ConfigError(f"{var} must be a whole number, got {raw!r}") from exc
+                raise _invalid(section, setting.key, environ, path,
+                               "must be a whole number") from exc
     else:
         raw = table.get(setting.key, setting.default_for(section))
     if not isinstance(raw, setting.kind) or isinstance(raw, bool):
-        raise ConfigError(
-            f"[{section}] {setting.key} must be "
-            f"{_KIND_WORDS.get(setting.kind, setting.kind.__name__)}, got {raw!r}", path
-        )
+        kind = _KIND_WORDS.get(setting.kind, setting.kind.__name__)
+        raise _invalid(section, setting.key, environ, path, f"must be {kind}, got {raw!r}")
     if setting.choices and raw not in setting.choices:
-        raise ConfigError(
-            f"[{section}] {setting.key} must be one of {', '.join(setting.choices)}, got {raw!r}",
-            path,
-        )
+        raise _invalid(section, setting.key, environ, path,
+                       f"must be one of {', '.join(setting.choices)}, got {raw!r}")
     return raw
 
 

@@ -90,6 +90,25 @@ class ServerUser:
             )
 
 
+def can_reach(name: str, path: Path) -> bool:
+    """Whether OS user `name` can enter every directory down to `path` (read-only).
+
+    A user that does not exist yet is judged as the system user pgprod would create:
+    with a group of its own, so only the permissions for others count."""
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        return all(_enterable_by_others(d) for d in [*reversed(path.parents), path])
+    return ServerUser(entry.pw_name, entry.pw_uid, entry.pw_gid).can_traverse(path) is None
+
+
+def _enterable_by_others(directory: Path) -> bool:
+    try:
+        return bool(directory.stat().st_mode & stat.S_IXOTH)
+    except FileNotFoundError:
+        return True
+
+
 def server_user(name: str) -> ServerUser:
     """The user servers run as: `name` (created if missing) when root, else the caller."""
     if os.geteuid() != 0:

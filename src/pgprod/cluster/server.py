@@ -31,7 +31,7 @@ import psutil
 from pgprod.cluster import lock
 from pgprod.cluster.binaries import Binaries
 from pgprod.cluster.osuser import ServerUser
-from pgprod.errors import PgprodError, PortInUse, ServerStartFailed
+from pgprod.errors import PermissionProblem, PgprodError, PortInUse, ServerStartFailed
 
 ConfValue = str | int | bool
 _LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:.]+ \w+ \[\d+\] (\S*@\S* )?")
@@ -103,12 +103,21 @@ class Cluster:
         return aside
 
     def prepare(self) -> None:
-        """Create the cluster directory for the server user and check it can reach it."""
+        """Check the server user can reach the cluster directory, then create it for
+        that user."""
+        blocked = self.user.can_traverse(self.root)
+        if blocked is not None and not self.initialized():
+            raise PermissionProblem(
+                blocked, self.user.name,
+                f"it must reach {self.root}: run `pgprod init` in the project again, which "
+                "keeps its clusters where that user can reach them, or `chmod o+x "
+                f"{blocked}`",
+            )
+        self.user.require_traversable(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
         for directory in (self.root, self.log_dir):
             directory.mkdir(exist_ok=True)
             self.user.own(directory, 0o700)
-        self.user.require_traversable(self.root)
         (self.root / ".pwfile").unlink(missing_ok=True)  # left by a killed initdb
 
     def initdb(self, superuser: str, password: str) -> None:
