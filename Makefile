@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-server test-lifecycle bench bench-publish clean
+.PHONY: demo test lint pytest test-server test-lifecycle bench bench-publish bench-startup clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,7 @@ bench: $(STAMP)
 # write stalls of naive DDL against pgprod's plan on a 5M-row table (~15 min)
 bench-publish: $(STAMP)
 	$(BIN)/python bench/publish_stall.py
+
+# how long `pgprod --help`, `--version` and `status` take to start, against psql and python
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup.py

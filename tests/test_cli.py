@@ -122,9 +122,9 @@ def test_errors_without_a_project(workdir: Path, args: list[str], code: int,
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["env", "staging"], "'staging' is not one of 'dev', 'prod'"),
-    (["env", "dev", "--role", "root"], "'root' is not one of"),
-    (["rotate", "superuser"], "'superuser' is not one of"),
+    (["env", "staging"], "no environment 'staging' in this project: use one of: dev, prod"),
+    (["env", "dev", "--role", "root"], "unknown role 'root': use one of: owner, app,"),
+    (["rotate", "superuser"], "unknown role 'superuser'"),
     (["edit", "on", "--for", "forever"], "cannot read duration 'forever'"),
     (["sql", "dev", " "], "no SQL given"),
 ])

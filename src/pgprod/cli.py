@@ -1,12 +1,16 @@
 """The `pgprod` command line: a thin click adapter over `pgprod.commands`.
 
-Each handler parses its arguments, calls one command function and renders the result.
-Errors become one line on stderr and an exit code in exactly one place: `main()`.
+Each handler parses its arguments, calls one command function and renders the result;
+`--json` prints the result's one shape (`commands.to_dict`, see docs/json.md). Errors
+become one line on stderr and an exit code in exactly one place: `main()`.
+
+Nothing heavier than click is imported before a command runs: `pgprod --help` starts
+without the database driver, rich or the schema engine.
 """
 
 from __future__ import annotations
 
-import csv
+import functools
 import json
 import os
 import shlex
@@ -14,42 +18,69 @@ import shutil
 import signal
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-import pgprod.plan.render as plan_render
-from pgprod import backups, commands, demo, schemadiff
-from pgprod import publish as publishing
-from pgprod.config import ENVIRONMENTS
-from pgprod.diff import Migration, RenameCandidate, ops
-from pgprod.diff.render import render
-from pgprod.environment import Status
+from pgprod import commands
 from pgprod.errors import PgprodError, UsageError
-from pgprod.plan import refusal
-from pgprod.project import Project, find
-from pgprod.publish import lifecycle
-from pgprod.publish.lifecycle import CONTRACT_PENDING, RUNNING
-from pgprod.query import ResultSet
-from pgprod.roles import ROLES
 
-# Piped or captured, tables are not squeezed into 80 columns (rich's default there).
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True,
-              width=None if sys.stderr.isatty() else 160)
+if TYPE_CHECKING:
+    from rich.console import Console
 
-ENV = click.Choice(ENVIRONMENTS)
-ROLE = click.Choice(ROLES)
+    from pgprod import events
+    from pgprod.environment import Status
+    from pgprod.project import Project
+
+
+@functools.cache
+def _console(stderr: bool = False) -> Console:
+    """rich's console; piped or captured, tables are not squeezed into 80 columns."""
+    from rich.console import Console
+
+    tty = (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(stderr=stderr, highlight=False, soft_wrap=True,
+                   width=None if tty else 160)
+
+
+def say(text: str, style: str | None = None, stderr: bool = False) -> None:
+    """Print `text` as it is (no rich markup)."""
+    from rich.text import Text
+
+    _console(stderr).print(Text(text, style=style or ""))
+
+
+def show(renderable: Any) -> None:
+    _console().print(renderable)
+
+
+def _table(*columns: str, **options: Any) -> Any:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, **options)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, default=str))
+
+
+def _shape(value: Any) -> Any:
+    return commands.to_dict(value)
 
 
 def _project(ctx: click.Context) -> Project:
-    return find(ctx.obj.get("project"))
+    from pgprod.project import find
+
+    return find(ctx.find_root().obj.get("project"))
+
+
+ENV_HELP = "dev, prod, or a restored environment's name (see `pgprod status`)"
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,60 +101,63 @@ def init(directory: str, name: str | None) -> None:
     """Create pgprod.toml and the state folder .pgprod/ in DIRECTORY."""
     project, created = commands.init(Path(directory), name)
     verb = "Created" if created else "Found existing"
-    out.print(f"{verb} project {project.config.name!r} in {project.root}")
-    out.print("Next: `pgprod up` starts dev and prod.")
+    say(f"{verb} project {project.config.name!r} in {project.root}")
+    say("Next: `pgprod up` starts dev and prod.")
 
 
 @cli.command()
-@click.argument("envs", nargs=-1, type=ENV)
+@click.argument("envs", nargs=-1, metavar="[ENV]...")
+@JSON
 @click.pass_context
-def up(ctx: click.Context, envs: Sequence[str]) -> None:
-    """Start the environments (initialising and recovering as needed)."""
+def up(ctx: click.Context, envs: Sequence[str], as_json: bool) -> None:
+    """Start the environments: dev and prod, or those named (initialising and
+    recovering as needed)."""
     project = _project(ctx)
-    for result in commands.up(project, envs):
+    results = commands.up(project, envs)
+    statuses = commands.status(project, [r.env for r in results])
+    if as_json:
+        _print_json({"up": [_shape(r) for r in results],
+                     "status": [_shape(s) for s in statuses]})
+        return
+    for result in results:
         notes = [n for n, on in (("initialised", result.initialized),
                                  ("recovered after a crash", result.recovered),
                                  ("TLS", result.tls)) if on]
         verb = "started" if result.started else "up"
-        out.print(f"{result.env}: {verb}" + (f" ({', '.join(notes)})" if notes else ""))
-    _print_status(commands.status(project, envs))
+        say(f"{result.env}: {verb}" + (f" ({', '.join(notes)})" if notes else ""))
+    _print_status(statuses)
 
 
 @cli.command()
-@click.argument("envs", nargs=-1, type=ENV)
+@click.argument("envs", nargs=-1, metavar="[ENV]...")
 @click.pass_context
 def down(ctx: click.Context, envs: Sequence[str]) -> None:
-    """Stop the embedded servers."""
+    """Stop the embedded servers: every environment's, or those named."""
     for env, was_running in commands.down(_project(ctx), envs):
-        out.print(f"{env}: {'stopped' if was_running else 'was not running'}")
+        say(f"{env}: {'stopped' if was_running else 'was not running'}")
 
 
 @cli.command()
-@click.argument("envs", nargs=-1, type=ENV)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.argument("envs", nargs=-1, metavar="[ENV]...")
+@JSON
 @click.pass_context
 def status(ctx: click.Context, envs: Sequence[str], as_json: bool) -> None:
-    """Show each environment: running, port, version, size, connections."""
-    statuses = commands.status(_project(ctx), envs)
+    """Show each environment: running, port, version, size, connections, Edit."""
+    project = _project(ctx)
+    statuses = commands.status(project, envs)
     if as_json:
-        out.print_json(json.dumps([_status_dict(s) for s in statuses], default=str))
-    else:
-        _print_status(statuses)
-
-
-def _status_dict(s: Status) -> dict[str, object]:
-    edit = None
-    if s.edit is not None:
-        edit = {"on": s.edit.on, "until": s.edit.until, "sessions": s.edit.sessions}
-    return {"env": s.env, "kind": s.kind, "running": s.running, "host": s.host, "port": s.port,
-            "tls": s.tls, "version": s.version, "size_bytes": s.size_bytes,
-            "connections": s.connections, "edit": edit, "problem": s.problem}
+        _print_json([_shape(s) for s in statuses])
+        return
+    _print_status(statuses)
+    if project.server_home is not None:
+        say(f"servers' files: {project.server_home} (the project's folder is out of the "
+            "server user's reach)", style="dim")
 
 
 def _print_status(statuses: Sequence[Status]) -> None:
-    table = Table(box=None, pad_edge=False)
-    for column in ("env", "state", "address", "version", "size", "connections", "tls", "edit"):
-        table.add_column(column)
+    table = _table("env", "state", "address", "version", "size", "connections", "tls",
+                   "edit")
+    copies = []
     for s in statuses:
         state = "running" if s.running else "stopped"
         if s.problem:
@@ -136,7 +170,11 @@ def _print_status(statuses: Sequence[Status]) -> None:
             _size(s.size_bytes), "-" if s.connections is None else str(s.connections),
             "on" if s.tls else "off", edit,
         )
-    out.print(table)
+        if s.origin:
+            copies.append(f"{s.env} is a {s.type} copy of {s.origin}")
+    show(table)
+    for line in copies:
+        say(line, style="dim")
 
 
 def _size(n: int | None) -> str:
@@ -151,16 +189,16 @@ def _size(n: int | None) -> str:
 
 
 @cli.command("env")
-@click.argument("env", type=ENV)
-@click.option("--role", type=ROLE, default=None, help="Role (default: app).")
+@click.argument("env", metavar="ENV")
+@click.option("--role", default=None, metavar="ROLE", help="Role (default: app).")
 @click.option("--format", "fmt", type=click.Choice(["shell", "dotenv", "json"]),
               default="shell", show_default=True)
 @click.pass_context
 def env_command(ctx: click.Context, env: str, role: str | None, fmt: str) -> None:
-    """Print DATABASE_URL and PG* variables for ENV."""
+    """Print DATABASE_URL and PG* variables for ENV (dev, prod, or a copy)."""
     variables = commands.env_vars(_project(ctx), env, role)
     if fmt == "json":
-        click.echo(json.dumps(variables, indent=2))
+        _print_json(variables)
     else:
         prefix = "export " if fmt == "shell" else ""
         for key, value in variables.items():
@@ -168,8 +206,8 @@ def env_command(ctx: click.Context, env: str, role: str | None, fmt: str) -> Non
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
-@click.argument("env", type=ENV)
-@click.option("--role", type=ROLE, default=None, help="Role (default: app).")
+@click.argument("env", metavar="ENV")
+@click.option("--role", default=None, metavar="ROLE", help="Role (default: app).")
 @click.argument("argv", nargs=-1, required=True, type=click.UNPROCESSED)
 @click.pass_context
 def run(ctx: click.Context, env: str, role: str | None, argv: Sequence[str]) -> None:
@@ -186,73 +224,51 @@ def run(ctx: click.Context, env: str, role: str | None, argv: Sequence[str]) -> 
 
 
 @cli.command("sql")
-@click.argument("env", type=ENV)
+@click.argument("env", metavar="ENV")
 @click.argument("text", required=False)
-@click.option("--role", type=ROLE, default=None, help="Role (default: readonly on prod, else app).")
+@click.option("--role", default=None, metavar="ROLE",
+              help="Role (default: readonly on prod and its copies, else app).")
 @click.option("-f", "--file", "file", type=click.File("r"), help="Read SQL from a file.")
 @click.option("--json", "as_json", is_flag=True, help="Print result sets as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print result sets as CSV.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Rows a table shows (default: a screenful; 0: all).")
+@click.option("--null", "null", default="", metavar="TEXT",
+              help='How --csv writes NULL (default: an empty field; an empty string is '
+                   'then "").')
 @click.pass_context
 def sql_command(ctx: click.Context, env: str, text: str | None, role: str | None,
-                file: TextIO | None, as_json: bool, as_csv: bool) -> None:
-    """Run SQL on ENV: an argument, -f FILE, or standard input."""
+                file: TextIO | None, as_json: bool, as_csv: bool, limit: int | None,
+                null: str) -> None:
+    """Run SQL on ENV: an argument, -f FILE, or standard input. Rows stream from the
+    server: --csv and --json print every row of any size; a table shows a screenful."""
+    from pgprod import rows
+
     if text is None:
         text = file.read() if file is not None else (
             "" if sys.stdin.isatty() else sys.stdin.read())
-    results = commands.sql(_project(ctx), env, text, role)
-    if as_json:
-        click.echo(json.dumps([_result_dict(r) for r in results], indent=2, default=_jsonable))
-    elif as_csv:
-        writer = csv.writer(sys.stdout)
-        for i, result in enumerate(r for r in results if r.columns):
-            if i:
-                sys.stdout.write("\n")
-            writer.writerow(result.columns)
-            writer.writerows(["" if v is None else _text(v) for v in row] for row in result.rows)
-    else:
-        for result in results:
-            _print_result(result)
-
-
-def _result_dict(result: ResultSet) -> dict[str, object]:
-    return {"status": result.status, "columns": list(result.columns),
-            "rows": [dict(zip(result.columns, row, strict=True)) for row in result.rows]}
-
-
-def _jsonable(value: object) -> object:
-    return _text(value)
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bytes | memoryview):
-        return "\\x" + bytes(value).hex()
-    return str(value)
-
-
-def _print_result(result: ResultSet) -> None:
-    if result.columns:
-        table = Table(box=None, pad_edge=False, show_edge=False)
-        for column in result.columns:
-            table.add_column(column, overflow="fold")
-        for row in result.rows:
-            table.add_row(*(Text("NULL", style="dim") if v is None else Text(_text(v))
-                            for v in row))
-        out.print(table)
-        count = len(result.rows)
-        out.print(Text(f"({count} row{'' if count == 1 else 's'})", style="dim"))
-    else:
-        out.print(Text(result.status, style="dim"))
+    with commands.sql_stream(_project(ctx), env, text, role) as results:
+        if as_json:
+            rows.json(results, sys.stdout)
+        elif as_csv:
+            rows.csv(results, sys.stdout, null=null)
+        else:
+            out = _console()
+            shown = rows.default_limit(out) if limit is None else (limit or None)
+            for result in results:
+                rows.table(result, out, shown)
 
 
 @cli.command()
-@click.argument("role", type=ROLE)
-@click.option("--env", "envs", multiple=True, type=ENV, help="Environment (default: both).")
+@click.argument("role", metavar="ROLE")
+@click.option("--env", "envs", multiple=True, metavar="ENV",
+              help="Environment (default: dev and prod).")
 @click.pass_context
 def rotate(ctx: click.Context, role: str, envs: Sequence[str]) -> None:
-    """Give ROLE a new random password."""
+    """Give ROLE a new random password (owner, app, agent, readonly or editor)."""
     for result in commands.rotate(_project(ctx), role, envs):
         when = "now" if result.applied else "at the next `pgprod up`"
-        out.print(f"{result.env}: new password for {result.role}, effective {when}")
+        say(f"{result.env}: new password for {result.role}, effective {when}")
 
 
 @cli.group()
@@ -265,54 +281,57 @@ def edit() -> None:
 @click.pass_context
 def edit_on(ctx: click.Context, duration: str | None) -> None:
     """Switch Edit on: the editor role may write to prod until the window ends."""
-    state = commands.edit_on(_project(ctx.find_root()), duration)
+    state = commands.edit_on(_project(ctx), duration)
     until = f"{state.until:%Y-%m-%d %H:%M:%S %Z}" if state.until else "?"
-    out.print(f"Edit is on until {until}; it switches itself off then.")
-    out.print("Connect with: pgprod env prod --role editor")
+    say(f"Edit is on until {until}; it switches itself off then.")
+    say("Connect with: pgprod env prod --role editor")
 
 
 @edit.command("off")
 @click.pass_context
 def edit_off(ctx: click.Context) -> None:
     """Switch Edit off now and end the editor's sessions."""
-    commands.edit_off(_project(ctx.find_root()))
-    out.print("Edit is off.")
+    commands.edit_off(_project(ctx))
+    say("Edit is off.")
 
 
 @edit.command("status")
+@JSON
 @click.pass_context
-def edit_status(ctx: click.Context) -> None:
+def edit_status(ctx: click.Context, as_json: bool) -> None:
     """Show whether Edit is on, and until when."""
-    state = commands.edit_status(_project(ctx.find_root()))
-    if state.on and state.until:
-        out.print(f"Edit is on until {state.until:%Y-%m-%d %H:%M:%S %Z} "
-                  f"({state.sessions} editor session(s)).")
+    state = commands.edit_status(_project(ctx))
+    if as_json:
+        _print_json(_shape(state))
+    elif state.on and state.until:
+        say(f"Edit is on until {state.until:%Y-%m-%d %H:%M:%S %Z} "
+            f"({state.sessions} editor session(s)).")
     else:
-        out.print("Edit is off.")
+        say("Edit is off.")
 
 
 @cli.command("demo")
 @click.argument("directory", type=click.Path(file_okay=False), default="demo")
 def demo_command(directory: str) -> None:
     """Create a demo project with a sample shop in dev, and start it."""
-    made = demo.create(Path(directory))
+    made = commands.demo(Path(directory))
     project = made.project
-    out.print(f"[bold]Demo project[/bold] {project.root} "
-              f"({'created' if made.created else 'reused'}; sample "
-              f"{'loaded into dev' if made.loaded else 'already in dev'})")
+    _console().print(f"[bold]Demo project[/bold] {project.root} "
+                     f"({'created' if made.created else 'reused'}; sample "
+                     f"{'loaded into dev' if made.loaded else 'already in dev'})")
     if made.published is not None:
         record = made.published
-        out.print(f"Published dev's schema to prod: publish {record.id}, {record.status}, "
-                  f"{len(record.steps)} steps in {record.seconds:.1f} s "
-                  f"(restore point {record.restore_point or 'none'}); the app then wrote "
-                  "the sample's rows to prod")
+        say(f"Published dev's schema to prod: publish {record.id}, {record.status}, "
+            f"{len(record.steps)} steps in {record.seconds:.1f} s "
+            f"(restore point {record.restore_point or 'none'}); the app then wrote "
+            "the sample's rows to prod")
     _print_status(commands.status(project))
     rel = os.path.relpath(project.root)
     pg = f"{_invocation()} --project {shlex.quote(rel)}"
-    out.print("\nConnect (the app role):")
-    for env in ENVIRONMENTS:
-        out.print(f"  {env}: {commands.env_vars(project, env)['DATABASE_URL']}")
-    out.print("\nTry next:")
+    say("\nConnect (the app role):")
+    for env in ("dev", "prod"):
+        say(f"  {env}: {commands.env_vars(project, env)['DATABASE_URL']}")
+    say("\nTry next:")
     for line in (
         f"{pg} sql dev 'SELECT * FROM order_totals ORDER BY total_cents DESC LIMIT 5'",
         f"{pg} sql prod --role agent 'CREATE TABLE t (id int)'   # refused by PostgreSQL",
@@ -327,7 +346,7 @@ def demo_command(directory: str) -> None:
         f"{pg} run dev -- psql         # any tool, with DATABASE_URL and PG* set",
         f"{pg} down",
     ):
-        out.print(f"  {line}")
+        say(f"  {line}")
 
 
 def _invocation() -> str:
@@ -336,6 +355,10 @@ def _invocation() -> str:
     if shutil.which("pgprod") or script.name != "pgprod":
         return "pgprod"
     return shlex.quote(os.path.relpath(script))
+
+
+def _answers(renames: Sequence[str], answers: Path | None) -> list[str]:
+    return [*renames, *(commands.read_answers(answers) if answers else [])]
 
 
 @cli.command("diff")
@@ -353,63 +376,45 @@ def diff_command(ctx: click.Context, source: str | None, target: str | None, as_
                  as_json: bool, renames: Sequence[str], answers: Path | None,
                  exit_code: bool) -> None:
     """Compare schemas: prod against dev, or --from URL against --to URL."""
-    given = [*renames, *(schemadiff.read_answers(answers) if answers else [])]
+    given = _answers(renames, answers)
     ask = _ask_rename if sys.stdin.isatty() and not as_json else None
     if source or target:
-        migration = schemadiff.diff_urls(source or "", target or "", given, ask)
+        found = commands.diff(None, source, target, given, ask)
         as_sql = as_sql or not as_json
     else:
-        migration, note = publishing.pending_diff(_project(ctx), given, ask)
-        if note:
-            err.print(Text(f"note: {note}"))
+        found = commands.diff(_project(ctx), None, None, given, ask)
+    if found.note:
+        say(f"note: {found.note}", stderr=True)
+    migration = found.migration
     for candidate in migration.candidates:
-        err.print(Text(f"note: likely rename {candidate.description} planned as drop + add;"
-                       f" confirm with --rename {candidate.shell_answer}"))
+        say(f"note: likely rename {candidate.description} planned as drop + add; "
+            f"confirm with --rename {candidate.shell_answer}", stderr=True)
     for item in migration.unmodelled:
-        err.print(Text(f"note: {item.kind} {item.name} is not compared (not modelled)"))
+        say(f"note: {item.kind} {item.name} is not compared (not modelled)", stderr=True)
     if as_json:
-        click.echo(json.dumps(_migration_dict(migration), indent=2))
+        _print_json(_shape(found))
     elif as_sql:
-        click.echo(migration.sql(), nl=False)
+        click.echo(found.sql(), nl=False)
     else:
-        _print_summary(migration)
+        _print_changes(found.changes())
     if exit_code and migration:
         raise click.exceptions.Exit(1)
 
 
-def _ask_rename(candidate: RenameCandidate) -> bool:
+def _ask_rename(candidate: Any) -> bool:
     return click.confirm(f"Rename {candidate.description}? (no: drop and add)",
                          default=False, err=True)
 
 
-def _sign(op: ops.Op) -> str:
-    if op.phase == ops.DROP:
-        return "-"
-    return "+" if isinstance(op, ops.CreateObject | ops.AddColumn) else "~"
-
-
-def _print_summary(migration: Migration) -> None:
-    if not migration:
-        out.print("No schema changes.")
+def _print_changes(changes: list[tuple[str, str]]) -> None:
+    if not changes:
+        say("No schema changes.")
         return
-    count = len(migration.operations)
-    out.print(f"{count} change{'s' if count != 1 else ''} (prod -> dev):")
-    for op in migration.operations:
-        out.print(Text(f"  {_sign(op)} {op.summary}"))
-    out.print(Text("See the SQL with `pgprod diff --sql`.", style="dim"))
-
-
-def _migration_dict(migration: Migration) -> dict[str, object]:
-    return {
-        "operations": [{"op": type(op).__name__, "phase": op.phase, "summary": op.summary,
-                        "sql": render(op)} for op in migration.operations],
-        "renames": {"tables": dict(migration.renames.tables),
-                    "columns": [{"table": t, "old": o, "new": n}
-                                for (t, o), n in migration.renames.columns.items()]},
-        "candidates": [{"kind": c.kind, "table": c.table, "old": c.old, "new": c.new,
-                        "answer": c.answer} for c in migration.candidates],
-        "unmodelled": [{"kind": u.kind, "name": u.name} for u in migration.unmodelled],
-    }
+    count = len(changes)
+    say(f"{count} change{'s' if count != 1 else ''} (prod -> dev):")
+    for sign, summary in changes:
+        say(f"  {sign} {summary}")
+    say("See the SQL with `pgprod diff --sql`.", style="dim")
 
 
 @cli.command("plan")
@@ -431,59 +436,88 @@ def plan_command(ctx: click.Context, as_json: bool, as_markdown: bool, renames: 
 
     Exits 1 when the plan may not run as is (blocking findings, or destructive changes
     not allowed with --allow-data-loss)."""
-    given = [*renames, *(schemadiff.read_answers(answers) if answers else [])]
     ask = _ask_rename if sys.stdin.isatty() and not (as_json or as_markdown) else None
-    project = _project(ctx)
-    the_plan = publishing.review(project, given, ask)
-    refused = refusal(the_plan, allowed)
-    reason = str(refused) if refused else None
+    reviewed = commands.review(_project(ctx), _answers(renames, answers), ask, allowed)
     if as_json:
-        click.echo(plan_render.as_json(the_plan, reason), nl=False)
+        click.echo(reviewed.json(), nl=False)
     elif as_markdown:
-        click.echo(plan_render.markdown(the_plan, reason), nl=False)
+        click.echo(reviewed.markdown(), nl=False)
     else:
-        click.echo(plan_render.text(the_plan, reason), nl=False)
-    if refused:
+        click.echo(reviewed.text(), nl=False)
+    if reviewed.refused:
         raise click.exceptions.Exit(1)
 
 
 class _Progress:
-    """Prints a publish's events as they happen (one line per step, batches and index
-    builds as they go)."""
+    """Renders `pgprod.events` as they come: a line per step and message; a progress bar
+    for batches and index builds on a terminal, a line per 10% otherwise."""
 
-    def __init__(self) -> None:
-        self.last_percent = -1
-        self.last_progress: tuple[object, int] | None = None
+    def __init__(self, stderr: bool = False) -> None:
+        self.stderr = stderr
+        self.bar: Any = None  # rich.progress.Progress while a step reports progress
+        self.task: Any = None
+        self.last: tuple[str, int] | None = None
 
-    def __call__(self, name: str, data: dict[str, object]) -> None:
-        if name == "start":
-            out.print(Text(f"  [{data['phase']}] {data['purpose']}"))
-            self.last_percent = -1
-        elif name == "batch":
-            done, total = int(str(data["done"])), int(str(data["total"]))
-            percent = 100 * done // max(total, 1)
-            if percent // 10 != self.last_percent // 10 or done == total:
-                out.print(Text(f"      {percent}% of the table ({done:,}/{total:,} pages)"))
-                self.last_percent = percent
-        elif name == "progress":  # an index build: one line per phase and 10%
-            done, total = int(str(data["done"])), int(str(data["total"]))
-            percent = 100 * done // max(total, 1)
-            key = (data["phase"], percent // 10)
-            if key != self.last_progress:
-                out.print(Text(f"      {data['phase']}: {percent}%"))
-                self.last_progress = key
-        elif name == "retry":
-            held = data.get("held by")
-            holders = f" (held by {'; '.join(map(str, held))})" \
-                if isinstance(held, list) and held else ""
-            out.print(Text(f"      lock not granted in time{holders}; retry "
-                           f"{data['attempt']} in {data['wait']} s"))
-        elif name == "skip":
-            out.print(Text("      already done by an earlier run"))
-        elif name in ("maintenance open", "maintenance closed", "restore point",
-                      "restore point unavailable", "verified"):
-            details = ", ".join(f"{k}: {v}" for k, v in data.items())
-            out.print(Text(f"  {name}" + (f" ({details})" if details else "")))
+    def __call__(self, event: events.Event) -> None:
+        from pgprod import events
+
+        if isinstance(event, events.Progress):
+            self._progress(event)
+            return
+        self._end_bar()
+        if isinstance(event, events.Started):
+            say(f"  [{event.phase}] {event.purpose}", stderr=self.stderr)
+        elif isinstance(event, events.Finished):
+            if event.attempts > 1:
+                say(f"      done in {event.seconds:.1f} s after {event.attempts} attempts",
+                    stderr=self.stderr)
+        elif isinstance(event, events.Failed):
+            say(f"      failed: {event.error}", style="red", stderr=self.stderr)
+        elif self.stderr:
+            say(event.text, style="yellow" if event.level == "warning" else "dim",
+                stderr=True)
+        else:
+            indent = "      " if event.level == "warning" or event.text.startswith(
+                "already done") else "  "
+            say(indent + event.text, stderr=self.stderr)
+
+    def _progress(self, event: events.Progress) -> None:
+        percent = 100 * event.done // max(event.total, 1)
+        if not _console(self.stderr).is_terminal:
+            key = (event.what, percent // 10)
+            if key != self.last or event.done == event.total:
+                say(f"      {event.what}: {percent}% ({event.done:,}/{event.total:,} "
+                    f"{event.unit})", stderr=self.stderr)
+                self.last = key
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        if self.bar is None:
+            self.bar = Progress(TextColumn("      {task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn(event.unit),
+                                console=_console(self.stderr), transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task(event.what, total=event.total)
+        self.bar.update(self.task, description=event.what, completed=event.done,
+                        total=event.total)
+
+    def _end_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = self.task = None
+        self.last = None
+
+    def close(self) -> None:
+        self._end_bar()
+
+
+def _with_progress(run: Any, stderr: bool = False) -> Any:
+    """Call `run(progress)` and close the progress bar whatever happens."""
+    progress = _Progress(stderr)
+    try:
+        return run(progress)
+    finally:
+        progress.close()
 
 
 @cli.command("publish")
@@ -494,65 +528,69 @@ class _Progress:
 @click.option("--contract", is_flag=True,
               help="Run the pending contract phase of the latest publish.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted publish.")
+@JSON
 @click.pass_context
 def publish_command(ctx: click.Context, renames: Sequence[str], allowed: Sequence[str],
-                    contract: bool, resume: bool) -> None:
+                    contract: bool, resume: bool, as_json: bool) -> None:
     """Apply the reviewed plan to prod: restore point, steps, verification, history."""
     project = _project(ctx)
     if contract and resume:
         raise UsageError("--contract and --resume do not go together")
-    progress = _Progress()
-    if resume:
-        record = publishing.resume(project, progress)
-    elif contract:
-        record = publishing.contract(project, progress)
-    else:
-        record = publishing.publish(project, renames, allowed, progress)
-    out.print(Text(f"publish {record.id}: {record.status} in {record.seconds:.1f} s, "
-                   f"app locked out {record.downtime_seconds:.2f} s; {record.verified}"))
-    if record.status == CONTRACT_PENDING:
-        out.print(Text("Run `pgprod publish --contract` once the new app version is live."))
+
+    def run(progress: _Progress) -> Any:
+        on_event = _json_event if as_json else progress
+        if resume:
+            return commands.resume(project, on_event)
+        if contract:
+            return commands.contract(project, on_event)
+        return commands.publish(project, renames, allowed, on_event)
+
+    record = _with_progress(run)
+    if as_json:
+        click.echo(json.dumps({"event": "result", **_shape(_published(project, record.id))}))
+        return
+    say(f"publish {record.id}: {record.status} in {record.seconds:.1f} s, "
+        f"app locked out {record.downtime_seconds:.2f} s; {record.verified}")
+    if record.status == "contract pending":
+        say("Run `pgprod publish --contract` once the new app version is live.")
+
+
+def _json_event(event: events.Event) -> None:
+    """--json: each event as a JSON line as it happens, the result last."""
+    click.echo(json.dumps(_shape(event), default=str))
+
+
+def _published(project: Project, publish_id: str) -> Any:
+    return next(p for p in commands.history(project) if p.record.id == publish_id)
 
 
 @cli.command("history")
-@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@JSON
 @click.pass_context
 def history_command(ctx: click.Context, as_json: bool) -> None:
     """List publishes, newest last, and what can be done next."""
-    history = publishing.History(_project(ctx))
-    lifecycle.settle(history)
-    records = history.records()
+    project = _project(ctx)
+    published = commands.history(project)
     if as_json:
-        click.echo(json.dumps([_record_dict(history, r) for r in records], indent=2))
+        _print_json([_shape(p) for p in published])
         return
-    if not records:
-        out.print("No publishes yet.")
+    if not published:
+        say("No publishes yet.")
         return
-    table = Table(box=None, pad_edge=False)
+    table = _table()
     for column in ("id", "status", "who", "started", "seconds", "downtime", "restore point",
                    "changes"):
         table.add_column(column, no_wrap=column in ("id", "started"))
-    for r in records:
-        status = lifecycle.describe(history, r)
-        if r.rollback_of:
-            status += f" (rollback of {r.rollback_of})"
-        table.add_row(r.id, status, r.who, r.started[:19], f"{r.seconds:.1f}",
+    for p in published:
+        r = p.record
+        state = p.state + (f" (rollback of {r.rollback_of})" if r.rollback_of else "")
+        table.add_row(r.id, state, r.who, r.started[:19], f"{r.seconds:.1f}",
                       f"{r.downtime_seconds:.2f}", r.restore_point or "-",
                       str(len(r.plan.get("changes", []))))
-    out.print(table)
-    latest = lifecycle.open_record(history) or records[-1]
-    out.print(Text(f"{latest.id} is {lifecycle.describe(history, latest)}: "
-                   f"{lifecycle.next_step(history, latest)}"))
-
-
-def _record_dict(history: publishing.History, r: publishing.Record) -> dict[str, object]:
-    return {"id": r.id, "status": r.status, "state": lifecycle.describe(history, r),
-            "next": lifecycle.next_step(history, r), "who": r.who, "started": r.started,
-            "finished": r.finished, "seconds": r.seconds,
-            "downtime_seconds": r.downtime_seconds, "restore_point": r.restore_point,
-            "contract_restore_point": r.contract_restore_point, "verified": r.verified,
-            "rollback_of": r.rollback_of, "error": r.error, "transitions": r.transitions,
-            "changes": len(r.plan.get("changes", []))}
+    show(table)
+    latest = commands.current(project)
+    if latest is not None:
+        say(f"{latest.record.id} is {latest.state}: {latest.next}")
 
 
 @cli.command("logs")
@@ -563,26 +601,11 @@ def _record_dict(history: publishing.History, r: publishing.Record) -> dict[str,
 def logs_command(ctx: click.Context, publish_id: str | None, follow: bool,
                  as_json: bool) -> None:
     """Print a publish's log (default: the latest)."""
-    history = publishing.History(_project(ctx))
-    if publish_id is None:
-        records = history.records()
-        if not records:
-            raise UsageError("no publishes yet", "publish with `pgprod plan` and "
-                                                 "`pgprod publish`")
-        publish_id = records[-1].id
-    seen = 0
-    while True:
-        events = list(history.events(publish_id))
-        for event in events[seen:]:
-            if as_json:
-                click.echo(json.dumps(event))
-            else:
-                out.print(Text(_log_line(event)))
-        seen = len(events)
-        lifecycle.settle(history)  # a publish whose process died stops being followed
-        if not follow or history.load(publish_id).status != RUNNING:
-            return
-        time.sleep(0.5)
+    for event in commands.logs(_project(ctx), publish_id, follow):
+        if as_json:
+            click.echo(json.dumps(event))
+        else:
+            say(_log_line(event))
 
 
 def _log_line(event: dict[str, object]) -> str:
@@ -600,55 +623,62 @@ def _log_line(event: dict[str, object]) -> str:
 @click.pass_context
 def rollback_command(ctx: click.Context, publish_id: str, restore: bool, yes: bool) -> None:
     """Undo a publish: by its reverse plan when nothing is lost, else by restore."""
-    record = publishing.rollback(_project(ctx), publish_id, restore, yes, _Progress())
+    project = _project(ctx)
+    record = _with_progress(
+        lambda progress: commands.rollback(project, publish_id, restore, yes, progress))
     if record.id != publish_id:  # by a reverse plan, published as its own record
-        out.print(Text(f"rolled back {publish_id} by {record.id}: {record.verified}"))
+        say(f"rolled back {publish_id} by {record.id}: {record.verified}")
     elif record.transitions[-1].get("by") == "restore":
-        out.print(Text(f"rolled back {publish_id} by restoring {record.restore_point}: "
-                       f"{record.verified}"))
+        say(f"rolled back {publish_id} by restoring {record.restore_point}: "
+            f"{record.verified}")
     else:
-        out.print(Text(f"rolled back {publish_id}: {record.transitions[-1].get('by')}"))
-
-
-def _note(message: str) -> None:
-    err.print(Text(message, style="dim"))
+        say(f"rolled back {publish_id}: {record.transitions[-1].get('by')}")
 
 
 @cli.command("backup")
+@JSON
 @click.pass_context
-def backup_command(ctx: click.Context) -> None:
+def backup_command(ctx: click.Context, as_json: bool) -> None:
     """Take a base backup of prod now (WAL is archived continuously)."""
-    taken = backups.take_backup(_project(ctx), _note)
-    out.print(Text(f"base backup {taken.id}: {taken.size_bytes / 1e6:.1f} MB "
-                   f"({taken.compression}), consistent at {taken.end_lsn}"))
+    project = _project(ctx)
+    taken = _with_progress(lambda progress: commands.backup(project, progress), stderr=True)
+    if as_json:
+        _print_json(_shape(taken))
+        return
+    say(f"base backup {taken.id}: {taken.size_bytes / 1e6:.1f} MB ({taken.compression}), "
+        f"consistent at {taken.end_lsn}")
 
 
 @cli.command("backups")
+@JSON
 @click.pass_context
-def backups_command(ctx: click.Context) -> None:
+def backups_command(ctx: click.Context, as_json: bool) -> None:
     """List base backups, restore points and the recoverable time window."""
-    found = backups.listing(_project(ctx))
-    out.print(Text(f"recoverable: {found.window or 'nothing yet (no base backup)'}"))
+    found = commands.listing(_project(ctx))
+    if as_json:
+        _print_json(_shape(found))
+        return
+    say(f"recoverable: {found.window or 'nothing yet (no base backup)'}")
     archive = found.archive
-    out.print(Text(f"WAL archive: {archive.files} files, {archive.bytes / 1e6:.1f} MB, last "
-                   f"{archive.last_archived or '-'}"
-                   + (f", {archive.failed_count} failures" if archive.failed_count else "")))
-    table = Table(box=None, pad_edge=False, title="base backups", title_justify="left")
+    say(f"WAL archive: {archive.files} files, {archive.bytes / 1e6:.1f} MB, last "
+        f"{archive.last_archived or '-'}"
+        + (f", {archive.failed_count} failures" if archive.failed_count else ""))
+    table = _table(title="base backups", title_justify="left")
     for column in ("id", "finished", "size", "timeline"):
         table.add_column(column, no_wrap=True)
     for b in found.base_backups:
         table.add_row(b.id, b.finished.isoformat(timespec="seconds"),
                       f"{b.size_bytes / 1e6:.1f} MB", str(b.timeline))
-    out.print(table)
-    points = Table(box=None, pad_edge=False, title="restore points", title_justify="left")
+    show(table)
+    points = _table(title="restore points", title_justify="left")
     for column in ("name", "time", "lsn", "rows"):
         points.add_column(column, no_wrap=column != "name")
     for p in found.restore_points:
         points.add_row(p.name, p.time.isoformat(timespec="seconds"), p.lsn,
                        f"{sum(p.checksum.rows.values()):,}")
-    out.print(points)
+    show(points)
     for r in found.restored:
-        out.print(Text(f"restored environment {r.name}: {r.resolved} (port {r.port})"))
+        say(f"restored environment {r.name}: {r.resolved} (port {r.port})")
 
 
 @cli.command("restore")
@@ -657,57 +687,66 @@ def backups_command(ctx: click.Context) -> None:
 @click.option("--into", type=click.Choice(["new", "prod"]), default="new", show_default=True,
               help="A new environment to inspect, or prod itself (needs --yes).")
 @click.option("--yes", is_flag=True, help="Confirm restoring over prod.")
+@JSON
 @click.pass_context
-def restore_command(ctx: click.Context, target: str, into: str, yes: bool) -> None:
+def restore_command(ctx: click.Context, target: str, into: str, yes: bool,
+                    as_json: bool) -> None:
     """Restore prod's state at a point in time, verified, into a new environment."""
     project = _project(ctx)
-    if into == "prod":
-        restored = publishing.restore_into_prod(project, target, yes, _note)
-    else:
-        restored = backups.restore(project, target, on_progress=_note)
+    result = _with_progress(
+        lambda progress: commands.restore(project, target, into, yes, progress), stderr=True)
+    if as_json:
+        _print_json(_shape(result))
+        return
+    restored = result.restored
     verified = {True: "checksum matches the restore point", False: "CHECKSUM DIFFERS",
                 None: "no checksum recorded for a time; check the row counts below"
                 }[restored.verified]
-    out.print(Text(f"restored {restored.resolved} into {restored.name} in "
-                   f"{restored.seconds:.1f} s ({verified})"))
+    say(f"restored {restored.resolved} into {restored.name} in {restored.seconds:.1f} s "
+        f"({verified})")
     if restored.verified is None:
-        counts = Table(box=None, pad_edge=False)
-        counts.add_column("table")
+        from rich.text import Text
+
+        counts = _table("table")
         counts.add_column("rows", justify="right")
         for table, rows in restored.rows.items():
             counts.add_row(Text(table), f"{rows:,}")
-        out.print(counts if restored.rows else Text("(no tables)"))
-    if into == "new":
-        out.print(Text(f"inspect: {backups.connection(project, restored).url()}"))
-        out.print(Text(f"make it prod: pgprod promote {restored.name} --yes"))
+        show(counts if restored.rows else Text("(no tables)"))
+    if result.url:
+        say(f"inspect: pgprod sql {restored.name} 'SELECT ...', or {result.url}")
+        say(f"make it prod: pgprod promote {restored.name} --yes")
 
 
 @cli.command("restores")
 @click.option("--drop", "drop", metavar="NAME", help="Stop and delete a restored environment.")
+@JSON
 @click.pass_context
-def restores_command(ctx: click.Context, drop: str | None) -> None:
+def restores_command(ctx: click.Context, drop: str | None, as_json: bool) -> None:
     """List restored environments (or drop one)."""
     project = _project(ctx)
     if drop:
-        backups.drop_restored(project, drop)
-        out.print(Text(f"dropped {drop}"))
+        commands.drop_restored(project, drop)
+        say(f"dropped {drop}")
         return
-    restored = backups.list_restored(project)
-    if not restored:
-        out.print("No restored environments (make one with `pgprod restore --to TIME`).")
-    for r in restored:
-        found = backups.condition(project, r)
+    copies = commands.restores(project)
+    if as_json:
+        _print_json([_shape(c) for c in copies])
+        return
+    if not copies:
+        say("No restored environments (make one with `pgprod restore --to TIME`).")
+    for copy in copies:
+        r, found = copy.restored, copy.condition
         server = "running" if found.running else "stopped"
         if found.incomplete:
             at = f"{r.step}, {r.updated:%Y-%m-%d %H:%M:%S %Z}" if r.updated else r.step
             still = f"; its server still runs on port {r.port}" if found.running else ""
-            out.print(Text(f"{r.name}: {r.resolved}, incomplete (interrupted at {at}): drop "
-                           f"it with `pgprod restores --drop {r.name}`{still}"))
+            say(f"{r.name}: {r.resolved}, incomplete (interrupted at {at}): drop it with "
+                f"`pgprod restores --drop {r.name}`{still}")
         elif found.restoring_pid is not None:
-            out.print(Text(f"{r.name}: {r.resolved}, restoring (pid {found.restoring_pid}: "
-                           f"{r.step}), port {r.port}"))
+            say(f"{r.name}: {r.resolved}, restoring (pid {found.restoring_pid}: {r.step}), "
+                f"port {r.port}")
         else:
-            out.print(Text(f"{r.name}: {r.resolved}, {r.state}, {server}, port {r.port}"))
+            say(f"{r.name}: {r.resolved}, {r.state}, {server}, port {r.port}")
 
 
 @cli.command("promote")
@@ -716,9 +755,33 @@ def restores_command(ctx: click.Context, drop: str | None) -> None:
 @click.pass_context
 def promote_command(ctx: click.Context, name: str, yes: bool) -> None:
     """Make a restored environment prod (prod's current state is kept restorable)."""
-    promoted = publishing.promote(_project(ctx), name, yes, _note)
+    project = _project(ctx)
+    promoted = _with_progress(
+        lambda progress: commands.promote(project, name, yes, progress), stderr=True)
     kept = promoted.replaced_point.name if promoted.replaced_point else "its data directory"
-    out.print(Text(f"{name} is now prod; the replaced state is kept as {kept}"))
+    say(f"{name} is now prod; the replaced state is kept as {kept}")
+
+
+@cli.command("actions")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only the last N actions.")
+@JSON
+@click.pass_context
+def actions_command(ctx: click.Context, limit: int | None, as_json: bool) -> None:
+    """List what was done to the project's environments, by whom, and how it ended."""
+    found = commands.actions(_project(ctx), limit)
+    if as_json:
+        _print_json([_shape(a) for a in found])
+        return
+    if not found:
+        say("No actions recorded yet.")
+        return
+    table = _table("time", "actor", "command", "env", "outcome", "seconds")
+    for a in found:
+        outcome = a.outcome + (f": {a.error}" if a.error else "")
+        table.add_row(a.time[:19], a.actor, a.command, a.env or "-", outcome,
+                      f"{a.seconds:.1f}")
+    show(table)
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -736,18 +799,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(code, int):  # click.exceptions.Exit, e.g. diff --exit-code
             return code
     except PgprodError as exc:
-        err.print(Text(f"error: {exc}"))
+        say(f"error: {exc}", stderr=True)
         return exc.exit_code
     except click.exceptions.Abort:
-        err.print("aborted")
+        say("aborted", stderr=True)
         return 130
     except click.ClickException as exc:  # bad arguments: one line, like every other error
-        err.print(Text(f"error: {exc.format_message()}"))
+        say(f"error: {exc.format_message()}", stderr=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        say("interrupted", stderr=True)
         return 130
     return 0
 

@@ -1,8 +1,11 @@
-"""An environment (dev or prod): where its server is, how each role reaches it, and
-bringing it up (start, configure, provision roles) and down.
+"""An environment (dev, prod, or a copy of prod): where its server is, how each role
+reaches it, and bringing it up (start, configure, provision roles) and down.
 
 An embedded environment is a cluster under `.pgprod/clusters/<env>`; an external one is
 any PostgreSQL >= 15 given by URL, where pgprod manages roles and grants, not the server.
+A copy (a restored environment; previews next) runs on its own server with the settings
+and credentials of the environment it copies. What each kind is allowed and given is
+declared once, in `RULES`; `pgprod.registry` lists a project's environments.
 """
 
 from __future__ import annotations
@@ -34,6 +37,34 @@ MIN_EXTERNAL_VERSION = 150000
 
 
 @dataclass(frozen=True)
+class Rules:
+    """What an environment of one kind is: whose role rules apply, what pgprod runs for
+    it, and how `pgprod sql` connects by default."""
+
+    roles: str  # the role and privilege rules of "dev" or "prod" (`pgprod.roles`)
+    archives: bool  # continuous WAL archiving and the server log kept (`pgprod.backups`)
+    edit: bool  # Edit mode: the editor role writes only inside a window
+    sql_role: str  # the role `pgprod sql` uses when none is given
+
+
+RULES: dict[str, Rules] = {
+    "dev": Rules(roles="dev", archives=False, edit=False, sql_role="app"),
+    "prod": Rules(roles="prod", archives=True, edit=True, sql_role="readonly"),
+    # a copy of prod keeps prod's roles and data: read-only unless a role says otherwise
+    "restored": Rules(roles="prod", archives=False, edit=False, sql_role="readonly"),
+}
+
+
+@dataclass(frozen=True)
+class Copy:
+    """An environment that is a copy of another: its own server, the other's settings."""
+
+    name: str  # e.g. restore-20261204-101500-ab12
+    kind: str  # a key of RULES
+    origin: str  # what it copies and from when, e.g. "prod at publish-2026..."
+
+
+@dataclass(frozen=True)
 class UpResult:
     env: str
     initialized: bool
@@ -55,16 +86,33 @@ class Status:
     connections: int | None = None
     edit: edit.EditState | None = None
     problem: str | None = None
+    type: str = ""  # dev, prod, restored (`RULES`)
+    origin: str | None = None  # what a copy copies, and from when
+    data_dir: str | None = None  # an embedded server's data directory
 
 
 @dataclass(frozen=True)
 class Environment:
     project: Project
     config: EnvConfig
+    copy: Copy | None = None
 
     @property
     def name(self) -> str:
-        return self.config.name
+        return self.copy.name if self.copy else self.config.name
+
+    @property
+    def kind(self) -> str:
+        return self.copy.kind if self.copy else self.config.name
+
+    @property
+    def rules(self) -> Rules:
+        return RULES[self.kind]
+
+    @property
+    def passwords(self) -> dict[str, str]:
+        """The roles' passwords: a copy's are those of the environment it copies."""
+        return self.project.passwords(self.config.name)
 
     @property
     def names(self) -> roles.Names:
@@ -80,7 +128,7 @@ class Environment:
         """How `role` connects to the app database."""
         if role not in roles.ROLES:
             raise UsageError(f"unknown role {role!r}", f"use one of: {', '.join(roles.ROLES)}")
-        password = self.project.passwords(self.name)[role]
+        password = self.passwords[role]
         return self.admin().with_(user=self.names(role), password=password,
                                   dbname=self.database)
 
@@ -94,7 +142,7 @@ class Environment:
             params = {"sslmode": "verify-full", "sslrootcert": str(self.project.tls.ca_cert)}
         return ConnInfo(
             host=LOCAL_HOST, port=self.config.port, dbname=dbname or "postgres",
-            user=SUPERUSER, password=self.project.passwords(self.name)[SUPERUSER],
+            user=SUPERUSER, password=self.passwords[SUPERUSER],
             params=MappingProxyType(params),
         )
 
@@ -112,6 +160,9 @@ class Environment:
         except ConnectionFailed as exc:
             if self.config.embedded and self.cluster().pid() is None:
                 raise ServerNotRunning(self.name) from exc
+            if role == "editor" and self.rules.edit and "password authentication" in exc.reason:
+                # the editor's password expires with the Edit window (VALID UNTIL)
+                exc.hint = "Edit may be off: switch it on with `pgprod edit on`"
             raise
 
     # -- embedded servers ---------------------------------------------------------------
@@ -167,7 +218,7 @@ class Environment:
             "log_timezone": "UTC",
             "log_line_prefix": "%m [%p] %q%u@%d ",
         }
-        if self.name == "prod":
+        if self.rules.archives:
             settings |= {
                 "logging_collector": True,
                 "log_directory": str(cluster.log_dir),
@@ -232,13 +283,13 @@ class Environment:
         if cluster.unfinished():
             cluster.set_aside()
         if not cluster.initialized():
-            cluster.initdb(SUPERUSER, self.project.passwords(self.name)[SUPERUSER])
+            cluster.initdb(SUPERUSER, self.passwords[SUPERUSER])
             initialized = True
         files = {}
         if self.tls:
             files = {"server.crt": self.project.tls.server_cert,
                      "server.key": self.project.tls.server_key}
-        if self.name == "prod":  # -- backups: the WAL archive folder (pgprod.backups)
+        if self.rules.archives:  # -- backups: the WAL archive folder (pgprod.backups)
             from pgprod.backups import archive
 
             archive.prepare(self.project, cluster.user)
@@ -248,7 +299,7 @@ class Environment:
             with self.connect_admin() as conn:
                 conn.execute("SELECT pg_reload_conf()")
                 # -- backups: archiving starts only at a restart (pgprod.backups)
-                restart = self.name == "prod" and archive.needs_restart(conn)
+                restart = self.rules.archives and archive.needs_restart(conn)
             if restart:
                 cluster.stop()
                 running = False
@@ -261,13 +312,13 @@ class Environment:
 
     def provision(self) -> None:
         """Create the app database, roles, grants and role settings (idempotent)."""
-        passwords = self.project.passwords(self.name)
+        passwords = self.passwords
         with self.connect_admin() as conn:
             version = conn.info.server_version
             if version < MIN_EXTERNAL_VERSION:
                 raise PgprodError(
                     f"{self.name} runs PostgreSQL {version // 10000}; pgprod needs 15 or later")
-            roles.provision_roles(conn, self.name, self.names, passwords)
+            roles.provision_roles(conn, self.rules.roles, self.names, passwords)
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", [self.database]).fetchone()
             if not exists:
@@ -277,9 +328,9 @@ class Environment:
         with self.connect_admin(self.database) as conn:
             if self.config.embedded and self.has_pg_stat_statements:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-            roles.provision_database(conn, self.name, self.names, self.database,
+            roles.provision_database(conn, self.rules.roles, self.names, self.database,
                                      self.config.agent_statement_timeout)
-            if self.name == "prod":
+            if self.rules.edit:
                 edit.sweep(conn, self.names)
 
     def down(self) -> bool:
@@ -295,7 +346,10 @@ class Environment:
         """Running, address, version, size and connections (read-only)."""
         info = self.admin()
         base = Status(self.name, "embedded" if self.config.embedded else "external",
-                      running=False, host=info.host, port=info.port, tls=self.tls)
+                      running=False, host=info.host, port=info.port, tls=self.tls,
+                      type=self.kind, origin=self.copy.origin if self.copy else None,
+                      data_dir=str(self.project.cluster_dir(self.name))
+                      if self.config.embedded else None)
         if self.config.embedded and self.cluster().pid() is None:
             return base
         try:
@@ -309,7 +363,7 @@ class Environment:
                            WHERE datname = current_database() AND pid <> pg_backend_pid()
                              AND backend_type = 'client backend')"""
             ).fetchone()  # type: ignore[misc]
-            state = edit.state(conn, self.names) if self.name == "prod" else None
+            state = edit.state(conn, self.names) if self.rules.edit else None
         return replace(base, running=True, version=str(version), size_bytes=int(size),
                         connections=int(connections), edit=state)
 

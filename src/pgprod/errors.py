@@ -103,6 +103,16 @@ class ServerNotRunning(PgprodError):
         self.env = env
 
 
+class UnknownEnvironment(PgprodError):
+    exit_code = 2
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        super().__init__(f"no environment {name!r} in this project",
+                         f"use one of: {', '.join(known)}")
+        self.name = name
+        self.known = tuple(known)
+
+
 class ConnectionFailed(PgprodError):
     def __init__(self, env: str, role: str, reason: str) -> None:
         super().__init__(f"cannot connect to {env} as {role}: {reason}")

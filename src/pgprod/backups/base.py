@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,9 +30,10 @@ from pgprod.backups.store import (
 )
 from pgprod.environment import Environment
 from pgprod.errors import ServerNotRunning
+from pgprod.events import Message, OnEvent, ignore
 from pgprod.project import Project
 
-OnProgress = Callable[[str], None]
+OnProgress = OnEvent
 _HISTORY_LINE = re.compile(r"^([A-Z ]+): (\S+)", re.M)
 
 
@@ -47,8 +47,7 @@ def prod(project: Project, running: bool = True) -> Environment:
     return env
 
 
-def _quiet(_: str) -> None:
-    pass
+_quiet = ignore
 
 
 def compressor() -> tuple[str, list[str]]:
@@ -81,7 +80,7 @@ def take_backup(project: Project, on_progress: OnProgress = _quiet) -> BaseBacku
     work.mkdir(mode=0o700)
     try:
         kind, argv = compressor()
-        on_progress(f"base backup {backup_id}: copying prod ({kind})")
+        on_progress(Message(f"base backup {backup_id}: copying prod ({kind})"))
         tar = work / f"base.tar.{'zst' if kind == 'zstd' else 'gz'}"
         _run_basebackup(env, backup_id, argv, tar)
         start_lsn, end_lsn, timeline = _backup_history(store, f"pgprod {backup_id}")
@@ -96,7 +95,7 @@ def take_backup(project: Project, on_progress: OnProgress = _quiet) -> BaseBacku
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    on_progress(f"base backup {backup_id}: {backup.size_bytes} bytes")
+    on_progress(Message(f"base backup {backup_id}: {backup.size_bytes} bytes"))
     prune(project)
     return backup
 

@@ -24,6 +24,7 @@ from pgprod.backups.errors import RestorePointFailed, TargetNotFound
 from pgprod.backups.store import RestorePoint, Store
 from pgprod.db import Connection
 from pgprod.errors import UsageError
+from pgprod.events import Message
 from pgprod.lockwait import LockWaits, milliseconds
 from pgprod.project import Project
 
@@ -45,12 +46,12 @@ def create_restore_point(project: Project, name: str,
     with env.connect_admin(env.database) as locker, \
             env.connect_admin(env.database) as reader:
         archive.require_archiving(locker)
-        on_progress(f"restore point {name}: pausing writes")
+        on_progress(Message(f"restore point {name}: pausing writes"))
         lsn, wal_file, timeline, taken = _mark(project, locker, reader, name)
-        on_progress(f"restore point {name}: checksum of table contents")
-        sums = checksum.compute(reader, lambda t: on_progress(f"checksum: {t}"))
+        on_progress(Message(f"restore point {name}: checksum of table contents"))
+        sums = checksum.compute(reader, lambda t: on_progress(Message(f"checksum: {t}")))
         reader.commit()
-        on_progress(f"restore point {name}: archiving")
+        on_progress(Message(f"restore point {name}: archiving"))
         archive.switch_and_wait(locker, store)
     point = RestorePoint(name=name, lsn=lsn, timeline=timeline, time=taken,
                          wal_file=wal_file, checksum=sums)

@@ -65,6 +65,7 @@ from pgprod.backups.store import (
 from pgprod.cluster import Cluster, free_port
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError, ServerStartFailed
+from pgprod.events import Message
 from pgprod.project import Project
 
 RECOVERY_TIMEOUT = 3600.0
@@ -160,7 +161,7 @@ def restore(project: Project, target: str, into: Literal["new", "prod"] | None =
         raise RestoreNeedsConfirmation(target, f"before-{name}")
     started = time.monotonic()
     if env.cluster().pid() is not None and resolved.time is not None:
-        on_progress("archiving prod's latest WAL")
+        on_progress(Message("archiving prod's latest WAL"))
         with env.connect_admin() as conn:
             archive.require_archiving(conn)
             conn.execute("SELECT pg_current_xact_id()")  # a commit record dated now
@@ -210,7 +211,7 @@ def _recover(project: Project, restored: Restored, target: Target, base: BaseBac
     name, port = restored.name, restored.port
     cluster = cluster_of(project, name)
     restored = save(restored, step=f"unpacking base backup {base.id}")
-    on_progress(f"{name}: {restored.step}")
+    on_progress(Message(f"{name}: {restored.step}"))
     _unpack(base, cluster)
     recovery: dict[str, str | int | bool] = {
         "restore_command": archive.restore_command(Store(project).wal),
@@ -227,7 +228,7 @@ def _recover(project: Project, restored: Restored, target: Target, base: BaseBac
     signal.touch()
     cluster.user.own(signal, 0o600)
     restored = save(restored, step=f"replaying WAL to {target}")
-    on_progress(f"{name}: {restored.step}")
+    on_progress(Message(f"{name}: {restored.step}"))
     offset = cluster.startup_log.stat().st_size if cluster.startup_log.exists() else 0
     try:
         cluster.start(HOST, port, timeout=int(RECOVERY_TIMEOUT))
@@ -291,7 +292,7 @@ def _verify(project: Project, restored: Restored, target: Target,
             on_progress: OnProgress) -> Restored:
     """Checksum the restored tables; compare with the restore point's when there is one."""
     restored = save(restored, step="checksum of table contents")
-    on_progress(f"{restored.name}: {restored.step}")
+    on_progress(Message(f"{restored.name}: {restored.step}"))
     from pgprod import db
 
     info = admin(project, restored, project.config.database)
@@ -347,7 +348,7 @@ def promote(project: Project, name: str, on_progress: OnProgress = _quiet) -> Pr
         store.add_promotion(Promotion(time=utcnow(), timeline=restored.timeline,
                                       restored=name, target=restored.resolved))
         source.lock_path.unlink(missing_ok=True)
-    on_progress("base backup of the new prod")
+    on_progress(Message("base backup of the new prod"))
     backup = take_backup(project, on_progress)
     return Promoted(restored, point, kept / "data", backup)
 
@@ -356,14 +357,14 @@ def _swap(env: Environment, source: Cluster, kept: Path, on_progress: OnProgress
     """Stop both servers, keep prod's data directory in `kept`, move the restored one
     in and bring prod up on it (put back as it was if that fails)."""
     target = env.cluster()
-    on_progress(f"stopping prod and {source.name}")
+    on_progress(Message(f"stopping prod and {source.name}"))
     source.stop()
     target.stop()
     kept.mkdir(mode=0o700)
     os.rename(target.data, kept / "data")
     os.rename(source.data, target.data)
     try:
-        on_progress(f"starting prod on {source.name}'s data")
+        on_progress(Message(f"starting prod on {source.name}'s data"))
         env.up()
     except BaseException:
         target.stop()

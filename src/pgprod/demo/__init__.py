@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pgprod import commands, query
 from pgprod import publish as publishing
+from pgprod import query, registry
 from pgprod.environment import UpResult
 from pgprod.project import Project
+from pgprod.project import init as init_project
 from pgprod.publish.history import Record
 
 
@@ -30,7 +31,7 @@ def sample_sql(name: str = "shop.sql") -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def create(directory: Path) -> Demo:
+def create(directory: Path, actor: str | None = None) -> Demo:
     """Create (or reuse) the demo project, start both environments, load the sample into
     dev, publish its schema to prod and let the app write its rows there.
 
@@ -39,9 +40,9 @@ def create(directory: Path) -> Demo:
     first run publishes it (plan, restore point, steps, verification, history), then
     inserts the sample rows into prod as the app role, and a few more only prod has.
     """
-    project, created = commands.init(directory, name="demo-shop")
-    started = commands.up(project)
-    dev = commands.environment(project, "dev")
+    project, created = init_project(directory, name="demo-shop")
+    started = [registry.up(env) for env in registry.select(project, ())]
+    dev = registry.dev(project)
     with dev.connect("agent") as conn:
         present = conn.execute("SELECT to_regclass('public.customers') IS NOT NULL").fetchone()
         loaded = not (present and present[0])
@@ -51,8 +52,8 @@ def create(directory: Path) -> Demo:
     published = None
     if loaded:
         publishing.review(project)
-        published = publishing.publish(project)
-        with commands.environment(project, "prod").connect("app") as conn, \
+        published = publishing.publish(project, actor=actor)
+        with registry.prod(project).connect("app") as conn, \
                 conn.transaction():
             query.execute(conn, sample_sql("shop_data.sql") + sample_sql("app_rows.sql"))
     return Demo(project, created, loaded, started, published)

@@ -27,16 +27,18 @@ from typing import Any
 
 import psycopg
 
-from pgprod import commands, durations, scaffolding, schemadiff
+from pgprod import durations, events, registry, scaffolding, schemadiff
 from pgprod.catalog.model import Catalog
 from pgprod.diff import Migration, diff
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError, UsageError
-from pgprod.plan import Plan, refusal
+from pgprod.plan import Plan, make_plan, refusal
 from pgprod.plan import render as plan_render
 from pgprod.plan.execute import Event, StepFailed, run
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, Step
+from pgprod.plan.probe import Probe
 from pgprod.project import Project
+from pgprod.roles import ROLES
 
 from . import guard, lifecycle
 from .history import History, Record, who
@@ -45,8 +47,8 @@ from .lifecycle import CONTRACT_PENDING, RESUMABLE, RUNNING, now
 __all__ = ["History", "Record", "contract", "promote", "publish", "remember",
            "restore_into_prod", "resume", "review", "rollback", "rollback_plan"]
 
-OnEvent = Callable[[str, dict[str, Any]], None]
-"""Progress for a caller: (event name, data) — the same events the log records."""
+OnEvent = events.OnEvent
+"""Progress for a caller, as `pgprod.events` (the log keeps more detail)."""
 
 
 class PlanChanged(PgprodError):
@@ -116,9 +118,17 @@ def review(project: Project, answers: Sequence[str] = (),
 
 def pending_plan(project: Project, answers: Sequence[str] = (),
                  ask: schemadiff.Ask | None = None) -> Plan:
-    """`commands.plan`, where pgprod's own scaffolding left in prod is not judged as the
-    user's data: dropping it is cleanup (see `pgprod.scaffolding`)."""
-    plan = commands.plan(project, answers, ask)
+    """The publish plan of the pending change (prod -> dev): findings with evidence read
+    from prod as the `readonly` role (under `[plan] evidence_timeout`), and the steps.
+    pgprod's own scaffolding left in prod is not judged as the user's data: dropping it
+    is cleanup (see `pgprod.scaffolding`). Read-only."""
+    prod, dev = registry.prod(project, running=True), registry.dev(project)
+    pending = schemadiff.pending(prod, dev, answers, ask)
+    with prod.connect("readonly") as conn:
+        probe = Probe(conn, pending.source, project.config.plan_evidence_timeout,
+                      project.config.plan_sample_above,
+                      own_roles=[prod.names(r) for r in ROLES if r != "app"])
+        plan = make_plan(pending.source, pending.target, pending.migration, probe)
     findings = tuple(f for f in plan.findings if not scaffolding.is_scaffolding_key(f.object))
     return replace(plan, findings=findings) if findings != plan.findings else plan
 
@@ -130,8 +140,8 @@ def pending_diff(project: Project, answers: Sequence[str] = (),
     and what to do next. Read-only."""
     history = History(project)
     lifecycle.settle(history)
-    prod = commands.environment(project, "prod")
-    pending = schemadiff.pending(prod, commands.environment(project, "dev"), answers, ask)
+    prod = registry.prod(project)
+    pending = schemadiff.pending(prod, registry.dev(project), answers, ask)
     record = lifecycle.open_record(history)
     if record is None or not scaffolding.scaffolding_in(pending.source):
         return pending.migration, None
@@ -182,7 +192,7 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
         raise refused
     if not plan.steps:
         raise NothingToPublish("nothing to publish: prod's schema already matches dev's")
-    env = commands.environment(project, "prod")
+    env = registry.prod(project)
     record = Record(id=history.new_id(), who=actor, started=now(),
                     fingerprint=plan.fingerprint, steps=[asdict(s) for s in plan.steps],
                     plan=json.loads(plan_render.as_json(plan)))
@@ -190,8 +200,8 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
         lifecycle.settle(history, lock_free=True)
         lifecycle.require_no_open(history)  # one may have opened since (another machine)
         before, target = schemadiff.load_both(
-            lambda: commands.prod_catalog(env),
-            lambda: schemadiff.load_env(commands.environment(project, "dev")))
+            lambda: schemadiff.load_prod(env),
+            lambda: schemadiff.load_env(registry.dev(project)))
         started = lifecycle.enter(history, record, "start", actor)
         history.create(record, plan_render.markdown(plan, title=f"Publish {record.id}"),
                        before, target)
@@ -211,7 +221,7 @@ def contract(project: Project, on_event: OnEvent | None = None,
         raise NothingToPublish("no publish has a contract phase pending")
     if record.status != CONTRACT_PENDING:
         raise lifecycle.PublishOpen(record, history)
-    env = commands.environment(project, "prod")
+    env = registry.prod(project)
     with guard.publish_lock(env, f"pgprod publish {record.id} --contract"):
         record = history.load(record.id)  # as it is now that the lock is held
         lifecycle.advance(history, record, "contract", actor)
@@ -233,7 +243,7 @@ def resume(project: Project, on_event: OnEvent | None = None,
                                f"publish {latest[0].id}: "
                                f"{lifecycle.next_step(history, latest[0])}" if latest
                                else "nothing was published yet")
-    env = commands.environment(project, "prod")
+    env = registry.prod(project)
     with guard.publish_lock(env, f"pgprod publish {record.id} --resume"), \
             env.connect_admin(env.database) as conn:
         lifecycle.settle(history, lock_free=True)
@@ -249,7 +259,7 @@ def resume(project: Project, on_event: OnEvent | None = None,
 
 
 def restore_point(project: Project, history: History, record: Record, name: str,
-                  ) -> str | None:
+                  log: Callable[..., None]) -> str | None:
     """A restore point before anything changes (base backup first if the last is old);
     its name, or None when prod has no backups (the reason is logged and kept)."""
     from pgprod import backups
@@ -259,24 +269,24 @@ def restore_point(project: Project, history: History, record: Record, name: str,
         point = backups.create_restore_point(project, name)
     except backups.BackupsUnavailable as exc:
         record.restore_point_note = str(exc)
-        history.log(record.id, "restore point unavailable", reason=str(exc))
+        log("restore point unavailable", reason=str(exc))
         history.save(record)
         return None
-    history.log(record.id, "restore point", name=point.name, lsn=point.lsn)
+    log("restore point", name=point.name, lsn=point.lsn)
     return point.name
 
 
 def _take_restore_point(project: Project, history: History, record: Record,
-                        phases: list[str]) -> None:
+                        phases: list[str], log: Callable[..., None]) -> None:
     """The publish's restore point before its first phase, and another before contract
     (`rollback --restore` always goes back to the first)."""
     if phases == [CONTRACT]:
         if record.contract_restore_point is None:
             record.contract_restore_point = restore_point(
-                project, history, record, f"publish-{record.id}-contract")
+                project, history, record, f"publish-{record.id}-contract", log)
     elif record.restore_point is None and not record.restore_point_note:
         record.restore_point = restore_point(project, history, record,
-                                             f"publish-{record.id}")
+                                             f"publish-{record.id}", log)
     history.save(record)
 
 
@@ -306,19 +316,21 @@ def _run(project: Project, env: Environment, history: History, record: Record,
     """Run `record`'s steps of `phases` that have not taken effect yet, log them, then
     verify prod against `expected` (default: dev's schema as published). The record ends in the
     state that tells what happened; anything but success raises."""
-    emit = on_event or (lambda name, data: None)
-
-    def log(name: str, **data: Any) -> None:
-        history.log(record.id, name, **data)
-        emit(name, data)
-
+    emit = on_event or events.ignore
     steps = record.step_objects()
+
+    def log(name: str, /, **data: Any) -> None:
+        history.log(record.id, name, **data)
+        event = _event(name, data, len(steps))
+        if event is not None:
+            emit(event)
+
     record.phases = phases
     history.save(record)
     started = time.monotonic()
     window: list[guard.Window] = []  # the open maintenance window, if any
     try:
-        _take_restore_point(project, history, record, phases)
+        _take_restore_point(project, history, record, phases, log)
         _steps(project, env, history, record, steps, phases, window, log)
     except KeyboardInterrupt as exc:
         _stop(project, env, history, record, window, log, actor, started,
@@ -338,8 +350,7 @@ def _run(project: Project, env: Environment, history: History, record: Record,
 def _published(project: Project, history: History, record: Record) -> Catalog:
     """The schema `record` takes prod to: dev's when it was published (dev may have
     moved on since), or dev's now for records that did not keep it."""
-    return history.target(record.id) or schemadiff.load_env(
-        commands.environment(project, "dev"))
+    return history.target(record.id) or schemadiff.load_env(registry.dev(project))
 
 
 def _steps(project: Project, env: Environment, history: History, record: Record,
@@ -393,6 +404,40 @@ def _forward(index: int, log: Callable[..., None]) -> Callable[[Event], None]:
             data["xid"] = event.xid
         log(event.kind, **data)
     return forward
+
+
+_NOTES = {"maintenance open": "info", "maintenance closed": "info", "restore point": "info",
+          "verified": "info", "maintenance not closed": "warning",
+          "restore point unavailable": "warning"}
+
+
+def _event(name: str, data: dict[str, Any], total: int) -> events.Event | None:
+    """A log entry as a caller sees it (`commit` and `done` are for `resume` only)."""
+    step = data.get("step", -1)
+    if name == "failed":  # its "step" is the step's purpose
+        return events.Failed(None, f"{step}: {data.get('message', '')}")
+    step = int(step)
+    if name == "start":
+        return events.Started(step, total, str(data["phase"]), str(data["purpose"]))
+    if name == "timing":
+        return events.Finished(step, float(data["seconds"]), int(data["attempts"]))
+    if name == "skip":
+        return events.Message("already done by an earlier run")
+    if name == "batch":
+        return events.Progress("backfill", int(data["done"]), int(data["total"]), "pages")
+    if name == "progress":
+        return events.Progress(f"index build, {data['phase']}", int(data["done"]),
+                               int(data["total"]), "blocks")
+    if name == "retry":
+        held = data.get("held by") or []
+        holders = f" (held by {'; '.join(map(str, held))})" if held else ""
+        return events.Message(f"lock not granted in time{holders}; retry "
+                              f"{data['attempt']} in {data['wait']} s", "warning")
+    if name in _NOTES:
+        details = ", ".join(f"{k}: {v}" for k, v in data.items())
+        return events.Message(name + (f" ({details})" if details else ""),
+                              "warning" if _NOTES[name] == "warning" else "info")
+    return None
 
 
 def _connection_lost(failure: StepFailed) -> bool:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
-from pgprod import backups, commands, scaffolding
+from pgprod import backups, events, registry, scaffolding, schemadiff
 from pgprod.backups.store import Store
 from pgprod.diff import diff
 from pgprod.errors import PgprodError
@@ -95,8 +95,8 @@ def rollback_plan(project: Project, publish_id: str) -> RollbackPlan:
     scaffolding is dropped by it, not judged as data."""
     history = History(project)
     record = _target(history, publish_id)
-    env = commands.environment(project, "prod")
-    current, before = commands.prod_catalog(env), history.before(publish_id)
+    env = registry.prod(project)
+    current, before = schemadiff.load_prod(env), history.before(publish_id)
     migration = diff(current, before)
     with env.connect("readonly") as conn:
         probe = Probe(conn, current, project.config.plan_evidence_timeout,
@@ -115,7 +115,8 @@ def rollback(project: Project, publish_id: str, restore: bool = False,
     actor = actor or who()
     history = History(project)
     if restore:
-        return _by_restore(project, history, _target(history, publish_id), confirm, actor)
+        return _by_restore(project, history, _target(history, publish_id), confirm, actor,
+                           on_event)
     undo = rollback_plan(project, publish_id)
     if undo.by_restore:
         raise PgprodError(
@@ -127,7 +128,7 @@ def rollback(project: Project, publish_id: str, restore: bool = False,
         lifecycle.advance(history, undo.publish, "rolled back", actor,
                           by="nothing to undo: prod has the schema it had before")
         return undo.publish
-    env = commands.environment(project, "prod")
+    env = registry.prod(project)
     record = Record(id=history.new_id(), who=actor, started=now(),
                     fingerprint=undo.plan.fingerprint, rollback_of=publish_id,
                     steps=[asdict(s) for s in undo.plan.steps],
@@ -137,7 +138,7 @@ def rollback(project: Project, publish_id: str, restore: bool = False,
         lifecycle.settle(history, lock_free=True)
         started = lifecycle.enter(history, record, "start", actor)
         history.create(record, plan_render.markdown(undo.plan, title=f"Rollback of {publish_id}"),
-                       commands.prod_catalog(env), before)
+                       schemadiff.load_prod(env), before)
         lifecycle.logged(history, record, started)
         _run(project, env, history, record, [EXPAND, MIGRATE, CONTRACT], on_event, actor,
              expected=lambda: before)
@@ -147,7 +148,7 @@ def rollback(project: Project, publish_id: str, restore: bool = False,
 
 
 def _by_restore(project: Project, history: History, record: Record, confirm: bool,
-                actor: str) -> Record:
+                actor: str, on_event: OnEvent | None) -> Record:
     """Restore prod to `record`'s first restore point, then check its schema is the
     one prod had before the publish."""
     if not record.restore_point:
@@ -158,11 +159,12 @@ def _by_restore(project: Project, history: History, record: Record, confirm: boo
     changes = backups.rows_since(project, record.restore_point)
     if not confirm:
         raise RollbackNeedsConfirmation(record, changes)
-    backups.restore(project, record.restore_point, into="prod", confirm=True)
+    backups.restore(project, record.restore_point, into="prod", confirm=True,
+                    on_progress=on_event or events.ignore)
     supersede(project, history, changes.since, f"rollback of {record.id}", actor,
               keep=record.id)
-    env = commands.environment(project, "prod")
-    remaining = diff(commands.prod_catalog(env), history.before(record.id))
+    env = registry.prod(project)
+    remaining = diff(schemadiff.load_prod(env), history.before(record.id))
     record = history.load(record.id)
     record.verified = ("prod's schema is the one before the publish" if not remaining else
                        "prod differs from before the publish: "
@@ -193,7 +195,7 @@ def supersede(project: Project, history: History, moment: dt.datetime, by: str,
 
 
 def restore_into_prod(project: Project, target: str, confirm: bool,
-                      on_progress: backups.OnProgress | None = None,
+                      on_progress: events.OnEvent | None = None,
                       actor: str | None = None) -> backups.Restored:
     """`backups.restore(..., into="prod")`, and the publishes it predates superseded."""
     restored = backups.restore(project, target, into="prod", confirm=confirm,
@@ -204,7 +206,7 @@ def restore_into_prod(project: Project, target: str, confirm: bool,
 
 
 def promote(project: Project, name: str, confirm: bool,
-            on_progress: backups.OnProgress | None = None,
+            on_progress: events.OnEvent | None = None,
             actor: str | None = None) -> backups.Promoted:
     """`backups.promote` once confirmed, and the publishes it predates superseded."""
     restored = backups.get_restored(project, name)

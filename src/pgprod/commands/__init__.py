@@ -1,0 +1,133 @@
+"""The command layer: every interface (the CLI, the console, an agent's) calls these
+plain functions and nothing below them.
+
+Each takes the project first and returns result objects (`shapes.to_dict` is their one
+JSON shape); none prints or exits. Every command that changes something takes `actor`
+(default: the OS user) and is recorded in the action log (`pgprod.actions`), failed and
+interrupted runs included. Long work reports progress as `pgprod.events`.
+
+The functions are imported on first use, so an interface that only parses its
+arguments (`pgprod --help`) does not load the database driver or the schema engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pgprod.commands.audit import actions
+    from pgprod.commands.backing import (
+        RestoredCopy,
+        RestoreResult,
+        backup,
+        connection,
+        drop_restored,
+        listing,
+        promote,
+        restore,
+        restores,
+    )
+    from pgprod.commands.edits import edit_off, edit_on, edit_status
+    from pgprod.commands.envs import (
+        META_QUERIES,
+        RotateResult,
+        default_role,
+        down,
+        env_vars,
+        environment,
+        environments,
+        init,
+        rotate,
+        sql,
+        sql_stream,
+        status,
+        up,
+    )
+    from pgprod.commands.publishing import (
+        Diff,
+        Published,
+        Review,
+        contract,
+        current,
+        demo,
+        diff,
+        history,
+        logs,
+        plan,
+        publish,
+        read_answers,
+        resume,
+        review,
+        rollback,
+    )
+    from pgprod.commands.shapes import to_dict
+
+_WHERE = {
+    "audit": ["actions"],
+    "backing": ["RestoredCopy", "RestoreResult", "backup", "connection", "drop_restored",
+                "listing", "promote", "restore", "restores"],
+    "edits": ["edit_off", "edit_on", "edit_status"],
+    "envs": ["META_QUERIES", "RotateResult", "default_role", "down", "env_vars",
+             "environment", "environments", "init", "rotate", "sql", "sql_stream", "status",
+             "up"],
+    "publishing": ["Diff", "Published", "Review", "contract", "current", "demo", "diff",
+                   "history", "logs", "plan", "publish", "read_answers", "resume",
+                   "review", "rollback"],
+    "shapes": ["to_dict"],
+}
+_MODULE = {name: module for module, names in _WHERE.items() for name in names}
+
+__all__ = [
+    "META_QUERIES",
+    "Diff",
+    "Published",
+    "RestoreResult",
+    "RestoredCopy",
+    "Review",
+    "RotateResult",
+    "actions",
+    "backup",
+    "connection",
+    "contract",
+    "current",
+    "default_role",
+    "demo",
+    "diff",
+    "down",
+    "drop_restored",
+    "edit_off",
+    "edit_on",
+    "edit_status",
+    "env_vars",
+    "environment",
+    "environments",
+    "history",
+    "init",
+    "listing",
+    "logs",
+    "plan",
+    "promote",
+    "publish",
+    "read_answers",
+    "restore",
+    "restores",
+    "resume",
+    "review",
+    "rollback",
+    "rotate",
+    "sql",
+    "sql_stream",
+    "status",
+    "to_dict",
+    "up",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pgprod.commands' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"pgprod.commands.{module}"), name)
+    globals()[name] = value
+    return value

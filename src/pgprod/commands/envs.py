@@ -1,0 +1,184 @@
+"""Commands on environments: init, up, down, status, connection variables, SQL, rotate."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from psycopg import sql as psql
+
+from pgprod import credentials, query, registry
+from pgprod.actions import recorded
+from pgprod.environment import Environment, Status, UpResult
+from pgprod.errors import ServerNotRunning, UsageError
+from pgprod.project import Project
+from pgprod.project import init as init_project
+from pgprod.roles import ROLES, scram_verifier
+
+
+def init(directory: Path, name: str | None = None, actor: str | None = None,
+         ) -> tuple[Project, bool]:
+    """Create (or find) the project in `directory`: pgprod.toml, .pgprod/, secrets, TLS."""
+    project, created = init_project(directory, name)
+    with recorded(project, "init", None, actor, directory=str(directory), name=name) as act:
+        act.result = {"created": created}
+    return project, created
+
+
+def environment(project: Project, name: str) -> Environment:
+    """The environment called `name`: dev, prod or a copy (`pgprod.registry`)."""
+    return registry.get(project, name)
+
+
+def environments(project: Project) -> list[registry.Entry]:
+    """Every environment of the project, dev and prod first (read-only)."""
+    return registry.entries(project)
+
+
+def up(project: Project, envs: Sequence[str] = (), actor: str | None = None,
+       ) -> list[UpResult]:
+    """Start and provision each environment (dev and prod by default; a copy by name)."""
+    selected = registry.select(project, tuple(envs))
+    results = []
+    for env in selected:
+        with recorded(project, "up", env.name, actor) as act:
+            results.append(registry.up(env))
+            act.result = {"started": results[-1].started,
+                          "initialized": results[-1].initialized}
+    return results
+
+
+def down(project: Project, envs: Sequence[str] = (), actor: str | None = None,
+         ) -> list[tuple[str, bool]]:
+    """Stop embedded servers (external ones are left alone): every environment's,
+    copies included, when none is named. (name, was running) pairs."""
+    if envs:
+        selected = registry.select(project, tuple(envs))
+        for env in selected:
+            if not env.config.embedded:
+                raise UsageError(f"{env.name} is an external server; pgprod does not stop it",
+                                 "stop it where it runs")
+    else:
+        selected = [registry.get(project, e.name) for e in registry.entries(project)
+                    if e.embedded]
+    stopped = []
+    for env in selected:
+        with recorded(project, "down", env.name, actor) as act:
+            stopped.append((env.name, registry.down(env)))
+            act.result = {"was_running": stopped[-1][1]}
+    return stopped
+
+
+def status(project: Project, envs: Sequence[str] = ()) -> list[Status]:
+    """Each environment named (default: every one, copies included), read-only."""
+    names = list(envs) or registry.names(project)
+    return [env.status() for env in registry.select(project, tuple(names))]
+
+
+def default_role(env: Environment, purpose: str) -> str:
+    """The role used when none is given: `sql` reads only on prod and its copies;
+    otherwise the app's."""
+    return env.rules.sql_role if purpose == "sql" else "app"
+
+
+def env_vars(project: Project, env: str, role: str | None = None) -> dict[str, str]:
+    """DATABASE_URL and PG* variables for `role` (default: app) in `env`."""
+    environ = registry.get(project, env)
+    return environ.conninfo(role or default_role(environ, "env")).environment()
+
+
+def sql(project: Project, env: str, text: str, role: str | None = None,
+        actor: str | None = None) -> list[query.ResultSet]:
+    """Run SQL text as `role` (default: readonly on prod and its copies, app on dev);
+    recorded in the action log with any password in it hidden."""
+    environ = _sql_target(project, env, text)
+    chosen = role or default_role(environ, "sql")
+    with recorded(project, "sql", environ.name, actor, role=chosen, sql=text), \
+            environ.connect(chosen) as conn:
+        return query.execute(conn, text)
+
+
+@contextlib.contextmanager
+def sql_stream(project: Project, env: str, text: str, role: str | None = None,
+               actor: str | None = None) -> Iterator[Iterator[query.Result]]:
+    """`sql`, with each result's rows read from the server batch by batch as the caller
+    iterates (memory stays bounded for any result size); a failure while the caller
+    reads is recorded too."""
+    environ = _sql_target(project, env, text)
+    chosen = role or default_role(environ, "sql")
+    with recorded(project, "sql", environ.name, actor, role=chosen, sql=text), \
+            environ.connect(chosen) as conn:
+        yield query.stream(conn, text)
+
+
+def _sql_target(project: Project, env: str, text: str) -> Environment:
+    if not text.strip():
+        raise UsageError("no SQL given", "pass it as an argument, with -f FILE, or on stdin")
+    if text.lstrip().startswith("\\"):
+        command = text.split()[0]
+        raise UsageError(f"{command} is a psql meta-command, not SQL",
+                         f"run psql itself: `pgprod run {env} -- psql`"
+                         + (f"; or ask SQL: {META_QUERIES[command]}"
+                            if command in META_QUERIES else ""))
+    return registry.get(project, env)
+
+
+META_QUERIES = {
+    "\\dt": "\"SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN "
+           "('pg_catalog', 'information_schema') ORDER BY 1, 2\"",
+    "\\dn": "\"SELECT nspname FROM pg_namespace WHERE nspname !~ '^pg_' ORDER BY 1\"",
+    "\\du": "\"SELECT rolname FROM pg_roles ORDER BY 1\"",
+}
+"""The SQL that answers the psql meta-commands people try most (shell-quoted)."""
+
+
+@dataclass(frozen=True)
+class RotateResult:
+    env: str
+    role: str
+    applied: bool  # False: the server was down; the new password applies at the next `up`
+
+
+def rotate(project: Project, role: str, envs: Sequence[str] = (),
+           actor: str | None = None) -> list[RotateResult]:
+    """Give `role` a new random password in each environment (dev and prod by default)."""
+    if role not in ROLES:
+        raise UsageError(f"unknown role {role!r}", f"use one of: {', '.join(ROLES)}")
+    selected = registry.select(project, tuple(envs))
+    for env in selected:
+        if env.copy is not None:
+            raise UsageError(f"{env.name} is a copy of {env.config.name} and shares its "
+                             "passwords", f"rotate them there: `pgprod rotate {role} "
+                                          f"--env {env.config.name}`")
+    results = []
+    for env in selected:
+        with recorded(project, "rotate", env.name, actor, role=role) as act:
+            results.append(_rotate(project, env, role))
+            act.result = {"applied": results[-1].applied}
+    return results
+
+
+def _rotate(project: Project, env: Environment, role: str) -> RotateResult:
+    env.project.passwords(env.name)  # make sure the store exists
+    new = credentials.new_password()
+    applied = _running(env)
+    if applied:
+        with env.connect_admin() as conn:
+            verifier = scram_verifier(conn, env.names(role), new)
+            conn.execute(psql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                env.names.ident(role), psql.Literal(verifier)))
+    elif not env.config.embedded:
+        raise ServerNotRunning(env.name)
+    stored = credentials.load(project.secrets_path)
+    stored.setdefault(env.name, {})[role] = new
+    credentials.save(project.secrets_path, stored)
+    return RotateResult(env.name, role, applied)
+
+
+def _running(env: Environment) -> bool:
+    if env.config.embedded:
+        return env.cluster().pid() is not None
+    return True
+

@@ -1,0 +1,188 @@
+"""Commands on the pending change and its publishes: diff, plan, publish, rollback,
+history and logs, and the demo that runs them once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgprod import demo as sample
+from pgprod import events, schemadiff
+from pgprod import publish as publishing
+from pgprod.actions import recorded
+from pgprod.diff import Migration, ops
+from pgprod.errors import PgprodError, UsageError
+from pgprod.plan import Plan, refusal
+from pgprod.plan import render as plan_render
+from pgprod.project import Project
+from pgprod.publish import History, Record, lifecycle
+
+Ask = schemadiff.Ask
+read_answers = schemadiff.read_answers
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What turns one schema into another, and a note on what was left out."""
+
+    migration: Migration
+    note: str | None = None
+
+    def sql(self) -> str:
+        return self.migration.sql()
+
+    def changes(self) -> list[tuple[str, str]]:
+        """(sign, summary) per operation: `-` drops, `+` creates, `~` changes."""
+        return [(_sign(op), op.summary) for op in self.migration.operations]
+
+
+def _sign(op: ops.Op) -> str:
+    if op.phase == ops.DROP:
+        return "-"
+    return "+" if isinstance(op, ops.CreateObject | ops.AddColumn) else "~"
+
+
+def diff(project: Project | None, source: str | None = None, target: str | None = None,
+         answers: Sequence[str] = (), ask: Ask | None = None) -> Diff:
+    """prod against dev (pgprod's scaffolding left out while a publish is open), or the
+    database at URL `source` against the one at `target` (read-only)."""
+    if source or target:
+        return Diff(schemadiff.diff_urls(source or "", target or "", answers, ask))
+    if project is None:
+        raise UsageError("no project to compare", "pass --from URL and --to URL")
+    return Diff(*publishing.pending_diff(project, answers, ask))
+
+
+def plan(project: Project, answers: Sequence[str] = (), ask: Ask | None = None) -> Plan:
+    """The publish plan of the pending change, not remembered as reviewed (read-only)."""
+    return publishing.pending_plan(project, answers, ask)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The plan `pgprod plan` showed, remembered as reviewed, and whether it may run."""
+
+    plan: Plan
+    refused: PgprodError | None
+
+    @property
+    def reason(self) -> str | None:
+        return str(self.refused) if self.refused else None
+
+    def text(self) -> str:
+        return plan_render.text(self.plan, self.reason)
+
+    def markdown(self) -> str:
+        return plan_render.markdown(self.plan, self.reason)
+
+    def json(self) -> str:
+        return plan_render.as_json(self.plan, self.reason)
+
+
+def review(project: Project, answers: Sequence[str] = (), ask: Ask | None = None,
+           allowed: Sequence[str] = ()) -> Review:
+    """Judge the pending change against prod and remember it as the reviewed plan."""
+    the_plan = publishing.review(project, answers, ask)
+    return Review(the_plan, refusal(the_plan, allowed))
+
+
+def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str] = (),
+            on_event: events.OnEvent = events.ignore, actor: str | None = None) -> Record:
+    """Apply the reviewed plan's expand and migrate phases to prod."""
+    with recorded(project, "publish", "prod", actor, renames=list(answers),
+                  allow_data_loss=list(allowed)) as act:
+        return _published(act.result, publishing.publish(
+            project, answers, allowed, on_event, act.actor))
+
+
+def contract(project: Project, on_event: events.OnEvent = events.ignore,
+             actor: str | None = None) -> Record:
+    """Run the contract phase of the publish that has one pending."""
+    with recorded(project, "publish --contract", "prod", actor) as act:
+        return _published(act.result, publishing.contract(project, on_event, act.actor))
+
+
+def resume(project: Project, on_event: events.OnEvent = events.ignore,
+           actor: str | None = None) -> Record:
+    """Continue the latest interrupted or failed publish."""
+    with recorded(project, "publish --resume", "prod", actor) as act:
+        return _published(act.result, publishing.resume(project, on_event, act.actor))
+
+
+def rollback(project: Project, publish_id: str, restore: bool = False,
+             confirm: bool = False, on_event: events.OnEvent = events.ignore,
+             actor: str | None = None) -> Record:
+    """Undo a publish: by its reverse plan, or with `restore` by its restore point."""
+    with recorded(project, "rollback", "prod", actor, publish=publish_id, restore=restore,
+                  confirm=confirm) as act:
+        return _published(act.result, publishing.rollback(
+            project, publish_id, restore, confirm, on_event, act.actor))
+
+
+def _published(result: dict[str, object], record: Record) -> Record:
+    result.update(publish=record.id, status=record.status)
+    return record
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publish as `pgprod history` shows it: its record, its state in words, and what
+    can be done next."""
+
+    record: Record
+    state: str
+    next: str
+
+
+def history(project: Project) -> list[Published]:
+    """Every publish, oldest first (records left running by a dead process are settled
+    as interrupted first)."""
+    found = History(project)
+    lifecycle.settle(found)
+    return [Published(r, lifecycle.describe(found, r), lifecycle.next_step(found, r))
+            for r in found.records()]
+
+
+def current(project: Project) -> Published | None:
+    """The publish to act on next: the open one, else the latest (None: none yet)."""
+    found = History(project)
+    records = found.records()
+    if not records:
+        return None
+    record = lifecycle.open_record(found) or records[-1]
+    return Published(record, lifecycle.describe(found, record),
+                     lifecycle.next_step(found, record))
+
+
+def logs(project: Project, publish_id: str | None = None, follow: bool = False,
+         interval: float = 0.5) -> Iterator[dict[str, object]]:
+    """A publish's log events (default: the latest); with `follow`, keep yielding while
+    it runs (a publish whose process died stops being followed)."""
+    found = History(project)
+    if publish_id is None:
+        records = found.records()
+        if not records:
+            raise UsageError("no publishes yet",
+                             "publish with `pgprod plan` and `pgprod publish`")
+        publish_id = records[-1].id
+    found.load(publish_id)  # an unknown id is an error, not an empty log
+    seen = 0
+    while True:
+        logged = list(found.events(publish_id))
+        yield from logged[seen:]
+        seen = len(logged)
+        lifecycle.settle(found)
+        if not follow or found.load(publish_id).status != lifecycle.RUNNING:
+            return
+        time.sleep(interval)
+
+
+def demo(directory: Path, actor: str | None = None) -> sample.Demo:
+    """Create (or reuse) the demo project, start it, load the sample and publish it."""
+    made = sample.create(directory, actor)
+    with recorded(made.project, "demo", None, actor, directory=str(directory)) as act:
+        act.result = {"created": made.created, "loaded": made.loaded,
+                      "publish": made.published.id if made.published else None}
+    return made

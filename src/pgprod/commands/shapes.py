@@ -1,0 +1,157 @@
+"""The one JSON shape of every command result (`to_dict`), used by `--json` in the CLI
+and, later, the console's API: documented in docs/json.md, checked by
+tests/test_json_shapes.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import singledispatch
+from typing import Any
+
+from pgprod import backups, events, registry
+from pgprod.actions import Action
+from pgprod.commands.backing import RestoredCopy, RestoreResult
+from pgprod.commands.envs import RotateResult
+from pgprod.commands.publishing import Diff, Published
+from pgprod.diff.render import render
+from pgprod.edit import EditState
+from pgprod.environment import Status, UpResult
+
+
+@singledispatch
+def to_dict(value: object) -> dict[str, Any]:
+    raise TypeError(f"no JSON shape for {type(value).__name__}")
+
+
+def _time(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@to_dict.register
+def _(state: EditState) -> dict[str, Any]:
+    return {"on": state.on, "until": _time(state.until), "sessions": state.sessions}
+
+
+@to_dict.register
+def _(s: Status) -> dict[str, Any]:
+    return {"env": s.env, "type": s.type, "kind": s.kind, "origin": s.origin,
+            "running": s.running, "host": s.host, "port": s.port, "tls": s.tls,
+            "version": s.version, "size_bytes": s.size_bytes, "connections": s.connections,
+            "edit": to_dict(s.edit) if s.edit else None, "problem": s.problem,
+            "data_dir": s.data_dir}
+
+
+@to_dict.register
+def _(r: UpResult) -> dict[str, Any]:
+    return {"env": r.env, "initialized": r.initialized, "started": r.started,
+            "recovered": r.recovered, "tls": r.tls}
+
+
+@to_dict.register
+def _(r: RotateResult) -> dict[str, Any]:
+    return {"env": r.env, "role": r.role, "applied": r.applied}
+
+
+@to_dict.register
+def _(entry: registry.Entry) -> dict[str, Any]:
+    return entry.to_dict()
+
+
+@to_dict.register
+def _(action: Action) -> dict[str, Any]:
+    return action.to_dict()
+
+
+@to_dict.register(events.Started)
+@to_dict.register(events.Finished)
+@to_dict.register(events.Failed)
+@to_dict.register(events.Progress)
+@to_dict.register(events.Message)
+def _(event: events.Event) -> dict[str, Any]:
+    return events.to_dict(event)
+
+
+@to_dict.register
+def _(p: Published) -> dict[str, Any]:
+    r = p.record
+    return {"id": r.id, "status": r.status, "state": p.state, "next": p.next, "who": r.who,
+            "started": r.started, "finished": r.finished, "seconds": r.seconds,
+            "downtime_seconds": r.downtime_seconds, "restore_point": r.restore_point,
+            "restore_point_note": r.restore_point_note or None,
+            "contract_restore_point": r.contract_restore_point, "verified": r.verified,
+            "rollback_of": r.rollback_of, "error": r.error, "transitions": r.transitions,
+            "changes": len(r.plan.get("changes", []))}
+
+
+@to_dict.register
+def _(d: Diff) -> dict[str, Any]:
+    migration = d.migration
+    return {
+        "operations": [{"op": type(op).__name__, "phase": op.phase, "summary": op.summary,
+                        "sql": render(op)} for op in migration.operations],
+        "renames": {"tables": dict(migration.renames.tables),
+                    "columns": [{"table": t, "old": o, "new": n}
+                                for (t, o), n in migration.renames.columns.items()]},
+        "candidates": [{"kind": c.kind, "table": c.table, "old": c.old, "new": c.new,
+                        "answer": c.answer} for c in migration.candidates],
+        "unmodelled": [{"kind": u.kind, "name": u.name} for u in migration.unmodelled],
+        "note": d.note,
+    }
+
+
+@to_dict.register
+def _(b: backups.BaseBackup) -> dict[str, Any]:
+    return {"id": b.id, "started": _time(b.started), "finished": _time(b.finished),
+            "start_lsn": b.start_lsn, "end_lsn": b.end_lsn, "timeline": b.timeline,
+            "size_bytes": b.size_bytes, "compression": b.compression}
+
+
+@to_dict.register
+def _(p: backups.RestorePoint) -> dict[str, Any]:
+    return {"name": p.name, "time": _time(p.time), "lsn": p.lsn, "timeline": p.timeline,
+            "rows": p.checksum.total_rows, "checksum": p.checksum.digest}
+
+
+@to_dict.register
+def _(found: backups.Listing) -> dict[str, Any]:
+    window, archive = found.window, found.archive
+    return {
+        "window": {"earliest": _time(window.earliest), "latest": _time(window.latest),
+                   "up_to_now": window.up_to_now} if window else None,
+        "archive": {"files": archive.files, "bytes": archive.bytes,
+                    "last_archived": archive.last_archived,
+                    "last_archived_time": _time(archive.last_archived_time),
+                    "failed_count": archive.failed_count, "last_failed": archive.last_failed},
+        "base_backups": [to_dict(b) for b in found.base_backups],
+        "restore_points": [to_dict(p) for p in found.restore_points],
+        "restored": [_restored(r) for r in found.restored],
+        "replaced": list(found.replaced),
+    }
+
+
+def _restored(r: backups.Restored) -> dict[str, Any]:
+    return {"name": r.name, "port": r.port, "target": r.target, "resolved": r.resolved,
+            "base_backup": r.base_backup, "created": _time(r.created), "state": r.state,
+            "step": r.step or None, "updated": _time(r.updated), "verified": r.verified,
+            "seconds": r.seconds, "rows": r.rows}
+
+
+@to_dict.register
+def _(copy: RestoredCopy) -> dict[str, Any]:
+    condition = copy.condition
+    return {**_restored(copy.restored), "running": condition.running,
+            "restoring_pid": condition.restoring_pid, "incomplete": condition.incomplete}
+
+
+@to_dict.register
+def _(result: RestoreResult) -> dict[str, Any]:
+    return {**_restored(result.restored), "into": result.into, "url": result.url}
+
+
+@to_dict.register
+def _(promoted: backups.Promoted) -> dict[str, Any]:
+    return {"name": promoted.restored.name,
+            "replaced_point": promoted.replaced_point.name if promoted.replaced_point
+            else None,
+            "replaced_data": str(promoted.replaced_data) if promoted.replaced_data else None,
+            "base_backup": promoted.base_backup.id}
