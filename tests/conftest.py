@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -70,6 +71,15 @@ def _projects() -> Iterator[ProjectFactory]:
             shutil.rmtree(project.root, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sigint_as_in_a_terminal() -> None:
+    """Started in the background (`make test &`, nohup, a CI runner), the tests inherit
+    SIGINT ignored, and so would the pgprod processes they interrupt with it (their
+    Ctrl-C would do nothing): each worker handles it again, so its children do."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @pytest.fixture
 def new_project() -> Iterator[ProjectFactory]:
     """Make projects (started unless `up=()`); all are stopped and removed afterwards."""
@@ -80,6 +90,14 @@ def new_project() -> Iterator[ProjectFactory]:
 @pytest.fixture(scope="session")
 def project() -> Iterator[Project]:
     """One project with dev and prod running, shared by tests that do not disturb it."""
+    with _projects() as make:
+        yield make()
+
+
+@pytest.fixture(scope="module")
+def module_project() -> Iterator[Project]:
+    """One project with dev and prod running, shared by one module's tests; the module
+    puts it back into the state its tests start from before each of them."""
     with _projects() as make:
         yield make()
 

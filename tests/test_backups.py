@@ -55,19 +55,6 @@ def _server_now(project: Project) -> dt.datetime:
         return row[0]  # type: ignore[no-any-return]
 
 
-def test_prod_archives_its_wal(prod_project: Project) -> None:
-    store = Store(prod_project)
-    with commands.environment(prod_project, "prod").connect_admin() as conn:
-        settings = dict(conn.execute(
-            "SELECT name, setting FROM pg_settings WHERE name IN "
-            "('archive_mode', 'wal_level', 'archive_timeout')").fetchall())
-        conn.execute("CREATE TABLE t (id int)")
-        name = archive.switch_and_wait(conn, store)
-    assert settings == {"archive_mode": "on", "wal_level": "replica", "archive_timeout": "60"}
-    assert (store.wal / f"{name}.gz").is_file()
-    assert not list(store.wal.glob("*.tmp"))
-
-
 def test_backup_then_restore_before_a_delete(prod_project: Project) -> None:
     project = prod_project
     _sql(project, "CREATE TABLE orders (id int PRIMARY KEY, note text, at timestamptz)")
@@ -181,10 +168,10 @@ def test_retention_prunes_old_backups_wal_and_points(prod_project: Project) -> N
     assert restored.rows == {"public.t": 0}
 
 
-def test_external_prod_says_what_is_unavailable(new_project: ProjectFactory) -> None:
-    host = new_project(up=("dev",))
-    url = commands.environment(host, "dev").admin("postgres").url()
-    project = new_project(settings={"prod": {"url": url, "role_prefix": "ext_"}},
+def test_external_prod_says_what_is_unavailable(new_project: ProjectFactory,
+                                                scratch_server: Project) -> None:
+    url = commands.environment(scratch_server, "dev").admin("postgres").url()
+    project = new_project(settings={"prod": {"url": url, "role_prefix": "extbk_"}},
                           up=("prod",))
     for call in (lambda: backups.take_backup(project),
                  lambda: backups.create_restore_point(project, "x"),
@@ -197,7 +184,19 @@ def test_external_prod_says_what_is_unavailable(new_project: ProjectFactory) -> 
 
 
 def test_up_restarts_a_prod_that_does_not_archive_yet(prod_project: Project) -> None:
-    """A prod started before archiving was configured turns it on at the next `up`."""
+    """prod archives its WAL; one started before archiving was configured turns it on at
+    the next `up`."""
+    store = Store(prod_project)
+    with commands.environment(prod_project, "prod").connect_admin() as conn:
+        settings = dict(conn.execute(
+            "SELECT name, setting FROM pg_settings WHERE name IN "
+            "('archive_mode', 'wal_level', 'archive_timeout')").fetchall())
+        conn.execute("CREATE TABLE t (id int)")
+        name = archive.switch_and_wait(conn, store)
+    assert settings == {"archive_mode": "on", "wal_level": "replica", "archive_timeout": "60"}
+    assert (store.wal / f"{name}.gz").is_file()
+    assert not list(store.wal.glob("*.tmp"))
+
     env = commands.environment(prod_project, "prod")
     cluster = env.cluster()
     cluster.configure(env.server_settings(cluster) | {"archive_mode": False}, env.hba())

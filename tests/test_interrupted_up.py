@@ -122,30 +122,10 @@ def test_an_unfinished_data_directory_of_an_older_pgprod_is_set_aside(
 
 
 def test_a_second_up_says_another_is_running(new_project: ProjectFactory) -> None:
-    project = new_project(up=())
-    cluster = commands.environment(project, "dev").cluster()
-    process = _start_up(project)
-    try:
-        _wait_for(process, lambda: cluster.partial.exists())
-        message = f"another `pgprod up` is starting dev (pid {process.pid}); wait for it"
-        with pytest.raises(EnvironmentBusy) as busy:
-            commands.up(project, ["dev"])
-        assert str(busy.value).startswith(message)
-        assert busy.value.pid == process.pid
-        with pytest.raises(EnvironmentBusy, match="is starting dev"):
-            commands.down(project, ["dev"])
-        assert process.wait(60) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert cluster.busy() is None
-    assert commands.up(project, ["dev"])[0].started is False
-    _assert_usable(project)
-
-
-def test_the_command_line_says_it_in_one_line(new_project: ProjectFactory) -> None:
     """While another process holds dev's lock (as a slow `up` would), `up` and `down`
-    stop at once with one line naming it."""
+    on the command line stop at once with one line naming it; then, while a real first
+    `up` runs, the second is told apart (EnvironmentBusy with its pid) and the first
+    completes."""
     project = new_project(up=())
     cluster = commands.environment(project, "dev").cluster()
     holder = subprocess.Popen(
@@ -165,7 +145,26 @@ def test_the_command_line_says_it_in_one_line(new_project: ProjectFactory) -> No
     finally:
         holder.kill()
         holder.wait()
-    assert commands.up(project, ["dev"])[0].initialized
+    assert not cluster.initialized(), "refused before anything was done"
+
+    process = _start_up(project)
+    try:
+        _wait_for(process, lambda: cluster.partial.exists())
+        message = f"another `pgprod up` is starting dev (pid {process.pid}); wait for it"
+        with pytest.raises(EnvironmentBusy) as busy:
+            commands.up(project, ["dev"])
+        assert str(busy.value).startswith(message)
+        assert busy.value.pid == process.pid
+        with pytest.raises(EnvironmentBusy, match="is starting dev"):
+            commands.down(project, ["dev"])
+        assert process.wait(60) == 0  # the lock released by the holder: up initializes
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert cluster.busy() is None
+    assert cluster.initialized()
+    assert commands.up(project, ["dev"])[0].started is False
+    _assert_usable(project)
 
 
 def test_the_lock_is_reentrant_and_released(tmp_path: Path) -> None:

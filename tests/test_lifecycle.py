@@ -18,18 +18,19 @@ from pgprod.errors import (
     BinariesNotFound,
     ConfigError,
     InsecureExposure,
-    PermissionProblem,
     PortInUse,
     ServerNotRunning,
     ServerStartFailed,
     UsageError,
 )
 from pgprod.plan.probe import Probe
-from pgprod.project import init as init_project
+from pgprod.project import Project
 from tests.conftest import ProjectFactory, _new_dir, debian_bindir
 
 
 def test_up_status_down(new_project: ProjectFactory) -> None:
+    """Both start, say how they are, run as an unprivileged OS user (prod configured for
+    production), and stop."""
     project = new_project()
     statuses = {s.env: s for s in commands.status(project)}
     for env in ("dev", "prod"):
@@ -39,6 +40,8 @@ def test_up_status_down(new_project: ProjectFactory) -> None:
         assert s.size_bytes and s.size_bytes > 1_000_000
         assert s.connections == 0
     assert statuses["prod"].edit is not None and not statuses["prod"].edit.on
+    _assert_runs_unprivileged(project)
+    _assert_configured_for_production(project)
     assert commands.up(project)[0].started is False, "a second `up` is a no-op"
     assert commands.down(project) == [("dev", True), ("prod", True)]
     assert [s.running for s in commands.status(project)] == [False, False]
@@ -47,8 +50,8 @@ def test_up_status_down(new_project: ProjectFactory) -> None:
         commands.sql(project, "dev", "SELECT 1")
 
 
-def test_server_runs_as_an_unprivileged_user(new_project: ProjectFactory) -> None:
-    project = new_project(up=("dev",))
+def _assert_runs_unprivileged(project: Project) -> None:
+    """dev's server runs as the project's OS user (as root), who owns its files."""
     env = commands.environment(project, "dev")
     pid = env.cluster().pid()
     assert pid is not None
@@ -60,7 +63,21 @@ def test_server_runs_as_an_unprivileged_user(new_project: ProjectFactory) -> Non
         assert env.cluster().root.stat().st_mode & 0o777 == 0o700
 
 
-def test_up_recovers_after_sigkill(new_project: ProjectFactory) -> None:
+def _assert_configured_for_production(project: Project) -> None:
+    with commands.environment(project, "prod").connect_admin("app") as conn:
+        settings = dict(conn.execute(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('shared_preload_libraries',"
+            " 'listen_addresses', 'logging_collector', 'log_lock_waits')").fetchall())
+        assert conn.execute("SELECT count(*) >= 0 FROM pg_stat_statements").fetchone() == (True,)
+    assert settings == {"shared_preload_libraries": "pg_stat_statements",
+                        "listen_addresses": "127.0.0.1", "logging_collector": "on",
+                        "log_lock_waits": "on"}
+
+
+def test_up_recovers_after_sigkill_and_says_why_it_cannot_start(
+        new_project: ProjectFactory) -> None:
+    """After a crash `up` recovers; a taken port is one clear error (and once it is free,
+    up works); a failed start shows the server log's line and deletes nothing."""
     project = new_project(up=("dev",))
     env = commands.environment(project, "dev")
     with env.connect("app") as conn:
@@ -78,9 +95,7 @@ def test_up_recovers_after_sigkill(new_project: ProjectFactory) -> None:
     with env.connect("app") as conn:
         assert conn.execute("SELECT count(*) FROM survivors").fetchone() == (100,)
 
-
-def test_port_taken_is_one_clear_error(new_project: ProjectFactory) -> None:
-    project = new_project(up=())
+    commands.down(project, ["dev"])
     port = project.config.envs["dev"].port
     with socket.socket() as squatter:
         squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,12 +103,8 @@ def test_port_taken_is_one_clear_error(new_project: ProjectFactory) -> None:
         squatter.listen()
         with pytest.raises(PortInUse, match=f"port {port} for dev is already in use"):
             commands.up(project, ["dev"])
-    commands.up(project, ["dev"])  # and once it is free, up works
+    assert commands.up(project, ["dev"])[0].started  # and once it is free, up works
 
-
-def test_failed_start_shows_the_server_log(new_project: ProjectFactory) -> None:
-    project = new_project(up=("dev",))
-    env = commands.environment(project, "dev")
     commands.down(project, ["dev"])
     with (env.cluster().data / "postgresql.conf").open("a") as conf:
         conf.write("shared_buffers = 'lots'\n")
@@ -120,18 +131,6 @@ def test_refuses_public_address_without_tls(new_project: ProjectFactory) -> None
     project = new_project(settings={"prod": {"listen_addresses": "0.0.0.0"}}, up=())
     with pytest.raises(InsecureExposure):
         commands.up(project, ["prod"])
-
-
-def test_prod_is_configured_for_production(new_project: ProjectFactory) -> None:
-    project = new_project(up=("prod",))
-    with commands.environment(project, "prod").connect_admin("app") as conn:
-        settings = dict(conn.execute(
-            "SELECT name, setting FROM pg_settings WHERE name IN ('shared_preload_libraries',"
-            " 'listen_addresses', 'logging_collector', 'log_lock_waits')").fetchall())
-        assert conn.execute("SELECT count(*) >= 0 FROM pg_stat_statements").fetchone() == (True,)
-    assert settings == {"shared_preload_libraries": "pg_stat_statements",
-                        "listen_addresses": "127.0.0.1", "logging_collector": "on",
-                        "log_lock_waits": "on"}
 
 
 def test_binaries_without_pg_stat_statements_still_run(new_project: ProjectFactory) -> None:
@@ -188,10 +187,10 @@ def test_tls_with_debian_binaries(new_project: ProjectFactory) -> None:
         psycopg.connect(wrong_ca.dsn(), connect_timeout=5)
 
 
-def test_external_server(new_project: ProjectFactory) -> None:
-    """prod on a server pgprod does not run: it manages roles inside it, nothing else."""
-    host = new_project(up=("dev",))
-    admin_url = commands.environment(host, "dev").admin("postgres").url()
+def test_external_server(new_project: ProjectFactory, scratch_server: Project) -> None:
+    """prod on a server pgprod does not run (here the scratch server): it manages roles
+    inside it, nothing else."""
+    admin_url = commands.environment(scratch_server, "dev").admin("postgres").url()
     project = new_project(settings={"prod": {"url": admin_url, "role_prefix": "ext_"},
                                     "project": {"database": "extapp"}}, up=("prod",))
     prod = commands.environment(project, "prod")
@@ -208,21 +207,3 @@ def test_external_server(new_project: ProjectFactory) -> None:
     assert status.kind == "external" and status.running
     with pytest.raises(UsageError, match="external server"):
         prod.down()
-
-
-def test_unreachable_project_directory_is_named(workdir: Path) -> None:
-    """As root, the server's OS user must pass through every parent of the project."""
-    private = workdir / "private"
-    private.mkdir(mode=0o700)
-    project, _ = init_project(private / "app")
-    if os.geteuid() == 0:
-        with pytest.raises(PermissionProblem) as failure:
-            commands.up(project, ["dev"])
-        assert failure.value.path == private
-        assert f"chmod o+x {private}" in str(failure.value)
-        assert not commands.environment(project, "dev").cluster().initialized()
-    else:  # the server runs as the caller, who can reach its own directories
-        try:
-            commands.up(project, ["dev"])
-        finally:
-            commands.down(project, ["dev"])

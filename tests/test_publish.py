@@ -5,17 +5,21 @@ rollback."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 
-from pgprod import commands, schemadiff
+from pgprod import backups, commands, schemadiff
+from pgprod.config import ENVIRONMENTS
 from pgprod.project import Project
 from pgprod.publish import guard
 from pgprod.publish.history import History
@@ -53,12 +57,53 @@ def _seed(project: Project, users: int) -> None:
         ANALYZE""")
 
 
+# not pgprod's own (pg_stat_statements in public): left alone by the reset
+NOT_EXTENSION = ("NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = oid "
+                 "AND d.deptype = 'e')")
+RELATIONS = (("v", "VIEW"), ("m", "MATERIALIZED VIEW"), ("r", "TABLE"), ("p", "TABLE"),
+             ("S", "SEQUENCE"))
+
+
+def _reset(project: Project) -> None:
+    """A running project back to what a new one with SCHEMA gives its tests (without
+    starting new clusters): both environments up with SCHEMA and no rows, the app let in,
+    no history, reviewed plan, restored environment or statement statistics. Backups and
+    restore points stay; each publish makes its own."""
+    for restored in backups.list_restored(project):
+        backups.drop_restored(project, restored.name)
+    commands.up(project)
+    for name in ENVIRONMENTS:
+        env = commands.environment(project, name)
+        with env.connect_admin(env.database) as conn:
+            if name == "prod":
+                guard.open_app(conn, env)  # a window a stopped publish left closed
+            for kind, drop in RELATIONS:
+                for (relation,) in conn.execute(
+                        "SELECT relname FROM pg_class WHERE relnamespace = "
+                        f"'public'::regnamespace AND relkind = %s AND {NOT_EXTENSION}",
+                        [kind]).fetchall():
+                    conn.execute(sql.SQL("DROP {} IF EXISTS {} CASCADE").format(
+                        sql.SQL(drop), sql.Identifier("public", relation)))
+            for (function,) in conn.execute(
+                    "SELECT oid::regprocedure::text FROM pg_proc "
+                    f"WHERE pronamespace = 'public'::regnamespace AND {NOT_EXTENSION}",
+                    ).fetchall():
+                conn.execute(sql.SQL("DROP ROUTINE {} CASCADE").format(sql.SQL(function)))
+            conn.execute("SELECT pg_stat_statements_reset() FROM pg_extension "
+                         "WHERE extname = 'pg_stat_statements'")
+        _run_sql(project, name, "owner", SCHEMA)
+    shutil.rmtree(project.state / "publishes", ignore_errors=True)
+    (project.state / "reviewed-plan.json").unlink(missing_ok=True)
+
+
 @pytest.fixture
-def project(new_project: ProjectFactory) -> Project:
-    made = new_project()
-    for env in ("dev", "prod"):
-        _run_sql(made, env, "owner", SCHEMA)
-    return made
+def project(module_project: Project) -> Iterator[Project]:
+    """The module's project, reset (see `_reset`); its pgprod.toml is put back after."""
+    config = module_project.root / "pgprod.toml"
+    text = config.read_text()
+    _reset(module_project)
+    yield module_project
+    config.write_text(text)
 
 
 class Writer(threading.Thread):
@@ -278,14 +323,16 @@ def test_rollback_by_reverse_plan_restores_previous_schema(project: Project) -> 
 
 
 def test_maintenance_window_blocks_the_app_and_measures_downtime(
-        new_project: ProjectFactory, workdir: Path) -> None:
+        project: Project, workdir: Path) -> None:
     marks = workdir / "hooks.txt"
-    project = new_project({"publish": {
-        "before_maintenance": f"echo before >> {marks}",
-        "after_maintenance": f"echo after >> {marks}",
-        "maintenance_grace": "1s"}})
-    for env in ("dev", "prod"):
-        _run_sql(project, env, "owner", SCHEMA)
+    config = project.root / "pgprod.toml"  # put back by the fixture
+    text = config.read_text()
+    for old, new in (('before_maintenance = ""', f'before_maintenance = "echo before >> {marks}"'),
+                     ('after_maintenance = ""', f'after_maintenance = "echo after >> {marks}"'),
+                     ('maintenance_grace = "10s"', 'maintenance_grace = "1s"')):
+        assert old in text, old
+        text = text.replace(old, new)
+    config.write_text(text)
     _seed(project, 100)
     # a primary key's type change cannot run online: the plan needs maintenance
     _run_sql(project, "dev", "owner", "ALTER TABLE users ALTER COLUMN id TYPE int")

@@ -9,6 +9,7 @@ import os
 import shlex
 import signal
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,12 +18,11 @@ from pgprod.project import Project
 from pgprod.publish import lifecycle
 from pgprod.publish.history import History
 from pgprod.scaffolding import scaffolding_in
-from tests.conftest import ProjectFactory
 from tests.test_cli import pgprod
 from tests.test_publish import (
-    SCHEMA,
     _backfill_change,
     _counts,
+    _reset,
     _run_sql,
     _seed,
     _start_publish,
@@ -31,11 +31,14 @@ from tests.test_publish import (
 
 
 @pytest.fixture
-def project(new_project: ProjectFactory) -> Project:
-    made = new_project()
-    for env in ("dev", "prod"):
-        _run_sql(made, env, "owner", SCHEMA)
-    return made
+def project(module_project: Project) -> Iterator[Project]:
+    """The module's project, reset as test_publish's are; its pgprod.toml is put back
+    after."""
+    config = module_project.root / "pgprod.toml"
+    text = config.read_text()
+    _reset(module_project)
+    yield module_project
+    config.write_text(text)
 
 
 def _states(project: Project, publish_id: str) -> list[str]:
