@@ -784,6 +784,9 @@ def actions_command(ctx: click.Context, limit: int | None, as_json: bool) -> Non
     show(table)
 
 
+_WHERE_THINGS_STAND = "`pgprod status` and `pgprod actions` say where things stand"
+
+
 def _terminated(signum: int, frame: object) -> None:
     """SIGTERM stops a command as Ctrl-C does: at a safe point, recorded, said."""
     raise KeyboardInterrupt
@@ -801,17 +804,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PgprodError as exc:
         say(f"error: {exc}", stderr=True)
         return exc.exit_code
-    except click.exceptions.Abort:
-        say("aborted", stderr=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        say(f"interrupted: {_WHERE_THINGS_STAND}", stderr=True)
         return 130
     except click.ClickException as exc:  # bad arguments: one line, like every other error
         say(f"error: {exc.format_message()}", stderr=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except KeyboardInterrupt:
-        say("interrupted", stderr=True)
-        return 130
     return 0
 
 
