@@ -194,3 +194,24 @@ def sqlstate_of(conn: psycopg.Connection[object], statement: str) -> str | None:
             conn.rollback()
         return exc.sqlstate
     return None
+
+
+_NOT_EXTENSION = "NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = oid AND d.deptype = 'e')"
+RELATIONS = (("v", "VIEW"), ("m", "MATERIALIZED VIEW"), ("r", "TABLE"), ("p", "TABLE"),
+             ("S", "SEQUENCE"))
+
+
+def empty_public(conn: psycopg.Connection[tuple[object, ...]],
+                 relations: tuple[tuple[str, str], ...] = RELATIONS) -> None:
+    """Drop what a test made in schema public (relations of the kinds given, and
+    routines), leaving extensions' objects: a shared project back to empty."""
+    for kind, drop in relations:
+        for (relation,) in conn.execute(
+                "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                f" AND relkind = %s AND {_NOT_EXTENSION}", [kind]).fetchall():
+            conn.execute(sql.SQL("DROP {} IF EXISTS {} CASCADE").format(
+                sql.SQL(drop), sql.Identifier("public", str(relation))))
+    for (routine,) in conn.execute(
+            "SELECT oid::regprocedure::text FROM pg_proc"
+            f" WHERE pronamespace = 'public'::regnamespace AND {_NOT_EXTENSION}").fetchall():
+        conn.execute(sql.SQL("DROP ROUTINE {} CASCADE").format(sql.SQL(str(routine))))

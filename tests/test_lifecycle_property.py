@@ -56,7 +56,7 @@ from pgprod.publish.lifecycle import (
     SUPERSEDED,
 )
 from pgprod.scaffolding import scaffolding_in, without
-from tests.conftest import ProjectFactory
+from tests.conftest import ProjectFactory, empty_public
 
 EXAMPLES = int(os.environ.get("PGPROD_LIFECYCLE_EXAMPLES", "4"))
 STEPS = int(os.environ.get("PGPROD_LIFECYCLE_STEPS", "8"))
@@ -676,10 +676,6 @@ def record_ids(project: Project) -> list[str]:
     return [r.id for r in History(project).records()]
 
 
-NOT_EXTENSION = ("NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = oid "
-                 "AND d.deptype = 'e')")
-
-
 def _reset(project: Project) -> None:
     """Both environments back to the two seeded tables, and no history."""
     for name in ("dev", "prod"):
@@ -687,17 +683,7 @@ def _reset(project: Project) -> None:
         with env.connect_admin(env.database) as conn:
             if name == "prod":
                 guard.open_app(conn, env)  # a window a killed publish left open
-            for kind, drop in (("v", "VIEW"), ("r", "TABLE")):
-                for (relation,) in conn.execute(
-                        "SELECT relname FROM pg_class c WHERE relnamespace = 'public'::regnamespace"
-                        f" AND relkind = %s AND {NOT_EXTENSION}", [kind]).fetchall():
-                    conn.execute(sql.SQL("DROP {} IF EXISTS {} CASCADE").format(
-                        sql.SQL(drop), sql.Identifier("public", relation)))
-            for (function,) in conn.execute(
-                    "SELECT oid::regprocedure::text FROM pg_proc "
-                    f"WHERE pronamespace = 'public'::regnamespace AND {NOT_EXTENSION}",
-                    ).fetchall():
-                conn.execute(sql.SQL("DROP FUNCTION {} CASCADE").format(sql.SQL(function)))
+            empty_public(conn, (("v", "VIEW"), ("r", "TABLE")))
         with env.connect("owner") as conn:
             conn.execute(SETUP.encode())
     with commands.environment(project, "prod").connect("app") as conn:

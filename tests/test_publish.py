@@ -16,7 +16,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from pgprod import backups, commands, schemadiff
 from pgprod.config import ENVIRONMENTS
@@ -24,7 +23,7 @@ from pgprod.project import Project
 from pgprod.publish import guard
 from pgprod.publish.history import History
 from pgprod.publish.lifecycle import DONE
-from tests.conftest import ProjectFactory, debian_bindir
+from tests.conftest import ProjectFactory, debian_bindir, empty_public
 from tests.test_cli import pgprod
 
 SCHEMA = """
@@ -58,12 +57,6 @@ def _seed(project: Project, users: int) -> None:
 
 
 # not pgprod's own (pg_stat_statements in public): left alone by the reset
-NOT_EXTENSION = ("NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = oid "
-                 "AND d.deptype = 'e')")
-RELATIONS = (("v", "VIEW"), ("m", "MATERIALIZED VIEW"), ("r", "TABLE"), ("p", "TABLE"),
-             ("S", "SEQUENCE"))
-
-
 def _reset(project: Project) -> None:
     """A running project back to what a new one with SCHEMA gives its tests (without
     starting new clusters): both environments up with SCHEMA and no rows, the app let in,
@@ -77,18 +70,7 @@ def _reset(project: Project) -> None:
         with env.connect_admin(env.database) as conn:
             if name == "prod":
                 guard.open_app(conn, env)  # a window a stopped publish left closed
-            for kind, drop in RELATIONS:
-                for (relation,) in conn.execute(
-                        "SELECT relname FROM pg_class WHERE relnamespace = "
-                        f"'public'::regnamespace AND relkind = %s AND {NOT_EXTENSION}",
-                        [kind]).fetchall():
-                    conn.execute(sql.SQL("DROP {} IF EXISTS {} CASCADE").format(
-                        sql.SQL(drop), sql.Identifier("public", relation)))
-            for (function,) in conn.execute(
-                    "SELECT oid::regprocedure::text FROM pg_proc "
-                    f"WHERE pronamespace = 'public'::regnamespace AND {NOT_EXTENSION}",
-                    ).fetchall():
-                conn.execute(sql.SQL("DROP ROUTINE {} CASCADE").format(sql.SQL(function)))
+            empty_public(conn)
             conn.execute("SELECT pg_stat_statements_reset() FROM pg_extension "
                          "WHERE extname = 'pg_stat_statements'")
         _run_sql(project, name, "owner", SCHEMA)
