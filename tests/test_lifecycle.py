@@ -68,7 +68,8 @@ def _assert_configured_for_production(project: Project) -> None:
         settings = dict(conn.execute(
             "SELECT name, setting FROM pg_settings WHERE name IN ('shared_preload_libraries',"
             " 'listen_addresses', 'logging_collector', 'log_lock_waits')").fetchall())
-        assert conn.execute("SELECT count(*) >= 0 FROM pg_stat_statements").fetchone() == (True,)
+        assert conn.execute(
+            "SELECT count(*) >= 0 FROM pgprod.pg_stat_statements").fetchone() == (True,)
     assert settings == {"shared_preload_libraries": "pg_stat_statements",
                         "listen_addresses": "127.0.0.1", "logging_collector": "on",
                         "log_lock_waits": "on"}

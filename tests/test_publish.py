@@ -56,7 +56,6 @@ def _seed(project: Project, users: int) -> None:
         ANALYZE""")
 
 
-# not pgprod's own (pg_stat_statements in public): left alone by the reset
 def _reset(project: Project) -> None:
     """A running project back to what a new one with SCHEMA gives its tests (without
     starting new clusters): both environments up with SCHEMA and no rows, the app let in,
@@ -71,8 +70,7 @@ def _reset(project: Project) -> None:
             if name == "prod":
                 guard.open_app(conn, env)  # a window a stopped publish left closed
             empty_public(conn)
-            conn.execute("SELECT pg_stat_statements_reset() FROM pg_extension "
-                         "WHERE extname = 'pg_stat_statements'")
+            conn.execute("SELECT pgprod.pg_stat_statements_reset()")
         _run_sql(project, name, "owner", SCHEMA)
     shutil.rmtree(project.state / "publishes", ignore_errors=True)
     (project.state / "reviewed-plan.json").unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from psycopg import sql
 
-from pgprod import db, edit, roles
+from pgprod import db, edit, own, roles
 from pgprod.cluster import Binaries, Cluster, locate, reachable_binaries, server_user
 from pgprod.cluster.server import ConfValue
 from pgprod.config import EnvConfig
@@ -326,8 +326,8 @@ class Environment:
                     conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
                         sql.Identifier(self.database), self.names.ident("owner")))
         with self.connect_admin(self.database) as conn:
-            if self.config.embedded and self.has_pg_stat_statements:
-                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            if self.config.embedded:
+                own.provision(conn, statements=self.has_pg_stat_statements)
             roles.provision_database(conn, self.rules.roles, self.names, self.database,
                                      self.config.agent_statement_timeout)
             if self.rules.edit:

@@ -145,7 +145,8 @@ def database_statements(
 
 _USER_SCHEMAS = sql.SQL(
     "SELECT nspname FROM pg_namespace "
-    "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1"
+    "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'"
+    " AND nspname <> 'pgprod' ORDER BY 1"  # pgprod's own (pgprod.own)
 )
 
 
