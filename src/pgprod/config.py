@@ -119,9 +119,17 @@ SETTINGS: tuple[Setting, ...] = (
         "backup", "archive_timeout", str, "60s",
         "prod's archive_timeout: the most recent changes a restore can miss when idle.",
     ),
+    Setting(
+        "extensions", "allow", str,
+        "vector, pg_trgm, citext, hstore, btree_gist, btree_gin, fuzzystrmatch, unaccent, "
+        "ltree, cube, earthdistance, uuid-ossp, pgcrypto",
+        "Extensions the app's roles may create on embedded servers (PostgreSQL 18+), "
+        "those the server offers; others need an administrator.",
+    ),
 )
 
-_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish", "backup")
+_SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish", "backup",
+             "extensions")
 
 
 def _settings_of(section: str) -> dict[str, Setting]:
@@ -163,6 +171,7 @@ class Config:
     backup_retention: str = "7d"
     backup_max_age: str = "24h"
     backup_archive_timeout: str = "60s"
+    extensions_allow: str = ""
 
     def env(self, name: str) -> EnvConfig:
         from pgprod.errors import UsageError
@@ -237,6 +246,7 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         backup_retention=str(values["backup"]["retention"]),
         backup_max_age=str(values["backup"]["max_age"]),
         backup_archive_timeout=str(values["backup"]["archive_timeout"]),
+        extensions_allow=str(values["extensions"]["allow"]),
     )
 
 

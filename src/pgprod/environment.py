@@ -11,13 +11,14 @@ declared once, in `RULES`; `pgprod.registry` lists a project's environments.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from psycopg import sql
 
 from pgprod import db, edit, own, roles
-from pgprod.cluster import Binaries, Cluster, locate, reachable_binaries, server_user
+from pgprod.cluster import Binaries, Cluster, locate, reachable_binaries, server_user, trusted
 from pgprod.cluster.server import ConfValue
 from pgprod.config import EnvConfig
 from pgprod.conninfo import ConnInfo, parse
@@ -188,6 +189,17 @@ class Environment:
             )
         return False
 
+    def trusted_extensions(self, cluster: Cluster) -> Mapping[str, str]:
+        """Control files (name -> text) that let the app's roles create the extensions of
+        `[extensions] allow` the cluster's server does not trust by itself
+        (`pgprod.cluster.trusted`)."""
+        allow = trusted.allowed(self.project.config.extensions_allow)
+        return trusted.control_files(cluster.binaries, allow)
+
+    def place_trusted_extensions(self, cluster: Cluster) -> None:
+        """Write `trusted_extensions` where `extension_control_path` points."""
+        cluster.place(f"{trusted.FOLDER}/extension", self.trusted_extensions(cluster))
+
     @property
     def has_pg_stat_statements(self) -> bool:
         """Whether the embedded server's binaries offer pg_stat_statements."""
@@ -218,6 +230,8 @@ class Environment:
             "log_timezone": "UTC",
             "log_line_prefix": "%m [%p] %q%u@%d ",
         }
+        if self.trusted_extensions(cluster):  # searched before the installation's own
+            settings["extension_control_path"] = f"{cluster.data / trusted.FOLDER}:$system"
         if self.rules.archives:
             settings |= {
                 "logging_collector": True,
@@ -293,6 +307,7 @@ class Environment:
             from pgprod.backups import archive
 
             archive.prepare(self.project, cluster.user)
+        self.place_trusted_extensions(cluster)
         cluster.configure(self.server_settings(cluster), self.hba(), files)
         running = cluster.settle()  # a server a killed pgprod left starting or stopping
         if running:

@@ -172,6 +172,7 @@ def configure(project: Project, cluster: Cluster, port: int,
     files = {}
     if env.tls:
         files = {"server.crt": project.tls.server_cert, "server.key": project.tls.server_key}
+    env.place_trusted_extensions(cluster)
     cluster.configure(settings, env.hba(), files)
 
 

@@ -41,7 +41,13 @@ class Binaries:
         """The extensions this installation can create: its ``extension/*.control``
         files, in ``pg_config --sharedir`` or, without pg_config, the share directory
         beside ``bin/`` (none known when neither is found)."""
-        return _extensions(self.bindir)
+        folder = _extension_dir(self.bindir)
+        return frozenset(c.stem for c in folder.glob("*.control")) if folder else frozenset()
+
+    @property
+    def extension_dir(self) -> Path | None:
+        """The folder of the installation's extension control and script files."""
+        return _extension_dir(self.bindir)
 
 
 def locate(setting: str) -> Binaries:
@@ -85,14 +91,14 @@ def _has_openssl(bindir: Path) -> bool:
 
 
 @functools.cache
-def _extensions(bindir: Path) -> frozenset[str]:
+def _extension_dir(bindir: Path) -> Path | None:
     sharedir = _pg_config(bindir, "--sharedir").strip()
     if sharedir:
-        found = [Path(sharedir, "extension")]
-    else:  # a relocatable build under one prefix finds its share directory beside bin/
-        found = [d for d in (bindir.parent / "share" / "postgresql" / "extension",
-                             bindir.parent / "share" / "extension") if d.is_dir()][:1]
-    return frozenset(c.stem for d in found for c in d.glob("*.control"))
+        return Path(sharedir, "extension")
+    # a relocatable build under one prefix has its share directory beside bin/
+    found = [d for d in (bindir.parent / "share" / "postgresql" / "extension",
+                         bindir.parent / "share" / "extension") if d.is_dir()]
+    return found[0] if found else None
 
 
 def _pg_config(bindir: Path, option: str) -> str:

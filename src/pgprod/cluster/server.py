@@ -192,6 +192,20 @@ class Cluster:
             with conf.open("a") as out:
                 out.write("\n" + INCLUDE_LINE)
 
+    def place(self, folder: str, files: Mapping[str, str]) -> Path:
+        """Make `folder` in PGDATA hold exactly `files` (name -> text), all the server
+        user's; returns the folder's path."""
+        path = self.data / folder
+        shutil.rmtree(path, ignore_errors=True)
+        made = self.data
+        for part in Path(folder).parts:
+            made = made / part
+            made.mkdir(mode=0o700, exist_ok=True)
+            self.user.own(made, 0o700)
+        for name, text in files.items():
+            self._write(path / name, text)
+        return path
+
     def configured(self) -> bool:
         """Whether pgprod's settings are in place (see `configure`)."""
         return (self.data / SETTINGS_FILE).is_file()
