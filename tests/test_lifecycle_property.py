@@ -393,7 +393,7 @@ class Lifecycle(RuleBasedStateMachine):
             _drops(self.settled, self.dev_schema)
         entry = self.open()
         try:
-            plan = publish.review(self.project, answers)
+            plan = publish.review(self.project, answers, allowed=allowed)
         except lifecycle.PublishOpen as refused:
             assert entry is not None, refused
             assert refused.record.id == entry.id

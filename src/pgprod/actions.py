@@ -76,7 +76,10 @@ def recorded(project: Project, command: str, env: str | None, actor: str | None,
         action.outcome, action.error = INTERRUPTED, "stopped by Ctrl-C or SIGTERM"
         raise
     except PgprodError as exc:
-        action.outcome, action.error = FAILED, str(exc)
+        if exc.exit_code == 0:  # nothing to do: not a failure
+            action.result["note"] = str(exc)
+        else:
+            action.outcome, action.error = FAILED, str(exc)
         raise
     except Exception as exc:
         action.outcome, action.error = FAILED, f"{type(exc).__name__}: {exc}"

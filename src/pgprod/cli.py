@@ -367,7 +367,8 @@ def _answers(renames: Sequence[str], answers: Path | None) -> list[str]:
 @click.option("--sql", "as_sql", is_flag=True, help="Print the migration's SQL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the operations as JSON.")
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
-              help="Confirm a rename: schema.table.old=new or schema.table=new_table.")
+              help="Confirm a rename: schema.table.old=new (or table.old=new) or "
+                   "schema.table=new_table.")
 @click.option("--answers", type=click.Path(dir_okay=False, path_type=Path),
               help='Rename answers as JSON: {"renames": ["schema.table.old=new"]}.')
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
@@ -423,7 +424,8 @@ def _print_changes(changes: list[tuple[str, str]]) -> None:
 @click.option("--markdown", "as_markdown", is_flag=True,
               help="Print the change documentation as Markdown.")
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
-              help="Confirm a rename: schema.table.old=new or schema.table=new_table.")
+              help="Confirm a rename: schema.table.old=new (or table.old=new) or "
+                   "schema.table=new_table.")
 @click.option("--answers", type=click.Path(dir_okay=False, path_type=Path),
               help='Rename answers as JSON: {"renames": ["schema.table.old=new"]}.')
 @click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
@@ -522,9 +524,10 @@ def _with_progress(run: Any, stderr: bool = False) -> Any:
 
 @cli.command("publish")
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
-              help="Confirm a rename (as reviewed with `pgprod plan`).")
+              help="Default: the renames the plan was reviewed with; given, they must "
+                   "be those.")
 @click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
-              help="Accept a destructive change to OBJECT; repeat for each.")
+              help="Default: as the plan was reviewed; given, they must be those.")
 @click.option("--contract", is_flag=True,
               help="Run the pending contract phase of the latest publish.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted publish.")
@@ -532,7 +535,10 @@ def _with_progress(run: Any, stderr: bool = False) -> Any:
 @click.pass_context
 def publish_command(ctx: click.Context, renames: Sequence[str], allowed: Sequence[str],
                     contract: bool, resume: bool, as_json: bool) -> None:
-    """Apply the reviewed plan to prod: restore point, steps, verification, history."""
+    """Apply the reviewed plan to prod: restore point, steps, verification, history.
+
+    Runs the plan with the answers `pgprod plan` was given. Nothing to publish (or to
+    contract, or to resume) is said as a note and exits 0."""
     project = _project(ctx)
     if contract and resume:
         raise UsageError("--contract and --resume do not go together")
@@ -802,7 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(code, int):  # click.exceptions.Exit, e.g. diff --exit-code
             return code
     except PgprodError as exc:
-        say(f"error: {exc}", stderr=True)
+        # exit code 0: nothing to do (e.g. nothing to publish), said as a note, not an error
+        say(f"{'note' if exc.exit_code == 0 else 'error'}: {exc}", stderr=True)
         return exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         say(f"interrupted: {_WHERE_THINGS_STAND}", stderr=True)

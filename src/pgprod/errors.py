@@ -141,3 +141,14 @@ class InsecureExposure(PgprodError):
         )
         self.env = env
         self.addresses = addresses
+
+
+class NothingToPublish(PgprodError):
+    """A publish, contract or resume found nothing to do: prod is already where it was
+    asked to go. Not a failure: it exits 0, said as a note."""
+
+    exit_code = 0
+
+    def __init__(self, message: str, hint: str | None = None, what: str = "publish") -> None:
+        super().__init__(message, hint)
+        self.what = what

@@ -84,13 +84,15 @@ class Review:
 def review(project: Project, answers: Sequence[str] = (), ask: Ask | None = None,
            allowed: Sequence[str] = ()) -> Review:
     """Judge the pending change against prod and remember it as the reviewed plan."""
-    the_plan = publishing.review(project, answers, ask)
+    the_plan = publishing.review(project, answers, ask, allowed)
     return Review(the_plan, refusal(the_plan, allowed))
 
 
 def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str] = (),
             on_event: events.OnEvent = events.ignore, actor: str | None = None) -> Record:
-    """Apply the reviewed plan's expand and migrate phases to prod."""
+    """Apply the reviewed plan's expand and migrate phases to prod, with the renames and
+    allowed data loss it was reviewed with (`answers` and `allowed`, when given, must be
+    those)."""
     with recorded(project, "publish", "prod", actor, renames=list(answers),
                   allow_data_loss=list(allowed)) as act:
         return _published(act.result, publishing.publish(

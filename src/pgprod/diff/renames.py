@@ -85,11 +85,16 @@ class Renames:
 # -- answers --------------------------------------------------------------------------------
 
 
-def parse_answers(answers: Iterable[str], source: Catalog, target: Catalog) -> Renames:
+FORMS = "SCHEMA.TABLE.COLUMN=NEW (a column) or SCHEMA.TABLE=NEW (a table)"
+"""The forms of a rename answer, for messages."""
+
+
+def parse_answers(answers: Iterable[str], source: Catalog, target: Catalog,
+                  search_path: Sequence[str] = ("public",)) -> Renames:
     """``schema.table.old=new`` (a column) or ``schema.old=new`` (a table), matched
-    against the two catalogs. Names are plain text or double-quoted."""
-    src_tables = {tuple(split_qualified(k)): k for k in source.tables}
-    dst_tables = {tuple(split_qualified(k)): k for k in target.tables}
+    against the two catalogs. ``table.old=new`` is also read as a column of a table in a
+    schema of `search_path` (the first that has it) when that matches and the table
+    reading does not. Names are plain text or double-quoted."""
     tables: dict[str, str] = {}
     columns: dict[tuple[str, str], str] = {}
     for answer in answers:
@@ -98,26 +103,68 @@ def parse_answers(answers: Iterable[str], source: Catalog, target: Catalog) -> R
         new_parts = split_qualified(right.strip())
         if not sep or len(new_parts) != 1 or len(path) not in (2, 3) or not all(path) \
                 or not new_parts[0]:
-            raise UsageError(f"cannot read rename {answer!r}",
-                             "write schema.table=new_table or schema.table.column=new_column")
+            raise UsageError(f"cannot read rename {answer!r}", f"write {FORMS}")
         new = new_parts[0]
-        table_key = src_tables.get(path[:2])
         if len(path) == 2:
-            new_key = dst_tables.get((path[0], new))
-            if table_key is None or new_key is None:
-                raise UsageError(f"rename {answer!r} does not match a table that disappears "
-                                 "and one that appears")
-            tables[table_key] = new_key
+            as_table = _table_rename(source, target, path, new)
+            as_column = _column_rename(source, target, tables, _in_search_path(
+                source, path[0], search_path), path[1], new)
+            if as_table and as_column:
+                raise UsageError(
+                    f"rename {answer!r} matches both table {as_table[0]} and column "
+                    f"{as_column[0][0]}.{as_column[0][1]}",
+                    f"write {FORMS} to say which")
+            if as_table:
+                tables[as_table[0]] = as_table[1]
+            elif as_column:
+                columns[as_column[0]] = as_column[1]
+            else:
+                raise UsageError(
+                    f"rename {answer!r} matches neither a table that disappears and one "
+                    f"that appears, nor such columns of a table {path[0]} in "
+                    f"{', '.join(search_path)}", f"write {FORMS}")
             continue
-        src = source.tables.get(table_key or "")
-        dst = target.tables.get(tables.get(table_key or "", table_key or ""))
-        old_col = _column_key(src, path[2])
-        new_col = _column_key(dst, new)
-        if table_key is None or old_col is None or new_col is None:
+        found = _column_rename(source, target, tables, _table_key(source, path[:2]),
+                               path[2], new)
+        if found is None:
             raise UsageError(f"rename {answer!r} does not match a column that disappears "
-                             "and one that appears")
-        columns[(table_key, old_col)] = new_col
+                             "and one that appears", f"write {FORMS}")
+        columns[found[0]] = found[1]
     return Renames(tables, columns)
+
+
+def _table_key(catalog: Catalog, path: Sequence[str]) -> str | None:
+    """The key of the table ``schema.name`` in `catalog` (unquoted parts), or None."""
+    return next((k for k in catalog.tables if tuple(split_qualified(k)) == tuple(path)),
+                None)
+
+
+def _in_search_path(catalog: Catalog, table: str, search_path: Sequence[str]) -> str | None:
+    """The key of `table` in the first schema of `search_path` that has it, or None."""
+    return next((key for schema in search_path
+                 if (key := _table_key(catalog, (schema, table))) is not None), None)
+
+
+def _table_rename(source: Catalog, target: Catalog, path: Sequence[str], new: str,
+                  ) -> tuple[str, str] | None:
+    """(old key, new key) when ``schema.old=new`` names a table of `source` and one of
+    `target`, else None."""
+    old_key, new_key = _table_key(source, path), _table_key(target, (path[0], new))
+    return (old_key, new_key) if old_key is not None and new_key is not None else None
+
+
+def _column_rename(source: Catalog, target: Catalog, tables: Mapping[str, str],
+                   table_key: str | None, old: str, new: str,
+                   ) -> tuple[tuple[str, str], str] | None:
+    """((table key, old column key), new column key) when the table has column `old` in
+    `source` and `new` in `target` (under its new name when `tables` renames it)."""
+    if table_key is None:
+        return None
+    old_col = _column_key(source.tables.get(table_key), old)
+    new_col = _column_key(target.tables.get(tables.get(table_key, table_key)), new)
+    if old_col is None or new_col is None:
+        return None
+    return (table_key, old_col), new_col
 
 
 def _partition(answer: str) -> tuple[str, str, str]:

@@ -18,7 +18,6 @@ PostgreSQL; the record says interrupted and the error says how to go on.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -29,9 +28,9 @@ import psycopg
 
 from pgprod import durations, events, registry, scaffolding, schemadiff
 from pgprod.catalog.model import Catalog
-from pgprod.diff import Migration, diff
+from pgprod.diff import Migration, RenameCandidate, diff
 from pgprod.environment import Environment
-from pgprod.errors import PgprodError, UsageError
+from pgprod.errors import NothingToPublish, PgprodError, UsageError
 from pgprod.plan import Plan, make_plan, refusal
 from pgprod.plan import render as plan_render
 from pgprod.plan.execute import Event, StepFailed, run
@@ -40,11 +39,12 @@ from pgprod.plan.probe import Probe
 from pgprod.project import Project
 from pgprod.roles import ROLES
 
-from . import guard, lifecycle
+from . import guard, lifecycle, reviewed
 from .history import History, Record, who
 from .lifecycle import CONTRACT_PENDING, RESUMABLE, RUNNING, now
 
-__all__ = ["History", "Record", "contract", "promote", "publish", "remember",
+__all__ = ["History", "NothingToPublish", "Record", "contract", "promote", "publish",
+           "remember",
            "restore_into_prod", "resume", "review", "rollback", "rollback_plan"]
 
 OnEvent = events.OnEvent
@@ -57,10 +57,6 @@ class PlanChanged(PgprodError):
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} since the plan was reviewed",
                          "review the new plan with `pgprod plan`, then publish again")
-
-
-class NothingToPublish(PgprodError):
-    pass
 
 
 class PublishFailed(PgprodError):
@@ -98,21 +94,28 @@ class VerificationMismatch(PgprodError):
 
 # -- the reviewed plan ----------------------------------------------------------------------
 
-
-def _digest(steps: Sequence[Step]) -> str:
-    text = json.dumps([asdict(s) for s in steps], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+remember = reviewed.remember
 
 
 def review(project: Project, answers: Sequence[str] = (),
-           ask: schemadiff.Ask | None = None) -> Plan:
-    """The plan of the pending change, remembered as the reviewed one (`pgprod plan`).
-    Refuses while a publish is open (its next step is said instead). Read-only on prod."""
+           ask: schemadiff.Ask | None = None, allowed: Sequence[str] = ()) -> Plan:
+    """The plan of the pending change, remembered as the reviewed one (`pgprod plan`)
+    with its answers: `answers`, those confirmed through `ask`, and `allowed`, which
+    `publish` uses when not given them again. Refuses while a publish is open (its next
+    step is said instead). Read-only on prod."""
     history = History(project)
     lifecycle.settle(history)
     lifecycle.require_no_open(history)
-    plan = pending_plan(project, answers, ask)
-    remember(project, plan)
+    confirmed: list[str] = []
+
+    def asked(candidate: RenameCandidate) -> bool:
+        if ask is not None and ask(candidate):
+            confirmed.append(candidate.answer)
+            return True
+        return False
+
+    plan = pending_plan(project, answers, asked if ask is not None else None)
+    remember(project, plan, [*answers, *confirmed], allowed)
     return plan
 
 
@@ -151,21 +154,6 @@ def pending_diff(project: Project, answers: Sequence[str] = (),
                        f"prod are left out): {lifecycle.next_step(history, record)}")
 
 
-def remember(project: Project, plan: Plan) -> None:
-    """Record `plan` as the reviewed one (what `pgprod plan` showed last)."""
-    path = project.state / "reviewed-plan.json"
-    path.write_text(json.dumps({"fingerprint": plan.fingerprint, "steps": _digest(plan.steps),
-                                "at": now()}), encoding="utf-8")
-
-
-def _reviewed(project: Project) -> dict[str, str]:
-    path = project.state / "reviewed-plan.json"
-    if not path.is_file():
-        raise UsageError("no reviewed plan", "run `pgprod plan` first, then publish")
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
 # -- publish ------------------------------------------------------------------------------
 
 
@@ -173,25 +161,28 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
             on_event: OnEvent | None = None, actor: str | None = None) -> Record:
     """Apply the reviewed plan's expand and migrate phases to prod (contract comes later).
 
-    Refuses (raising) while another publish is open, when prod's schema or the change
-    differ from the reviewed plan, when findings block it or destructive changes are
-    not in `allowed`, or when another publish holds the lock. Takes a restore point,
-    runs and logs the steps, verifies prod against dev and records the publish."""
+    `answers` (renames) and `allowed` (data loss) default to the reviewed plan's; given,
+    they must be those. Raises NothingToPublish when prod already matches dev. Refuses
+    (raising) while another publish is open, when prod's schema or the change differ
+    from the reviewed plan, when findings block it or destructive changes are not
+    allowed, or when another publish holds the lock. Takes a restore point, runs and
+    logs the steps, verifies prod against dev and records the publish."""
     actor = actor or who()
     history = History(project)
     lifecycle.settle(history)
     lifecycle.require_no_open(history)
-    plan = pending_plan(project, answers)
-    reviewed = _reviewed(project)
-    if reviewed["fingerprint"] != plan.fingerprint:
-        raise PlanChanged("prod's schema changed")
-    if reviewed["steps"] != _digest(plan.steps):
-        raise PlanChanged("the pending change (dev) changed")
-    refused = refusal(plan, allowed)
-    if refused:
-        raise refused
+    seen = reviewed.load(project)
+    plan, allowed = _with_answers(project, seen, answers, allowed)
     if not plan.steps:
         raise NothingToPublish("nothing to publish: prod's schema already matches dev's")
+    seen = _require_reviewed(seen, plan)
+    refused = refusal(plan, allowed)
+    if refused:
+        if not refused.blocking:  # consent is given to `plan`, which publish then runs
+            names = " ".join(f.object for f in refused.unallowed)
+            refused.hint = (f"review it with `pgprod plan --allow-data-loss {names}` (and "
+                            "the same other flags), then publish")
+        raise refused
     env = registry.prod(project)
     record = Record(id=history.new_id(), who=actor, started=now(),
                     fingerprint=plan.fingerprint, steps=[asdict(s) for s in plan.steps],
@@ -203,11 +194,44 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
             lambda: schemadiff.load_prod(env),
             lambda: schemadiff.load_env(registry.dev(project)))
         started = lifecycle.enter(history, record, "start", actor)
+        reviewed.mark_published(project, seen, record.id)
         history.create(record, plan_render.markdown(plan, title=f"Publish {record.id}"),
                        before, target)
         lifecycle.logged(history, record, started)
         _run(project, env, history, record, [EXPAND, MIGRATE], on_event, actor)
     return record
+
+
+def _with_answers(project: Project, seen: reviewed.Reviewed | None, answers: Sequence[str],
+                  allowed: Sequence[str]) -> tuple[Plan, list[str]]:
+    """The pending plan with the renames to publish with, and the data loss allowed:
+    the reviewed plan's unless given (then they must be those). Read-only."""
+    renames, allowing = reviewed.answers(seen, answers, allowed)
+    try:
+        plan = pending_plan(project, renames)
+    except UsageError:
+        if answers or not renames:
+            raise
+        # the reviewed renames match no more (published, or a schema changed): the
+        # plan without them says which
+        plan = pending_plan(project)
+    reviewed.check_renames(seen, answers, plan)
+    return plan, allowing
+
+
+def _require_reviewed(seen: reviewed.Reviewed | None, plan: Plan) -> reviewed.Reviewed:
+    """`seen`, when `plan` is the reviewed plan and was not published yet; else raises,
+    saying what differs."""
+    if seen is None:
+        raise UsageError("no reviewed plan", "run `pgprod plan` first, then publish")
+    if seen.published is not None:
+        raise reviewed.PlanPublished(seen.published)
+    if seen.fingerprint != plan.fingerprint:
+        raise PlanChanged("prod's schema changed")
+    if seen.steps != reviewed.digest(plan.steps):
+        raise PlanChanged("the pending change (dev's schema, or prod's data the steps "
+                          "depend on) changed")
+    return seen
 
 
 def contract(project: Project, on_event: OnEvent | None = None,
@@ -218,7 +242,10 @@ def contract(project: Project, on_event: OnEvent | None = None,
     lifecycle.settle(history)
     record = lifecycle.open_record(history)
     if record is None:
-        raise NothingToPublish("no publish has a contract phase pending")
+        latest = history.records()[-1:]
+        raise NothingToPublish("nothing to contract: no publish has a contract phase pending",
+                               f"the latest, {latest[0].id}, is {latest[0].status}"
+                               if latest else "nothing was published yet", what="contract")
     if record.status != CONTRACT_PENDING:
         raise lifecycle.PublishOpen(record, history)
     env = registry.prod(project)
@@ -239,10 +266,10 @@ def resume(project: Project, on_event: OnEvent | None = None,
     latest = history.records()[-1:]
     record = latest[0] if latest and latest[0].status in (*RESUMABLE, RUNNING) else None
     if record is None:
-        raise NothingToPublish("no interrupted or failed publish to resume",
+        raise NothingToPublish("nothing to resume: no publish is interrupted or failed",
                                f"publish {latest[0].id}: "
                                f"{lifecycle.next_step(history, latest[0])}" if latest
-                               else "nothing was published yet")
+                               else "nothing was published yet", what="resume")
     env = registry.prod(project)
     with guard.publish_lock(env, f"pgprod publish {record.id} --resume"), \
             env.connect_admin(env.database) as conn:
