@@ -23,7 +23,8 @@ from pgprod.names import split_qualified
 
 from .context import Context
 from .findings import judge
-from .model import BLOCKING, DESTRUCTIVE, Change, Finding, Plan, Step
+from .ledgers import Ledger, compile_ledgers
+from .model import BLOCKING, DESTRUCTIVE, PHASES, Change, Finding, Plan, Step
 from .probe import Probe
 
 __all__ = ["Plan", "PlanRefused", "changes_of", "fingerprint", "make_plan", "refusal"]
@@ -64,9 +65,12 @@ def changes_of(migration: Migration) -> list[tuple[Change, ops.Op]]:
             for i, op in enumerate(migration.operations, 1)]
 
 
-def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Probe) -> Plan:
-    """Judge and compile `migration` (prod `source` to dev `target`); reads prod through
-    `probe` (read-only)."""
+def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Probe,
+              ledgers: Sequence[Ledger] = ()) -> Plan:
+    """Judge and compile `migration` (prod `source` to dev `target`), then bring the
+    migration records of `ledgers` (read from dev and prod by `ledgers.read`), each as
+    a change of its own; reads prod through `probe` (read-only). A plan whose only
+    changes are ledger records is not empty: publishing it runs their steps."""
     from .strategies import compile_steps
 
     context = Context(source, target, migration, probe.sizes(), probe.coercible(),
@@ -75,9 +79,13 @@ def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Pro
     findings = judge(changes, context, probe)
     steps = compile_steps(changes, context)
     findings += _maintenance(steps, changes)
+    recorded, recording, ledger_findings = compile_ledgers(ledgers, len(changes) + 1)
+    findings += ledger_findings
+    steps = tuple(sorted([*steps, *recording], key=lambda s: PHASES.index(s.phase)))
     renames = [*(f"{old}={new}" for old, new in migration.renames.tables.items()),
                *(f"{t}.{old}={new}" for (t, old), new in migration.renames.columns.items())]
-    return Plan(tuple(c for c, _ in changes), tuple(findings), steps, fingerprint(source),
+    return Plan((*(c for c, _ in changes), *recorded), tuple(findings), steps,
+                fingerprint(source),
                 tuple(renames), tuple(f"{u.kind} {u.name}" for u in migration.unmodelled))
 
 

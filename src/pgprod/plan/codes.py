@@ -209,6 +209,14 @@ _CODES = (
          "The step itself still validates on apply; re-run the plan when prod is quieter "
          "or raise `[plan] evidence_timeout`.",
          "a duplicate check on a very large table exceeding the timeout"),
+    # -- migration ledgers (pgprod.plan.ledgers)
+    Code("ledger-rows-only-in-prod", HYGIENE, WARNING,
+         "A migration ledger (`django_migrations`, `_prisma_migrations`, ...) in prod "
+         "holds records dev's lacks: a migration applied to prod only, or one removed "
+         "from dev.",
+         "Kept, never deleted; the records dev has and prod lacks are still brought "
+         "over. Apply the migration in dev too, or delete the stale records by hand.",
+         "prod: a `django_migrations` row `('shop', '0009_hotfix')` dev does not have"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

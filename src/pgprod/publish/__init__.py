@@ -127,11 +127,14 @@ def pending_plan(project: Project, answers: Sequence[str] = (),
     is cleanup (see `pgprod.scaffolding`). Read-only."""
     prod, dev = registry.prod(project, running=True), registry.dev(project)
     pending = schemadiff.pending(prod, dev, answers, ask)
-    with prod.connect("readonly") as conn:
+    from pgprod.plan import ledgers  # migration records dev has and prod lacks
+
+    with prod.connect("readonly") as conn, dev.connect_admin(dev.database) as dev_conn:
         probe = Probe(conn, pending.source, project.config.plan_evidence_timeout,
                       project.config.plan_sample_above,
                       own_roles=[prod.names(r) for r in ROLES if r != "app"])
-        plan = make_plan(pending.source, pending.target, pending.migration, probe)
+        plan = make_plan(pending.source, pending.target, pending.migration, probe,
+                         ledgers.read(dev_conn, conn, pending.source, pending.target))
     findings = tuple(f for f in plan.findings if not scaffolding.is_scaffolding_key(f.object))
     return replace(plan, findings=findings) if findings != plan.findings else plan
 
