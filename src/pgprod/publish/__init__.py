@@ -31,7 +31,7 @@ from pgprod.catalog.model import Catalog
 from pgprod.diff import Migration, RenameCandidate, diff
 from pgprod.environment import Environment
 from pgprod.errors import NothingToPublish, PgprodError, UsageError
-from pgprod.plan import Plan, make_plan, refusal
+from pgprod.plan import Plan, ledgers, make_plan, refusal
 from pgprod.plan import render as plan_render
 from pgprod.plan.execute import Event, StepFailed, run
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, Step
@@ -127,13 +127,12 @@ def pending_plan(project: Project, answers: Sequence[str] = (),
     is cleanup (see `pgprod.scaffolding`). Read-only."""
     prod, dev = registry.prod(project, running=True), registry.dev(project)
     pending = schemadiff.pending(prod, dev, answers, ask)
-    from pgprod.plan import ledgers  # migration records dev has and prod lacks
-
     with prod.connect("readonly") as conn, dev.connect_admin(dev.database) as dev_conn:
         probe = Probe(conn, pending.source, project.config.plan_evidence_timeout,
                       project.config.plan_sample_above,
                       own_roles=[prod.names(r) for r in ROLES if r != "app"])
         plan = make_plan(pending.source, pending.target, pending.migration, probe,
+                         # migration records dev has and prod lacks
                          ledgers.read(dev_conn, conn, pending.source, pending.target))
     findings = tuple(f for f in plan.findings if not scaffolding.is_scaffolding_key(f.object))
     return replace(plan, findings=findings) if findings != plan.findings else plan
