@@ -108,6 +108,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Shell command run after a maintenance window (e.g. start the app); empty = none.",
     ),
     Setting(
+        "publish", "ledgers", str, "",
+        "More migration-history tables to publish like the ORMs' ledgers: "
+        "table(key, ...) or schema.table(key, ...), separated by ';'.",
+    ),
+    Setting(
         "backup", "retention", str, "7d",
         "How far back prod can be restored: older base backups and WAL are pruned.",
     ),
@@ -168,6 +173,7 @@ class Config:
     publish_maintenance_grace: str = "10s"
     publish_before_maintenance: str = ""
     publish_after_maintenance: str = ""
+    publish_ledgers: str = ""
     backup_retention: str = "7d"
     backup_max_age: str = "24h"
     backup_archive_timeout: str = "60s"
@@ -243,6 +249,7 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         publish_maintenance_grace=str(values["publish"]["maintenance_grace"]),
         publish_before_maintenance=str(values["publish"]["before_maintenance"]),
         publish_after_maintenance=str(values["publish"]["after_maintenance"]),
+        publish_ledgers=str(values["publish"]["ledgers"]),
         backup_retention=str(values["backup"]["retention"]),
         backup_max_age=str(values["backup"]["max_age"]),
         backup_archive_timeout=str(values["backup"]["archive_timeout"]),

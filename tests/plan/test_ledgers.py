@@ -13,6 +13,8 @@ import pytest
 
 from pgprod import commands
 from pgprod.config import ENVIRONMENTS
+from pgprod.errors import ConfigError
+from pgprod.plan import ledgers
 from pgprod.project import Project
 from pgprod.publish.lifecycle import DONE
 from tests.conftest import empty_public
@@ -130,3 +132,12 @@ def test_ledger_records_alone_publish(project: Project) -> None:
     assert _rows(project, "SELECT name FROM django_migrations ORDER BY id") == [
         ("0001_initial",), ("0002_fill_prices",)]
     assert not commands.plan(project)
+
+
+def test_more_ledgers_are_declared_in_the_configuration() -> None:
+    found = ledgers.declared("app_migrations(name); audit.versions(version, script)")
+    assert [(k.schema, k.name, k.key) for k in found] == [
+        (None, "app_migrations", ("name",)), ("audit", "versions", ("version", "script"))]
+    assert ledgers.declared("") == ()
+    with pytest.raises(ConfigError, match=r"'app_migrations' is not a ledger"):
+        ledgers.declared("app_migrations")

@@ -18,6 +18,7 @@ out of the insert, so prod assigns its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from pgprod import db
 from pgprod.catalog.model import Catalog
 from pgprod.catalog.relations import Column, Table
 from pgprod.db import Connection
+from pgprod.errors import ConfigError
 from pgprod.names import ident, quote_ident
 
 from .codes import CODES
@@ -62,6 +64,26 @@ KINDS = (
          order=("installed_rank",)),
     Kind("Knex", "knex_migrations", ("name",)),
 )
+
+_DECLARED = re.compile(r"^\s*(?:([A-Za-z_][\w$]*)\.)?([A-Za-z_][\w$]*)\s*\(([^)]*)\)\s*$")
+
+
+def declared(setting: str) -> tuple[Kind, ...]:
+    """More ledgers, from `[publish] ledgers`: ``table(key, ...)`` or
+    ``schema.table(key, ...)``, separated by ``;`` (a table without a schema is looked
+    up in the search path)."""
+    kinds = []
+    for entry in (e for e in setting.split(";") if e.strip()):
+        match = _DECLARED.match(entry)
+        key = tuple(k.strip() for k in match.group(3).split(",") if k.strip()) if match else ()
+        if match is None or not key:
+            raise ConfigError(
+                f"[publish] ledgers: {entry.strip()!r} is not a ledger",
+                hint="write table(key, ...) or schema.table(key, ...), separated by ';', "
+                "e.g. ledgers = \"app_migrations(name); audit.versions(version)\"")
+        kinds.append(Kind("[publish] ledgers", match.group(2), key, schema=match.group(1)))
+    return tuple(kinds)
+
 
 SEARCH_PATH = ("public",)
 """Schemas a ledger without a fixed schema is looked up in, in order (the app's

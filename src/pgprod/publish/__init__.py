@@ -133,7 +133,9 @@ def pending_plan(project: Project, answers: Sequence[str] = (),
                       own_roles=[prod.names(r) for r in ROLES if r != "app"])
         plan = make_plan(pending.source, pending.target, pending.migration, probe,
                          # migration records dev has and prod lacks
-                         ledgers.read(dev_conn, conn, pending.source, pending.target))
+                         ledgers.read(dev_conn, conn, pending.source, pending.target,
+                                      ledgers.KINDS + ledgers.declared(
+                                          project.config.publish_ledgers)))
     findings = tuple(f for f in plan.findings if not scaffolding.is_scaffolding_key(f.object))
     return replace(plan, findings=findings) if findings != plan.findings else plan
 
