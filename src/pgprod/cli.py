@@ -361,6 +361,10 @@ def _answers(renames: Sequence[str], answers: Path | None) -> list[str]:
     return [*renames, *(commands.read_answers(answers) if answers else [])]
 
 
+_FILL_HELP = ("The value prod's existing rows get in a column dev adds NOT NULL without a "
+              "default (an SQL literal, e.g. orders.status=new); repeat for each.")
+
+
 @cli.command("diff")
 @click.option("--from", "source", metavar="URL", help="Source database (default: prod).")
 @click.option("--to", "target", metavar="URL", help="Target database (default: dev).")
@@ -427,19 +431,23 @@ def _print_changes(changes: list[tuple[str, str]]) -> None:
               help="Confirm a rename: schema.table.old=new (or table.old=new) or "
                    "schema.table=new_table.")
 @click.option("--answers", type=click.Path(dir_okay=False, path_type=Path),
-              help='Rename answers as JSON: {"renames": ["schema.table.old=new"]}.')
+              help='Answers as JSON: {"renames": ["schema.table.old=new"], '
+                   '"fill": {"schema.table.column": "value"}}.')
 @click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
               help="Accept a destructive change to OBJECT (schema.table or "
                    "schema.table.column); repeat for each.")
+@click.option("--fill", "fills", multiple=True, metavar="TABLE.COLUMN=VALUE",
+              help=_FILL_HELP)
 @click.pass_context
 def plan_command(ctx: click.Context, as_json: bool, as_markdown: bool, renames: Sequence[str],
-                 answers: Path | None, allowed: Sequence[str]) -> None:
+                 answers: Path | None, allowed: Sequence[str], fills: Sequence[str]) -> None:
     """Judge the pending change against prod and show the steps that would apply it.
 
     Exits 1 when the plan may not run as is (blocking findings, or destructive changes
     not allowed with --allow-data-loss)."""
     ask = _ask_rename if sys.stdin.isatty() and not (as_json or as_markdown) else None
-    reviewed = commands.review(_project(ctx), _answers(renames, answers), ask, allowed)
+    reviewed = commands.review(_project(ctx), _answers(renames, answers), ask, allowed,
+                               commands.read_fills(fills, answers))
     if as_json:
         click.echo(reviewed.json(), nl=False)
     elif as_markdown:
@@ -528,13 +536,17 @@ def _with_progress(run: Any, stderr: bool = False) -> Any:
                    "be those.")
 @click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
               help="Default: as the plan was reviewed; given, they must be those.")
+@click.option("--fill", "fills", multiple=True, metavar="TABLE.COLUMN=VALUE",
+              help="Default: the values the plan was reviewed with; given, they must be "
+                   "those.")
 @click.option("--contract", is_flag=True,
               help="Run the pending contract phase of the latest publish.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted publish.")
 @JSON
 @click.pass_context
 def publish_command(ctx: click.Context, renames: Sequence[str], allowed: Sequence[str],
-                    contract: bool, resume: bool, as_json: bool) -> None:
+                    fills: Sequence[str], contract: bool, resume: bool,
+                    as_json: bool) -> None:
     """Apply the reviewed plan to prod: restore point, steps, verification, history.
 
     Runs the plan with the answers `pgprod plan` was given. Nothing to publish (or to
@@ -549,7 +561,8 @@ def publish_command(ctx: click.Context, renames: Sequence[str], allowed: Sequenc
             return commands.resume(project, on_event)
         if contract:
             return commands.contract(project, on_event)
-        return commands.publish(project, renames, allowed, on_event)
+        return commands.publish(project, renames, allowed, on_event,
+                                fills=commands.read_fills(fills))
 
     record = _with_progress(run)
     if as_json:

@@ -62,12 +62,15 @@ def load_both(source: Callable[[], catalog.Catalog], target: Callable[[], catalo
 
 
 def read_answers(path: Path) -> list[str]:
-    """Rename answers from a JSON file: {"renames": ["schema.table.old=new", ...]}."""
+    """Rename answers from a JSON file: {"renames": ["schema.table.old=new", ...]}
+    (besides, perhaps, "fill": see `pgprod.plan.fills.read`)."""
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read rename answers ({exc})", path) from exc
-    renames = data.get("renames") if isinstance(data, dict) else None
+    # a file may hold only the values for existing rows ("fill", `pgprod.plan.fills`)
+    renames = data.get("renames", [] if "fill" in data else None) \
+        if isinstance(data, dict) else None
     if not isinstance(renames, list) or not all(isinstance(r, str) for r in renames):
         raise ConfigError('expected {"renames": ["schema.table.old=new", ...]}', path)
     return renames

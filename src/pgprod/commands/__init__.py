@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         plan,
         publish,
         read_answers,
+        read_fills,
         resume,
         review,
         rollback,
@@ -72,8 +73,8 @@ _WHERE = {
              "environment", "environments", "init", "rotate", "sql", "sql_stream", "status",
              "up"],
     "publishing": ["Diff", "Published", "Review", "contract", "current", "demo", "diff",
-                   "history", "logs", "plan", "publish", "read_answers", "resume",
-                   "review", "rollback"],
+                   "history", "logs", "plan", "publish", "read_answers", "read_fills",
+                   "resume", "review", "rollback"],
     "shapes": ["to_dict"],
 }
 _MODULE = {name: module for module, names in _WHERE.items() for name in names}
@@ -110,6 +111,7 @@ __all__ = [
     "promote",
     "publish",
     "read_answers",
+    "read_fills",
     "restore",
     "restores",
     "resume",

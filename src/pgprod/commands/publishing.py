@@ -4,7 +4,7 @@ history and logs, and the demo that runs them once."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from pgprod.actions import recorded
 from pgprod.diff import Migration, ops
 from pgprod.errors import PgprodError, UsageError
 from pgprod.plan import Plan, refusal
+from pgprod.plan import fills as filling
 from pgprod.plan import render as plan_render
 from pgprod.project import Project
 from pgprod.publish import History, Record, lifecycle
@@ -55,9 +56,10 @@ def diff(project: Project | None, source: str | None = None, target: str | None 
     return Diff(*publishing.pending_diff(project, answers, ask))
 
 
-def plan(project: Project, answers: Sequence[str] = (), ask: Ask | None = None) -> Plan:
+def plan(project: Project, answers: Sequence[str] = (), ask: Ask | None = None,
+         fills: Mapping[str, str] | None = None) -> Plan:
     """The publish plan of the pending change, not remembered as reviewed (read-only)."""
-    return publishing.pending_plan(project, answers, ask)
+    return publishing.pending_plan(project, answers, ask, fills)
 
 
 @dataclass(frozen=True)
@@ -82,21 +84,30 @@ class Review:
 
 
 def review(project: Project, answers: Sequence[str] = (), ask: Ask | None = None,
-           allowed: Sequence[str] = ()) -> Review:
-    """Judge the pending change against prod and remember it as the reviewed plan."""
-    the_plan = publishing.review(project, answers, ask, allowed)
+           allowed: Sequence[str] = (), fills: Mapping[str, str] | None = None) -> Review:
+    """Judge the pending change against prod and remember it as the reviewed plan, with
+    its answers: renames, allowed data loss, values for existing rows (`fills`)."""
+    the_plan = publishing.review(project, answers, ask, allowed, fills)
     return Review(the_plan, refusal(the_plan, allowed))
 
 
 def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str] = (),
-            on_event: events.OnEvent = events.ignore, actor: str | None = None) -> Record:
-    """Apply the reviewed plan's expand and migrate phases to prod, with the renames and
-    allowed data loss it was reviewed with (`answers` and `allowed`, when given, must be
-    those)."""
+            on_event: events.OnEvent = events.ignore, actor: str | None = None,
+            fills: Mapping[str, str] | None = None) -> Record:
+    """Apply the reviewed plan's expand and migrate phases to prod, with the renames,
+    allowed data loss and values for existing rows it was reviewed with (`answers`,
+    `allowed` and `fills`, when given, must be those)."""
     with recorded(project, "publish", "prod", actor, renames=list(answers),
-                  allow_data_loss=list(allowed)) as act:
+                  allow_data_loss=list(allowed), fill=dict(fills or {})) as act:
         return _published(act.result, publishing.publish(
-            project, answers, allowed, on_event, act.actor))
+            project, answers, allowed, on_event, act.actor, fills))
+
+
+def read_fills(given: Sequence[str] = (), answers: Path | None = None) -> dict[str, str]:
+    """Values for existing rows from ``--fill TABLE.COLUMN=VALUE`` answers and the
+    ``"fill"`` object of an answers file (a flag wins over the file); matched to
+    columns by the plan."""
+    return (filling.read(answers) if answers else {}) | filling.parse(given)
 
 
 def contract(project: Project, on_event: events.OnEvent = events.ignore,

@@ -12,7 +12,7 @@ changes; `render` prints a plan as text, JSON or Markdown.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 
 from pgprod.catalog.model import Catalog
@@ -22,6 +22,8 @@ from pgprod.errors import PgprodError
 from pgprod.names import split_qualified
 
 from .context import Context
+from .fills import named
+from .fills import resolve as resolve_fills
 from .findings import judge
 from .ledgers import Ledger, compile_ledgers
 from .model import BLOCKING, DESTRUCTIVE, PHASES, Change, Finding, Plan, Step
@@ -66,15 +68,20 @@ def changes_of(migration: Migration) -> list[tuple[Change, ops.Op]]:
 
 
 def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Probe,
-              ledgers: Sequence[Ledger] = ()) -> Plan:
+              ledgers: Sequence[Ledger] = (), fills: Mapping[str, str] | None = None,
+              ) -> Plan:
     """Judge and compile `migration` (prod `source` to dev `target`), then bring the
     migration records of `ledgers` (read from dev and prod by `ledgers.read`), each as
     a change of its own; reads prod through `probe` (read-only). A plan whose only
-    changes are ledger records is not empty: publishing it runs their steps."""
+    changes are ledger records is not empty: publishing it runs their steps. `fills`
+    (column as written -> value, see `pgprod.plan.fills`) gives prod's existing rows a
+    value for columns added NOT NULL without a default; raises UsageError for one that
+    names no such column, `FillRejected` for a value the column's type rejects."""
     from .strategies import compile_steps
 
+    filled = resolve_fills(fills or {}, migration)
     context = Context(source, target, migration, probe.sizes(), probe.coercible(),
-                      probe.volatile())
+                      probe.volatile(), filled)
     changes = changes_of(migration)
     findings = judge(changes, context, probe)
     steps = compile_steps(changes, context)
@@ -86,7 +93,8 @@ def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Pro
                *(f"{t}.{old}={new}" for (t, old), new in migration.renames.columns.items())]
     return Plan((*(c for c, _ in changes), *recorded), tuple(findings), steps,
                 fingerprint(source),
-                tuple(renames), tuple(f"{u.kind} {u.name}" for u in migration.unmodelled))
+                tuple(renames), tuple(f"{u.kind} {u.name}" for u in migration.unmodelled),
+                tuple(named(filled).items()))
 
 
 def _maintenance(steps: Sequence[Step], changes: Sequence[tuple[Change, ops.Op]],

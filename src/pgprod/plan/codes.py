@@ -99,9 +99,18 @@ _CODES = (
     Code("required-column-without-default", DATA_DEPENDENT, BLOCKING,
          "A NOT NULL column without a default is added to a table that has rows; every "
          "existing row violates it.",
-         "Stopped: give the column a default (stored without a rewrite) or add it "
-         "nullable and backfill.",
+         "Stopped: give existing rows a value with `--fill TABLE.COLUMN=VALUE`, or give "
+         "the column a default in the database (Django: `db_default=`; stored without a "
+         "rewrite), or add it nullable and backfill.",
          "`ALTER TABLE orders ADD COLUMN region text NOT NULL` on a table with rows"),
+    Code("required-column-filled", DATA_DEPENDENT, INFO,
+         "A NOT NULL column without a default is added to a table that has rows, and "
+         "`--fill` gives the value existing rows get; prod checked that the column's type "
+         "accepts it.",
+         "Added with that value as its default: PostgreSQL stores it in the catalog for "
+         "the existing rows (no rewrite, no scan), and the running app's inserts get it "
+         "too; the contract phase drops the default, as dev's column has none.",
+         "`--fill public.orders.region=eu` with `region text NOT NULL` added"),
     Code("not-null-violations", DATA_DEPENDENT, BLOCKING,
          "A column becomes NOT NULL but prod rows hold NULL; evidence: count and sample.",
          "Stopped: fill those rows first.",

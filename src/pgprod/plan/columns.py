@@ -1,6 +1,7 @@
 """Column steps that run while the app writes: NOT NULL without a blocking scan, a
-trigger keeping a column filled or in step with another, batched backfills, and a
-column added with a volatile default.
+trigger keeping a column filled or in step with another, batched backfills, a column
+added with a volatile default, and a NOT NULL column added with a value for existing
+rows (`--fill`).
 
 Used by `pgprod.plan.compile` and by the shadow columns of `pgprod.plan.shadow`. Pure:
 builds steps, reads no database.
@@ -17,9 +18,12 @@ from pgprod.diff import ops
 from pgprod.diff.render import column_definition, render
 from pgprod.names import ident
 from pgprod.plan.context import Context
-from pgprod.plan.model import EXPAND, MIGRATE
+from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE
 from pgprod.plan.steps import (
+    BRIEF,
     CONCURRENT,
+    REWRITE,
+    REWRITE_RATE,
     ROWS,
     SCAN_RATE,
     Builder,
@@ -151,3 +155,38 @@ def volatile_add(b: Builder, context: Context, op: ops.AddColumn) -> None:
                                 options=())
     for statement in render(ops.AlterColumnDetails(table, blank, column)):
         b.add(statement, EXPAND, f"storage details of {column.key}")
+
+
+# -- NOT NULL column added with a value for existing rows (--fill) -----------------------------
+
+
+def filled_add(b: Builder, context: Context, op: ops.AddColumn, value: str) -> None:
+    """A NOT NULL column without a default, added with `value` (SQL literal text, the
+    user's answer) as its default: PostgreSQL 11+ stores a constant default in the
+    catalog as the existing rows' value, so neither a rewrite nor a NOT NULL scan
+    happens, only a brief lock. The default stays until the contract phase: the running
+    app, which does not know the column, keeps inserting rows; then it goes, and prod's
+    column is dev's. (A domain with constraints is the exception PostgreSQL makes: it
+    rewrites the table to check them, in a maintenance window on a table with rows.)"""
+    table, column = op.table.key, op.column
+    literal = text(sql.Literal(value))
+    statements = render(dataclasses.replace(op, column=dataclasses.replace(
+        column, default=literal)))
+    lock, seconds, maintenance = BRIEF, 0.0, None
+    if _constrained_domain(context, column.type):
+        lock, seconds = REWRITE, duration(table_size(context, table), REWRITE_RATE)
+        maintenance = (f"adding {column.key} of domain {column.type} (which has "
+                       f"constraints) rewrites {table} to check them")
+    b.add(";\n".join(statements), EXPAND,
+          f"add {column.key} with {literal} for existing rows (stored, no rewrite)"
+          if maintenance is None else f"add {column.key} with {literal} for existing rows",
+          lock=lock, seconds=seconds, maintenance=maintenance)
+    b.add(sql.SQL(ALTER + "ALTER COLUMN {} DROP DEFAULT").format(
+        fragment(table), fragment(column.key)), CONTRACT,
+        f"drop the default that filled {column.key} (dev's column has none)")
+
+
+def _constrained_domain(context: Context, type_name: str) -> bool:
+    """Whether `type_name` is a domain with a CHECK or NOT NULL of its own."""
+    domain = context.target.domains.get(type_name)
+    return domain is not None and (bool(domain.checks) or domain.not_null)

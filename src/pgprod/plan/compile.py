@@ -138,9 +138,14 @@ def _(op: ops.SetColumnNotNull, index: int, planning: Planning, b: Builder) -> N
 @_compile.register
 def _(op: ops.AddColumn, index: int, planning: Planning, b: Builder) -> None:
     """A column with a volatile default on a table with rows: added without it and
-    backfilled in batches, since PostgreSQL would rewrite the table to fill it."""
+    backfilled in batches, since PostgreSQL would rewrite the table to fill it. A NOT
+    NULL column without a default that the user gave a value for existing rows
+    (`--fill`): added with that value as its default, dropped in the contract phase."""
     context, column = planning.context, op.column
-    if planning.rows(op.table.key) and context.volatile_default(column.default) and \
+    filled = context.fills.get((op.table.key, column.key))
+    if filled is not None:
+        columns.filled_add(b, context, op, filled)
+    elif planning.rows(op.table.key) and context.volatile_default(column.default) and \
             op.table.kind == "table" and column.identity is None and column.generated is None:
         columns.volatile_add(b, context, op)
     else:

@@ -40,7 +40,9 @@ class Context:
     """``source`` is prod's catalog, ``target`` dev's; ``sizes`` prod's tables by key;
     ``coercible`` the binary-coercible casts on prod (type names without modifiers);
     ``volatile`` names functions whose result changes per call (a default calling one
-    is computed per row, so adding such a column rewrites the table)."""
+    is computed per row, so adding such a column rewrites the table); ``fills`` the
+    value prod's existing rows get in a column added NOT NULL without a default, by
+    (target table key, column key), from the user's answers (`pgprod.plan.fills`)."""
 
     source: Catalog
     target: Catalog
@@ -49,6 +51,7 @@ class Context:
     coercible: frozenset[tuple[str, str]] = frozenset()
     volatile: frozenset[str] = frozenset()
     """Names (unqualified, as in ``pg_proc.proname``) of volatile functions on prod."""
+    fills: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def prod_table(self, key: str) -> str | None:
         """The prod key of the table the target calls `key`, or None when it is new."""

@@ -25,6 +25,7 @@ from pgprod.names import quote_ident, unquoted
 from . import shadow
 from .codes import CODES
 from .context import Context, rewrites
+from .fills import FillRejected, needs_fill
 from .model import Change, Evidence, Finding, Usage
 from .probe import Probe, ProbeUnavailable, ProdNames
 from .steps import REWRITE_RATE, duration
@@ -264,15 +265,40 @@ def _(op: ops.AddColumn, change: Change, j: Judge) -> None:
               f"adding {obj} with {what} computes a value per row: the table is rewritten",
               "applied as add, set default, batched backfill")
         return
-    if column.not_null is not None and column.default is None and column.generated is None \
-            and column.identity is None and j.has_rows(table):
-        evidence = j.check(change, obj, lambda: j.probe.rows_where(
-            prod, sql.SQL("true"), [], "existing rows"))
-        if evidence.count or not evidence.checked:
-            j.add("required-column-without-default", change, obj,
-                  f"{obj} is NOT NULL without a default, but {evidence.summary} would "
-                  "violate it", "give it a default, or add it nullable and backfill",
-                  evidence)
+    if not needs_fill(column):
+        return
+    value = j.context.fills.get((table, column.key))
+    if value is not None:  # checked even when prod's table is empty: a bad argument
+        evidence = j.check(change, obj, lambda: _filled(j, prod, obj, column.type, value))
+        rows = evidence.summary if evidence.checked else "prod's existing rows"
+        j.add("required-column-filled", change, obj,
+              f"{obj} is NOT NULL without a default: {rows} get {value!r} (--fill), "
+              "its default until the contract phase",
+              "deploy app code that writes the column before running the contract phase",
+              evidence)
+        return
+    if not j.has_rows(table):
+        return
+    evidence = j.check(change, obj, lambda: j.probe.rows_where(
+        prod, sql.SQL("true"), [], "existing rows"))
+    if evidence.count or not evidence.checked:
+        j.add("required-column-without-default", change, obj,
+              f"{obj} is NOT NULL without a default, but {evidence.summary} would "
+              "violate it",
+              f"give existing rows a value with --fill {unquoted(obj)}=VALUE, or give the "
+              "column a default in the database (Django: db_default=, SQLAlchemy: "
+              "server_default=), or add it nullable and backfill", evidence)
+
+
+def _filled(j: Judge, table: str, obj: str, type_name: str, value: str) -> Evidence:
+    """The existing rows of prod's `table` that get `value`, once prod's cast of the
+    value to `type_name` succeeds; raises FillRejected when it fails (a bad argument,
+    not a finding)."""
+    failed = j.probe.first_error(sql.SQL("SELECT CAST({} AS {})").format(
+        sql.Literal(value), sql.SQL(type_name)))
+    if failed is not None:
+        raise FillRejected(unquoted(obj), value, type_name, failed.message)
+    return j.probe.rows_where(table, sql.SQL("true"), [], "existing rows")
 
 
 @_rule.register

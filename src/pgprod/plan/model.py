@@ -118,7 +118,8 @@ class Step:
 @dataclass(frozen=True)
 class Plan:
     """The pending change judged and compiled. ``fingerprint`` identifies prod's schema
-    the plan was made against; ``renames`` the confirmed renames it assumes."""
+    the plan was made against; ``renames`` the confirmed renames it assumes; ``fills``
+    the values prod's existing rows get in added NOT NULL columns (column key, value)."""
 
     changes: tuple[Change, ...]
     findings: tuple[Finding, ...]
@@ -126,6 +127,7 @@ class Plan:
     fingerprint: str
     renames: tuple[str, ...] = ()
     unmodelled: tuple[str, ...] = field(default=())
+    fills: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.changes)

@@ -108,14 +108,15 @@ def _statement(sql_text: str) -> str:
 
 def as_json(plan: Plan, refused: str | None = None) -> str:
     """``{"changes": [...], "findings": [...], "steps": [...]}`` plus the fingerprint,
-    the confirmed renames, the objects whose evidence could not be read and whether the
-    plan may run."""
+    the confirmed renames, the values for existing rows (``fills``), the objects whose
+    evidence could not be read and whether the plan may run."""
     data = {
         "changes": [dataclasses.asdict(c) for c in plan.changes],
         "findings": [dataclasses.asdict(f) for f in plan.findings],
         "steps": [dataclasses.asdict(s) for s in plan.steps],
         "fingerprint": plan.fingerprint,
         "renames": list(plan.renames),
+        "fills": dict(plan.fills),
         "unmodelled": list(plan.unmodelled),
         "unchecked": list(plan.unchecked),
         "refused": refused,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -98,11 +98,13 @@ remember = reviewed.remember
 
 
 def review(project: Project, answers: Sequence[str] = (),
-           ask: schemadiff.Ask | None = None, allowed: Sequence[str] = ()) -> Plan:
+           ask: schemadiff.Ask | None = None, allowed: Sequence[str] = (),
+           fills: Mapping[str, str] | None = None) -> Plan:
     """The plan of the pending change, remembered as the reviewed one (`pgprod plan`)
-    with its answers: `answers`, those confirmed through `ask`, and `allowed`, which
-    `publish` uses when not given them again. Refuses while a publish is open (its next
-    step is said instead). Read-only on prod."""
+    with its answers: `answers`, those confirmed through `ask`, `allowed` and `fills`
+    (values for existing rows, see `pgprod.plan.fills`), which `publish` uses when not
+    given them again. Refuses while a publish is open (its next step is said instead).
+    Read-only on prod."""
     history = History(project)
     lifecycle.settle(history)
     lifecycle.require_no_open(history)
@@ -114,17 +116,20 @@ def review(project: Project, answers: Sequence[str] = (),
             return True
         return False
 
-    plan = pending_plan(project, answers, asked if ask is not None else None)
-    remember(project, plan, [*answers, *confirmed], allowed)
+    plan = pending_plan(project, answers, asked if ask is not None else None, fills)
+    remember(project, plan, [*answers, *confirmed], allowed, fills)
     return plan
 
 
 def pending_plan(project: Project, answers: Sequence[str] = (),
-                 ask: schemadiff.Ask | None = None) -> Plan:
+                 ask: schemadiff.Ask | None = None,
+                 fills: Mapping[str, str] | None = None) -> Plan:
     """The publish plan of the pending change (prod -> dev): findings with evidence read
-    from prod as the `readonly` role (under `[plan] evidence_timeout`), and the steps.
-    pgprod's own scaffolding left in prod is not judged as the user's data: dropping it
-    is cleanup (see `pgprod.scaffolding`). Read-only."""
+    from prod as the `readonly` role (under `[plan] evidence_timeout`), and the steps;
+    `fills` give existing rows a value for columns added NOT NULL without a default
+    (each checked against its type on prod). pgprod's own scaffolding left in prod is
+    not judged as the user's data: dropping it is cleanup (see `pgprod.scaffolding`).
+    Read-only."""
     prod, dev = registry.prod(project, running=True), registry.dev(project)
     pending = schemadiff.pending(prod, dev, answers, ask)
     with prod.connect("readonly") as conn, dev.connect_admin(dev.database) as dev_conn:
@@ -135,7 +140,8 @@ def pending_plan(project: Project, answers: Sequence[str] = (),
                          # migration records dev has and prod lacks
                          ledgers.read(dev_conn, conn, pending.source, pending.target,
                                       ledgers.KINDS + ledgers.declared(
-                                          project.config.publish_ledgers)))
+                                          project.config.publish_ledgers)),
+                         fills)
     findings = tuple(f for f in plan.findings if not scaffolding.is_scaffolding_key(f.object))
     return replace(plan, findings=findings) if findings != plan.findings else plan
 
@@ -162,21 +168,23 @@ def pending_diff(project: Project, answers: Sequence[str] = (),
 
 
 def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str] = (),
-            on_event: OnEvent | None = None, actor: str | None = None) -> Record:
+            on_event: OnEvent | None = None, actor: str | None = None,
+            fills: Mapping[str, str] | None = None) -> Record:
     """Apply the reviewed plan's expand and migrate phases to prod (contract comes later).
 
-    `answers` (renames) and `allowed` (data loss) default to the reviewed plan's; given,
-    they must be those. Raises NothingToPublish when prod already matches dev. Refuses
-    (raising) while another publish is open, when prod's schema or the change differ
-    from the reviewed plan, when findings block it or destructive changes are not
-    allowed, or when another publish holds the lock. Takes a restore point, runs and
-    logs the steps, verifies prod against dev and records the publish."""
+    `answers` (renames), `allowed` (data loss) and `fills` (values for existing rows)
+    default to the reviewed plan's; given, they must be those. Raises NothingToPublish
+    when prod already matches dev. Refuses (raising) while another publish is open, when
+    prod's schema or the change differ from the reviewed plan, when findings block it or
+    destructive changes are not allowed, or when another publish holds the lock. Takes a
+    restore point, runs and logs the steps, verifies prod against dev and records the
+    publish."""
     actor = actor or who()
     history = History(project)
     lifecycle.settle(history)
     lifecycle.require_no_open(history)
     seen = reviewed.load(project)
-    plan, allowed = _with_answers(project, seen, answers, allowed)
+    plan, allowed = _with_answers(project, seen, answers, allowed, fills or {})
     if not plan.steps:
         raise NothingToPublish("nothing to publish: prod's schema already matches dev's")
     seen = _require_reviewed(seen, plan)
@@ -207,19 +215,23 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
 
 
 def _with_answers(project: Project, seen: reviewed.Reviewed | None, answers: Sequence[str],
-                  allowed: Sequence[str]) -> tuple[Plan, list[str]]:
-    """The pending plan with the renames to publish with, and the data loss allowed:
-    the reviewed plan's unless given (then they must be those). Read-only."""
+                  allowed: Sequence[str], fills: Mapping[str, str],
+                  ) -> tuple[Plan, list[str]]:
+    """The pending plan with the renames and values for existing rows to publish with,
+    and the data loss allowed: the reviewed plan's unless given (then they must be
+    those). Read-only."""
     renames, allowing = reviewed.answers(seen, answers, allowed)
+    filling = reviewed.fill_answers(seen, fills)
     try:
-        plan = pending_plan(project, renames)
+        plan = pending_plan(project, renames, fills=filling)
     except UsageError:
-        if answers or not renames:
+        if answers or fills or not (renames or filling):
             raise
-        # the reviewed renames match no more (published, or a schema changed): the
+        # the reviewed answers match no more (published, or a schema changed): the
         # plan without them says which
         plan = pending_plan(project)
     reviewed.check_renames(seen, answers, plan)
+    reviewed.check_fills(seen, fills, plan)
     return plan, allowing
 
 

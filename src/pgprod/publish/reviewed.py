@@ -1,5 +1,6 @@
 """The reviewed plan: what `pgprod plan` showed last (prod's fingerprint, the steps'
-digest) and the answers it was made with (renames, allowed data loss), kept in
+digest) and the answers it was made with (renames, allowed data loss, values for
+existing rows), kept in
 ``.pgprod/reviewed-plan.json``. `publish` runs that plan with those answers, so its flags
 need not be given twice; flags given to `publish` must be the reviewed ones."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from pgprod.errors import PgprodError, UsageError
@@ -50,8 +51,10 @@ def _flags(flag: str, values: Sequence[str]) -> str:
 class Reviewed:
     """The reviewed plan as remembered. `renames` are the answers as given (and as
     confirmed at the prompt), `resolved` the renames they settled to (`Plan.renames`);
-    both are None in a file written before answers were kept. `published` names the
-    publish that ran it."""
+    both are None in a file written before answers were kept. `fills` are the values
+    for existing rows as given (column as written -> value), `filled` what they settled
+    to (`Plan.fills`, by column key); None in a file written before fills were kept.
+    `published` names the publish that ran it."""
 
     fingerprint: str
     steps: str
@@ -60,6 +63,8 @@ class Reviewed:
     resolved: tuple[str, ...] | None = None
     allow_data_loss: tuple[str, ...] | None = None
     published: str | None = None
+    fills: dict[str, str] | None = None
+    filled: dict[str, str] | None = None
 
 
 def digest(steps: Sequence[Step]) -> str:
@@ -68,10 +73,11 @@ def digest(steps: Sequence[Step]) -> str:
 
 
 def remember(project: Project, plan: Plan, answers: Sequence[str] = (),
-             allowed: Sequence[str] = ()) -> None:
-    """Record `plan`, made with `answers` and `allowed`, as the reviewed one."""
+             allowed: Sequence[str] = (), fills: Mapping[str, str] | None = None) -> None:
+    """Record `plan`, made with `answers`, `allowed` and `fills`, as the reviewed one."""
     _save(project, Reviewed(plan.fingerprint, digest(plan.steps), now(), tuple(answers),
-                            plan.renames, tuple(allowed)))
+                            plan.renames, tuple(allowed), fills=dict(fills or {}),
+                            filled=dict(plan.fills)))
 
 
 def load(project: Project) -> Reviewed | None:
@@ -85,8 +91,14 @@ def load(project: Project) -> Reviewed | None:
         found = data.get(key)
         return tuple(found) if isinstance(found, list) else None
 
+    def mapping(key: str) -> dict[str, str] | None:
+        found = data.get(key)
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) \
+            else None
+
     return Reviewed(data["fingerprint"], data["steps"], data["at"], texts("renames"),
-                    texts("resolved"), texts("allow_data_loss"), data.get("published"))
+                    texts("resolved"), texts("allow_data_loss"), data.get("published"),
+                    mapping("fills"), mapping("filled"))
 
 
 def mark_published(project: Project, reviewed: Reviewed, publish_id: str) -> None:
@@ -123,3 +135,24 @@ def check_renames(reviewed: Reviewed | None, renames: Sequence[str], plan: Plan)
         return
     if set(plan.renames) != set(reviewed.resolved):
         raise FlagsDiffer([("--rename", renames, reviewed.renames or ())])
+
+
+def fill_answers(reviewed: Reviewed | None, fills: Mapping[str, str]) -> dict[str, str]:
+    """The values for existing rows to publish with: the reviewed ones unless given
+    (given ones are compared once resolved, by `check_fills`)."""
+    if fills or reviewed is None:
+        return dict(fills)
+    return dict(reviewed.fills or {})
+
+
+def check_fills(reviewed: Reviewed | None, fills: Mapping[str, str], plan: Plan) -> None:
+    """Raise FlagsDiffer when --fill was given and settles to other values than the
+    reviewed plan's (the same column written with or without its schema is the same)."""
+    if not fills or reviewed is None or reviewed.filled is None:
+        return
+    if dict(plan.fills) != reviewed.filled:
+        raise FlagsDiffer([("--fill", _pairs(fills), _pairs(reviewed.fills or {}))])
+
+
+def _pairs(fills: Mapping[str, str]) -> list[str]:
+    return [f"{column}={value}" for column, value in fills.items()]
