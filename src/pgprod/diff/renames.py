@@ -98,7 +98,7 @@ def parse_answers(answers: Iterable[str], source: Catalog, target: Catalog,
     tables: dict[str, str] = {}
     columns: dict[tuple[str, str], str] = {}
     for answer in answers:
-        left, sep, right = _partition(answer)
+        left, sep, right = partition(answer)
         path = tuple(split_qualified(left.strip()))
         new_parts = split_qualified(right.strip())
         if not sep or len(new_parts) != 1 or len(path) not in (2, 3) or not all(path) \
@@ -167,8 +167,8 @@ def _column_rename(source: Catalog, target: Catalog, tables: Mapping[str, str],
     return (table_key, old_col), new_col
 
 
-def _partition(answer: str) -> tuple[str, str, str]:
-    """Split ``old=new`` at the first ``=`` outside double quotes."""
+def partition(answer: str) -> tuple[str, str, str]:
+    """Split ``old=new`` (or ``name=value``) at the first ``=`` outside double quotes."""
     quoted = False
     for i, ch in enumerate(answer):
         if ch == '"':

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pgprod.catalog.relations import Column
 from pgprod.diff import Migration, ops
+from pgprod.diff.renames import partition
 from pgprod.errors import ConfigError, UsageError
 from pgprod.names import split_qualified, unquoted
 
@@ -51,7 +52,7 @@ def parse(answers: Iterable[str]) -> dict[str, str]:
     (split at the first ``=`` outside double quotes; the value is kept as given)."""
     out: dict[str, str] = {}
     for answer in answers:
-        name, sep, value = _partition(answer)
+        name, sep, value = partition(answer)
         if not sep or not name.strip():
             raise UsageError(f"cannot read fill {answer!r}", f"write {FORMS}")
         name = name.strip()
@@ -110,14 +111,3 @@ def resolve(given: Mapping[str, str], migration: Migration) -> dict[tuple[str, s
 def named(fills: Mapping[tuple[str, str], str]) -> dict[str, str]:
     """Resolved fills by the column's qualified key (``public.t.c``), in order."""
     return {f"{table}.{column}": value for (table, column), value in sorted(fills.items())}
-
-
-def _partition(answer: str) -> tuple[str, str, str]:
-    """Split ``name=value`` at the first ``=`` outside double quotes."""
-    quoted = False
-    for i, ch in enumerate(answer):
-        if ch == '"':
-            quoted = not quoted  # a doubled quote toggles twice
-        elif ch == "=" and not quoted:
-            return answer[:i], "=", answer[i + 1:]
-    return answer, "", ""
