@@ -68,6 +68,10 @@ def test_plan_once_then_publish_and_contract_without_flags(project: Project) -> 
     code, out, err = _cli(project, "publish")
     assert (code, out, err) == (0, "", "note: nothing to publish: prod's schema already "
                                 "matches dev's\n")
+    code, out, _ = _cli(project, "publish", "--json")
+    assert (code, json.loads(out)) == (0, {
+        "event": "result", "publish": None, "status": "nothing",
+        "note": "nothing to publish: prod's schema already matches dev's"})
     code, out, _ = _cli(project, "diff")
     assert out == "No schema changes.\n"
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from pgprod import commands
-from pgprod.errors import PgprodError, UsageError
+from pgprod.errors import NothingToPublish, PgprodError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -564,7 +564,13 @@ def publish_command(ctx: click.Context, renames: Sequence[str], allowed: Sequenc
         return commands.publish(project, renames, allowed, on_event,
                                 fills=commands.read_fills(fills))
 
-    record = _with_progress(run)
+    try:
+        record = _with_progress(run)
+    except NothingToPublish as nothing:
+        if as_json:  # a result line for scripts too; the note still goes to stderr
+            click.echo(json.dumps({"event": "result", "publish": None, "status": "nothing",
+                                   "note": str(nothing)}))
+        raise
     if as_json:
         click.echo(json.dumps({"event": "result", **_shape(_published(project, record.id))}))
         return

@@ -134,6 +134,48 @@ def test_ledger_records_alone_publish(project: Project) -> None:
     assert not commands.plan(project)
 
 
+def test_rollback_takes_back_the_records_a_publish_wrote(project: Project) -> None:
+    """By reverse plan: the records the publish inserted are deleted (prod's own are
+    kept), Alembic's replaced head is put back; the next plan brings them again."""
+    for env in ENVIRONMENTS:
+        _sql(project, env, DJANGO + ALEMBIC + _applied(("shop", "0001_initial"))
+             + "CREATE TABLE item (id int PRIMARY KEY);")
+    _sql(project, "prod", "INSERT INTO alembic_version VALUES ('a1');"
+         + _applied(("shop", "0009_hotfix")))
+    _sql(project, "dev", "INSERT INTO alembic_version VALUES ('b2');"
+         + _applied(("shop", "0002_price")) + "CREATE INDEX item_id ON item (id);")
+    commands.review(project)
+    published = commands.publish(project)
+    assert published.status == DONE
+
+    undo = commands.rollback(project, published.id)
+    assert [c["summary"] for c in undo.plan["changes"] if c["kind"] == "ledger"] == [
+        "ledger public.django_migrations: take back 1 record",
+        "ledger public.alembic_version: take back 1 record"]
+    assert [s["phase"] for s in undo.steps[:2]] == ["expand"] * 2
+    assert all(s["sql"].startswith("DELETE") for s in undo.steps[:2])
+    assert _rows(project, "SELECT name FROM django_migrations ORDER BY id") == [
+        ("0001_initial",), ("0009_hotfix",)]
+    assert _rows(project, "SELECT * FROM alembic_version") == [("a1",)]
+    again = commands.review(project).plan
+    assert {c.summary for c in again.changes if c.kind == "ledger"} == {
+        "ledger public.django_migrations: 1 migration record (Django)",
+        "ledger public.alembic_version: 1 migration record (Alembic, replacing prod's 1 row)"}
+
+
+def test_undo_is_harmless_when_the_records_never_landed() -> None:
+    """A rollback may undo an interrupted publish: deleting by key and putting back a
+    replaced row only where missing change nothing then."""
+    recorded = ledgers.Recorded("public.alembic_version", ("version_num",), (("b2",),),
+                                (("a1",),))
+    text = ledgers.undo_statement(recorded).as_string(None)
+    assert text.startswith("DELETE FROM public.alembic_version WHERE "
+                           "(\"version_num\"::text) IS NOT DISTINCT FROM ('b2');")
+    assert "WHERE NOT EXISTS (SELECT FROM public.alembic_version t" in text
+    changes, steps = ledgers.undo([recorded], 7, tables=["public.other"])
+    assert (changes, steps) == ([], [])  # the ledger's table goes with the rollback
+
+
 def test_more_ledgers_are_declared_in_the_configuration() -> None:
     found = ledgers.declared("app_migrations(name); audit.versions(version, script)")
     assert [(k.schema, k.name, k.key) for k in found] == [

@@ -94,7 +94,8 @@ def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Pro
     return Plan((*(c for c, _ in changes), *recorded), tuple(findings), steps,
                 fingerprint(source),
                 tuple(renames), tuple(f"{u.kind} {u.name}" for u in migration.unmodelled),
-                tuple(named(filled).items()))
+                tuple(named(filled).items()),
+                tuple(ledger.recorded() for ledger in ledgers if ledger.pending))
 
 
 def _maintenance(steps: Sequence[Step], changes: Sequence[tuple[Change, ops.Op]],

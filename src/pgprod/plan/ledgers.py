@@ -32,7 +32,7 @@ from pgprod.errors import ConfigError
 from pgprod.names import ident, quote_ident
 
 from .codes import CODES
-from .model import MIGRATE, Change, Evidence, Finding, Step
+from .model import EXPAND, MIGRATE, Change, Evidence, Finding, Recorded, Step
 
 KIND = "ledger"
 """`Change.kind` of a ledger's change."""
@@ -116,6 +116,13 @@ class Ledger:
     @property
     def pending(self) -> bool:
         return bool(self.rows)
+
+    def recorded(self) -> Recorded:
+        """What publishing it writes, as data a rollback can undo (see `undo`)."""
+        at = [self.columns.index(k) for k in self.kind.key]
+        return Recorded(self.table, self.kind.key,
+                        tuple(tuple(row[i] for i in at) for row in self.rows),
+                        self.replaced if self.kind.replace else ())
 
 
 # -- finding the ledgers (pure) -------------------------------------------------------------
@@ -278,3 +285,60 @@ def compile_ledgers(ledgers: Iterable[Ledger], first_change: int,
         if ledger.only_prod:
             findings.append(_only_prod(ledger, change))
     return changes, steps, findings
+
+
+# -- undoing (pure) -------------------------------------------------------------------------
+
+
+def _matching(key: Sequence[str], rows: Sequence[Row]) -> sql.Composable:
+    """A condition true for the rows whose key (as text) is one of `rows` (NULLs match
+    NULLs: Flyway's repeatable migrations have no version)."""
+    columns = sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(k)) for k in key)
+    return sql.SQL(" OR ").join(
+        sql.SQL("({}) IS NOT DISTINCT FROM ({})").format(
+            columns, sql.SQL(", ").join(sql.Literal(v) for v in row))
+        for row in rows)
+
+
+def undo_statement(recorded: Recorded) -> sql.Composed:
+    """The SQL taking back what a publish wrote into a ledger: its records deleted by
+    key, and a replaced ledger's rows put back unless there (it may run whether or not
+    the publish's step took effect: an interrupted publish is rolled back too)."""
+    table = sql.SQL(recorded.table)  # a catalog key: quoted full name
+    delete = sql.SQL("DELETE FROM {} WHERE {}").format(
+        table, _matching(recorded.key, recorded.inserted))
+    if not recorded.replaced:
+        return delete
+    columns = sql.SQL(", ").join(sql.Identifier(k) for k in recorded.key)
+    values = sql.SQL(", ").join(
+        sql.SQL("({})").format(sql.SQL(", ").join(sql.Literal(v) for v in row))
+        for row in recorded.replaced)
+    present = sql.SQL(" AND ").join(
+        sql.SQL("t.{}::text IS NOT DISTINCT FROM r.{}").format(
+            sql.Identifier(k), sql.Identifier(k)) for k in recorded.key)
+    return sql.SQL("{};\nINSERT INTO {} ({})\nSELECT {} FROM (VALUES {}) AS r ({})\n"
+                   "WHERE NOT EXISTS (SELECT FROM {} t WHERE {})").format(
+        delete, table, columns, columns, values, columns, table, present)
+
+
+def undo(recorded: Iterable[Recorded], first_change: int, tables: Iterable[str],
+         ) -> tuple[list[Change], list[Step]]:
+    """A rollback's changes and steps taking back the ledger records a publish wrote,
+    numbered from `first_change`: first of all, since a record says its migration is
+    applied. A ledger not among `tables` (the schema the rollback returns to) goes with
+    its table (pure)."""
+    keep = set(tables)
+    changes: list[Change] = []
+    steps: list[Step] = []
+    for entry in recorded:
+        if entry.table not in keep or not entry.inserted:
+            continue
+        change = first_change + len(changes)
+        text = undo_statement(entry).as_string(None)
+        records = _count(len(entry.inserted), "record")
+        changes.append(Change(change, KIND, entry.table,
+                              f"ledger {entry.table}: take back {records}", (text,)))
+        steps.append(Step(text, EXPAND, change,
+                          f"delete the {records} the publish wrote into {entry.table}",
+                          lock="ROW EXCLUSIVE, brief"))
+    return changes, steps

@@ -116,10 +116,23 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """The records a plan writes into a migration ledger (``table``, a quoted full
+    name): the keys it inserts, and a replaced ledger's rows before (Alembic's); what a
+    rollback takes back. Values as PostgreSQL's text output."""
+
+    table: str
+    key: tuple[str, ...]
+    inserted: tuple[tuple[str | None, ...], ...]
+    replaced: tuple[tuple[str | None, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     """The pending change judged and compiled. ``fingerprint`` identifies prod's schema
     the plan was made against; ``renames`` the confirmed renames it assumes; ``fills``
-    the values prod's existing rows get in added NOT NULL columns (column key, value)."""
+    the values prod's existing rows get in added NOT NULL columns (column key, value);
+    ``records`` what it writes into migration ledgers."""
 
     changes: tuple[Change, ...]
     findings: tuple[Finding, ...]
@@ -128,6 +141,7 @@ class Plan:
     renames: tuple[str, ...] = ()
     unmodelled: tuple[str, ...] = field(default=())
     fills: tuple[tuple[str, str], ...] = ()
+    records: tuple[Recorded, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.changes)

@@ -108,8 +108,9 @@ def _statement(sql_text: str) -> str:
 
 def as_json(plan: Plan, refused: str | None = None) -> str:
     """``{"changes": [...], "findings": [...], "steps": [...]}`` plus the fingerprint,
-    the confirmed renames, the values for existing rows (``fills``), the objects whose
-    evidence could not be read and whether the plan may run."""
+    the confirmed renames, the values for existing rows (``fills``), what it writes into
+    migration ledgers (``records``), the objects whose evidence could not be read and
+    whether the plan may run."""
     data = {
         "changes": [dataclasses.asdict(c) for c in plan.changes],
         "findings": [dataclasses.asdict(f) for f in plan.findings],
@@ -117,6 +118,7 @@ def as_json(plan: Plan, refused: str | None = None) -> str:
         "fingerprint": plan.fingerprint,
         "renames": list(plan.renames),
         "fills": dict(plan.fills),
+        "records": [dataclasses.asdict(r) for r in plan.records],
         "unmodelled": list(plan.unmodelled),
         "unchecked": list(plan.unchecked),
         "refused": refused,

@@ -18,9 +18,9 @@ from pgprod import backups, events, registry, scaffolding, schemadiff
 from pgprod.backups.store import Store
 from pgprod.diff import diff
 from pgprod.errors import PgprodError
-from pgprod.plan import Plan, make_plan, refusal
+from pgprod.plan import Plan, ledgers, make_plan, refusal
 from pgprod.plan import render as plan_render
-from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE
+from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, Recorded
 from pgprod.plan.probe import Probe
 from pgprod.project import Project
 
@@ -91,8 +91,9 @@ def _target(history: History, publish_id: str) -> Record:
 
 
 def rollback_plan(project: Project, publish_id: str) -> RollbackPlan:
-    """What undoing `publish_id` by its reverse plan would do (read-only). pgprod's own
-    scaffolding is dropped by it, not judged as data."""
+    """What undoing `publish_id` by its reverse plan would do (read-only): the schema
+    steps, after taking back the migration records it wrote. pgprod's own scaffolding
+    is dropped by it, not judged as data."""
     history = History(project)
     record = _target(history, publish_id)
     env = registry.prod(project)
@@ -102,8 +103,13 @@ def rollback_plan(project: Project, publish_id: str) -> RollbackPlan:
         probe = Probe(conn, current, project.config.plan_evidence_timeout,
                       project.config.plan_sample_above)
         plan = make_plan(current, before, migration, probe)
-    plan = replace(plan, findings=tuple(f for f in plan.findings
-                                        if not scaffolding.is_scaffolding_key(f.object)))
+    recorded = [Recorded(r["table"], tuple(r["key"]), tuple(map(tuple, r["inserted"])),
+                         tuple(map(tuple, r["replaced"])))
+                for r in record.plan.get("records", ())]
+    changes, steps = ledgers.undo(recorded, len(plan.changes) + 1, before.tables)
+    plan = replace(plan, changes=(*plan.changes, *changes), steps=(*steps, *plan.steps),
+                   findings=tuple(f for f in plan.findings
+                                  if not scaffolding.is_scaffolding_key(f.object)))
     return RollbackPlan(record, plan, refusal(plan) is not None)
 
 
