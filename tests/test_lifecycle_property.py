@@ -654,6 +654,11 @@ class Lifecycle(RuleBasedStateMachine):
         versions = [entry.after] if entry.in_contract else [entry.before]
         if entry.status == CONTRACT_PENDING:
             versions = [entry.before, entry.after]
+            if _in_a_window(self.project, entry.id):
+                # a step that needed the app stopped (a rename that also changes the
+                # column's type renames in place) said the old version breaks; only the
+                # new one is promised (found by the 200 x 20 run)
+                versions = [entry.after]
         relations = set(catalog.tables) | set(catalog.views)
         for schema in versions:
             assert schema is not None
@@ -664,6 +669,11 @@ class Lifecycle(RuleBasedStateMachine):
                     missing = {c.name for c in table.cols.values()} - \
                         set(catalog.tables[key].columns)
                     assert not missing, (key, missing, entry.status)
+
+
+def _in_a_window(project: Project, record_id: str) -> bool:
+    """Whether the publish had steps that run in a maintenance window."""
+    return any(step.maintenance for step in History(project).load(record_id).step_objects())
 
 
 def _steps_ran(project: Project, record_id: str) -> bool:

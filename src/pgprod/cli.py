@@ -613,6 +613,11 @@ def history_command(ctx: click.Context, as_json: bool) -> None:
                       f"{r.downtime_seconds:.2f}", r.restore_point or "-",
                       str(len(r.plan.get("changes", []))))
     show(table)
+    for p in published:
+        if p.record.rehearsal:
+            found = p.record.rehearsal
+            say(f"{p.record.id} was rehearsed on preview {found['preview']}: "
+                f"{found['status']}")
     latest = commands.current(project)
     if latest is not None:
         say(f"{latest.record.id} is {latest.state}: {latest.next}")
@@ -785,6 +790,112 @@ def promote_command(ctx: click.Context, name: str, yes: bool) -> None:
         lambda progress: commands.promote(project, name, yes, progress), stderr=True)
     kept = promoted.replaced_point.name if promoted.replaced_point else "its data directory"
     say(f"{name} is now prod; the replaced state is kept as {kept}")
+
+
+@cli.group()
+def preview() -> None:
+    """Disposable copies of prod where the pending publish is rehearsed and verified."""
+
+
+@preview.command("create")
+@click.argument("name", required=False)
+@click.option("--at", default="now", metavar="TIME|RESTORE_POINT|PUBLISH_ID",
+              help="The moment of prod to copy (default: now).")
+@click.option("--ttl", default="24h", help="Delete it after this long (default: 24h).")
+@JSON
+@click.pass_context
+def preview_create(ctx: click.Context, name: str | None, at: str, ttl: str,
+                   as_json: bool) -> None:
+    """Copy prod (from its backups: no load on prod) into a new preview."""
+    project = _project(ctx)
+    made = _with_progress(lambda progress: commands.preview_create(
+        project, name, at, ttl, _json_event if as_json else progress), stderr=True)
+    if as_json:
+        click.echo(json.dumps({"event": "result", **_shape(made)}))
+        return
+    p = made.preview
+    say(f"{p.name}: {p.origin}, ready in {p.seconds:.1f} s on port {p.port}; "
+        f"deleted after {p.expires:%Y-%m-%d %H:%M %Z}")
+    say(f"rehearse the pending publish: pgprod preview apply {p.short}")
+
+
+@preview.command("list")
+@JSON
+@click.pass_context
+def preview_list(ctx: click.Context, as_json: bool) -> None:
+    """List previews (expired ones are deleted first)."""
+    found = commands.preview_list(_project(ctx))
+    if as_json:
+        _print_json([_shape(p) for p in found])
+        return
+    if not found:
+        say("No previews (make one with `pgprod preview create`).")
+        return
+    table = _table("preview", "origin", "state", "server", "port", "expires", "rehearsal")
+    for info in found:
+        p, latest = info.preview, info.rehearsal
+        table.add_row(p.name, p.origin, p.state, "running" if info.running else "stopped",
+                      str(p.port), f"{p.expires:%Y-%m-%d %H:%M}",
+                      latest.report.status if latest else "-")
+    show(table)
+
+
+@preview.command("delete")
+@click.argument("name")
+@click.pass_context
+def preview_delete(ctx: click.Context, name: str) -> None:
+    """Stop a preview and delete it."""
+    commands.preview_delete(_project(ctx), name)
+    say(f"deleted preview {name}")
+
+
+@preview.command("apply")
+@click.argument("name")
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+              help="Default: the renames the plan was reviewed with.")
+@click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
+              help="Default: as the plan was reviewed.")
+@click.option("--fill", "fills", multiple=True, metavar="TABLE.COLUMN=VALUE",
+              help="Default: the values the plan was reviewed with.")
+@click.option("--no-contract", is_flag=True, help="Stop after expand and migrate.")
+@click.option("--test", "test", metavar="CMD",
+              help="The app's test command (default: [preview] test).")
+@JSON
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the report as Markdown.")
+@click.pass_context
+def preview_apply(ctx: click.Context, name: str, renames: Sequence[str],
+                  allowed: Sequence[str], fills: Sequence[str], no_contract: bool,
+                  test: str | None, as_json: bool, as_markdown: bool) -> None:
+    """Rehearse the plan `pgprod publish` would run now on a preview, and verify it:
+    functional, integrity and performance checks. Exits 1 when a check fails."""
+    project = _project(ctx)
+    done = _with_progress(lambda progress: commands.preview_apply(
+        project, name, renames, allowed, commands.read_fills(fills), not no_contract, test,
+        _json_event if as_json else progress), stderr=True)
+    _report(done, as_json, as_markdown)
+
+
+@preview.command("verify")
+@click.argument("name")
+@JSON
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the report as Markdown.")
+@click.pass_context
+def preview_verify(ctx: click.Context, name: str, as_json: bool, as_markdown: bool) -> None:
+    """Show the report of the latest rehearsal on a preview."""
+    _report(commands.preview_report(_project(ctx), name), as_json, as_markdown)
+
+
+def _report(done: Any, as_json: bool, as_markdown: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(_shape(done), default=str))
+    elif as_markdown:
+        click.echo(done.markdown(), nl=False)
+    else:
+        say(f"rehearsed on {done.preview}: {done.report.status}; the steps took "
+            f"{done.predicted_seconds:.1f} s (about what they take on prod)")
+        click.echo(done.report.text(), nl=False)
+    if done.report.status == "fail":
+        raise click.exceptions.Exit(1)
 
 
 @cli.command("actions")

@@ -113,6 +113,11 @@ SETTINGS: tuple[Setting, ...] = (
         "table(key, ...) or schema.table(key, ...), separated by ';'.",
     ),
     Setting(
+        "publish", "require_preview", str, "off",
+        "\"on\": publish refuses a plan without a rehearsal of exactly that plan on a "
+        "preview that did not fail (`pgprod preview apply`).", choices=("off", "on"),
+    ),
+    Setting(
         "backup", "retention", str, "7d",
         "How far back prod can be restored: older base backups and WAL are pruned.",
     ),
@@ -131,10 +136,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Extensions the app's roles may create on embedded servers (PostgreSQL 18+), "
         "those the server offers; others need an administrator.",
     ),
+    Setting(
+        "preview", "test", str, "",
+        "The app's test command `pgprod preview apply` runs against the preview, with "
+        "DATABASE_URL and PG* set for the app role (empty: none).",
+    ),
+    Setting(
+        "preview", "test_timeout", str, "10m",
+        "How long the test command may run before the rehearsal calls it failed.",
+    ),
 )
 
 _SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish", "backup",
-             "extensions")
+             "extensions", "preview")
 
 
 def _settings_of(section: str) -> dict[str, Setting]:
@@ -174,10 +188,13 @@ class Config:
     publish_before_maintenance: str = ""
     publish_after_maintenance: str = ""
     publish_ledgers: str = ""
+    publish_require_preview: str = "off"
     backup_retention: str = "7d"
     backup_max_age: str = "24h"
     backup_archive_timeout: str = "60s"
     extensions_allow: str = ""
+    preview_test: str = ""
+    preview_test_timeout: str = "10m"
 
     def env(self, name: str) -> EnvConfig:
         from pgprod.errors import UsageError
@@ -250,10 +267,13 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         publish_before_maintenance=str(values["publish"]["before_maintenance"]),
         publish_after_maintenance=str(values["publish"]["after_maintenance"]),
         publish_ledgers=str(values["publish"]["ledgers"]),
+        publish_require_preview=str(values["publish"]["require_preview"]),
         backup_retention=str(values["backup"]["retention"]),
         backup_max_age=str(values["backup"]["max_age"]),
         backup_archive_timeout=str(values["backup"]["archive_timeout"]),
         extensions_allow=str(values["extensions"]["allow"]),
+        preview_test=str(values["preview"]["test"]),
+        preview_test_timeout=str(values["preview"]["test_timeout"]),
     )
 
 

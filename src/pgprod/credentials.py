@@ -54,3 +54,10 @@ def ensure(path: Path, wanted: Mapping[str, Iterable[str]]) -> Passwords:
     if changed:
         save(path, passwords)
     return passwords
+
+
+def forget(path: Path, env: str) -> None:
+    """Remove `env`'s passwords from the secrets file (nothing when it has none)."""
+    passwords = load(path)
+    if passwords.pop(env, None) is not None:
+        save(path, passwords)

@@ -46,6 +46,7 @@ class Rules:
     archives: bool  # continuous WAL archiving and the server log kept (`pgprod.backups`)
     edit: bool  # Edit mode: the editor role writes only inside a window
     sql_role: str  # the role `pgprod sql` uses when none is given
+    own_passwords: bool = False  # a copy with passwords of its own, not its origin's
 
 
 RULES: dict[str, Rules] = {
@@ -53,6 +54,9 @@ RULES: dict[str, Rules] = {
     "prod": Rules(roles="prod", archives=True, edit=True, sql_role="readonly"),
     # a copy of prod keeps prod's roles and data: read-only unless a role says otherwise
     "restored": Rules(roles="prod", archives=False, edit=False, sql_role="readonly"),
+    # a preview: a disposable copy of prod where a publish is rehearsed (`pgprod.preview`)
+    "preview": Rules(roles="prod", archives=False, edit=False, sql_role="readonly",
+                     own_passwords=True),
 }
 
 
@@ -112,7 +116,10 @@ class Environment:
 
     @property
     def passwords(self) -> dict[str, str]:
-        """The roles' passwords: a copy's are those of the environment it copies."""
+        """The roles' passwords: a copy's are those of the environment it copies, unless
+        it has its own (a preview)."""
+        if self.copy is not None and self.rules.own_passwords:
+            return self.project.passwords(self.copy.name)
         return self.project.passwords(self.config.name)
 
     @property

@@ -79,6 +79,10 @@ class Project:
         wanted = {env: (*ROLES, SUPERUSER)}
         return credentials.ensure(self.secrets_path, wanted)[env]
 
+    def forget_passwords(self, env: str) -> None:
+        """Delete the passwords of an environment that is gone (a deleted preview)."""
+        credentials.forget(self.secrets_path, env)
+
 
 def find(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None,
          environ: Mapping[str, str] | None = None) -> Project:

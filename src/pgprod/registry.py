@@ -1,5 +1,5 @@
 """Every environment of a project, by name: dev, prod and the copies of prod (restored
-environments; previews next). The one way to find an environment, and prod.
+environments and previews). The one way to find an environment, and prod.
 
 An entry says what the environment is (its kind, whose rules apply: see
 `pgprod.environment.RULES`), where its server is, and what it was copied from. Read-only,
@@ -8,9 +8,11 @@ except `up` and `down`, which start and stop servers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from pgprod import preview as previews
 from pgprod.backups import restored as restored_envs
 from pgprod.config import ENVIRONMENTS
 from pgprod.environment import Copy, Environment, UpResult
@@ -25,28 +27,38 @@ class Entry:
     """One environment of the project, as `pgprod status` and the console list them."""
 
     name: str
-    kind: str  # dev, prod, restored
+    kind: str  # dev, prod, restored, preview
     embedded: bool
     port: int
     origin: str | None = None  # a copy's source and moment
     created: dt.datetime | None = None
-    state: str | None = None  # a copy's recorded state (restoring, verified, ...)
+    state: str | None = None  # a copy's recorded state (restoring, verified, ready...)
+    expires: dt.datetime | None = None  # a preview's end
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "kind": self.kind, "embedded": self.embedded,
                 "port": self.port, "origin": self.origin,
                 "created": self.created.isoformat() if self.created else None,
-                "state": self.state}
+                "state": self.state,
+                "expires": self.expires.isoformat() if self.expires else None}
 
 
 def entries(project: Project) -> list[Entry]:
-    """dev, prod, then the copies, oldest first."""
+    """dev, prod, then the restored copies and the previews, oldest first (previews
+    past their TTL, or whose making was interrupted, are deleted first)."""
     found = [Entry(name, name, project.config.env(name).embedded,
                    project.config.env(name).port) for name in ENVIRONMENTS]
     if project.config.env("prod").embedded:
         found += [Entry(r.name, RESTORED, True, r.port, _origin(r), r.created, r.state)
                   for r in restored_envs.list_restored(project)]
+        found += [Entry(p.name, previews.KIND, True, p.port, p.origin, p.created, p.state,
+                        p.expires) for p in previews.list_previews(project)]
     return found
+
+
+def sweep(project: Project) -> list[str]:
+    """Delete the previews past their TTL or whose making was interrupted; their names."""
+    return previews.sweep(project) if project.config.env("prod").embedded else []
 
 
 def names(project: Project) -> list[str]:
@@ -61,6 +73,9 @@ def get(project: Project, name: str) -> Environment:
     """The environment called `name` (UnknownEnvironment lists the names there are)."""
     if name in ENVIRONMENTS:
         return Environment(project, project.config.env(name))
+    if name.startswith(previews.PREFIX):
+        with contextlib.suppress(previews.PreviewNotFound):
+            return previews.environment(project, previews.get_preview(project, name))
     for entry in entries(project):
         if entry.name == name and entry.kind == RESTORED:
             prod_config = project.config.env("prod")
@@ -93,7 +108,10 @@ def up(env: Environment) -> UpResult:
     if env.copy is None:
         return env.up()
     was_running = env.cluster().pid() is not None
-    restored_envs.start_restored(env.project, env.name)
+    if env.kind == previews.KIND:
+        previews.start(env.project, env.name)
+    else:
+        restored_envs.start_restored(env.project, env.name)
     return UpResult(env.name, False, not was_running, False, env.tls)
 
 
@@ -101,4 +119,6 @@ def down(env: Environment) -> bool:
     """Stop `env`'s embedded server; False when it was not running."""
     if env.copy is None:
         return env.down()
+    if env.kind == previews.KIND:
+        return previews.stop(env.project, env.name)
     return restored_envs.stop_restored(env.project, env.name)

@@ -44,13 +44,16 @@ from pgprod.backups.restored import (
     FAILED,
     HOST,
     PREFIX,
+    RESTORE,
     RESTORED,
     VERIFIED,
     Restored,
+    Setup,
     admin,
     cluster_of,
     configure,
     get_restored,
+    load,
     save,
 )
 from pgprod.backups.store import (
@@ -92,12 +95,15 @@ class Target:
 
 def resolve(project: Project, text: str, now: dt.datetime | None = None) -> Target:
     """`text` as a restore point name, a publish id (its restore point `publish-<id>`),
-    a time (ISO 8601; without a zone it is local time) or '<duration> ago' (read-only)."""
+    a time (ISO 8601; without a zone it is local time), '<duration> ago' or 'now'
+    (read-only)."""
     points = Store(project).restore_points()
     by_name = {p.name: p for p in points}
     for name in (text, f"publish-{text}"):
         if name in by_name:
             return Target(text, point=by_name[name])
+    if text.strip() == "now":
+        return Target(text, time=now or utcnow())
     ago = _AGO.match(text)
     if ago:
         return Target(text, time=(now or utcnow()) - durations.parse(ago.group(1)))
@@ -154,29 +160,38 @@ def restore(project: Project, target: str, into: Literal["new", "prod"] | None =
     `promote`, `drop_restored`). With `into="prod"` and `confirm`, the restored state
     then replaces prod's (see `promote`); without `confirm` this raises
     RestoreNeedsConfirmation before doing anything."""
-    env = prod(project, running=False)
     resolved = resolve(project, target)
     name = _new_name(project)
     if into == "prod" and not confirm:
         raise RestoreNeedsConfirmation(target, f"before-{name}")
     started = time.monotonic()
-    if env.cluster().pid() is not None and resolved.time is not None:
-        on_progress(Message("archiving prod's latest WAL"))
-        with env.connect_admin() as conn:
-            archive.require_archiving(conn)
-            conn.execute("SELECT pg_current_xact_id()")  # a commit record dated now
-            archive.switch_and_wait(conn, Store(project))
-    base, timeline = choose_base(project, resolved)
-    with cluster_of(project, name).lock("restore"):
-        restored = _restore(project, name, resolved, base, timeline, on_progress)
+    restored = copy(project, name, resolved, "restore", on_progress)
     restored = save(restored, seconds=time.monotonic() - started)
     if into == "prod":
         promote(project, restored.name, on_progress)
     return restored
 
 
+def copy(project: Project, name: str, target: Target, action: str,
+         on_progress: OnProgress = _quiet, setup: Setup = RESTORE) -> Restored:
+    """Recover prod's state at `target` into a new environment `name` (a restore, a
+    preview: `action`, which holds its lock meanwhile), from the base backups and the
+    WAL archive: prod's data files are not read. A time target is first made
+    reachable: prod's WAL up to now is archived (a commit record dated now, a switch)."""
+    env = prod(project, running=False)
+    if env.cluster().pid() is not None and target.time is not None:
+        on_progress(Message("archiving prod's latest WAL"))
+        with env.connect_admin() as conn:
+            archive.require_archiving(conn)
+            conn.execute("SELECT pg_current_xact_id()")  # a commit record dated now
+            archive.switch_and_wait(conn, Store(project))
+    base, timeline = choose_base(project, target)
+    with cluster_of(project, name).lock(action):
+        return _restore(project, name, target, base, timeline, on_progress, setup)
+
+
 def _restore(project: Project, name: str, target: Target, base: BaseBackup, timeline: int,
-             on_progress: OnProgress) -> Restored:
+             on_progress: OnProgress, setup: Setup = RESTORE) -> Restored:
     """Recover and verify, recording each step. A failure is recorded as such (the files
     are kept for inspection); an interruption (Ctrl-C) stops the server and leaves the
     record `restoring`, which the listing shows as incomplete."""
@@ -187,10 +202,10 @@ def _restore(project: Project, name: str, target: Target, base: BaseBackup, time
         resolved=target.point.name if target.point else str(target),
         base_backup=base.id, created=utcnow(), root=cluster.root))
     try:
-        restored = _recover(project, restored, target, base, timeline, on_progress)
+        restored = _recover(project, restored, target, base, timeline, on_progress, setup)
         return _verify(project, restored, target, on_progress)
     except PgprodError:
-        save(get_restored(project, name), state=FAILED)
+        save(load(cluster.root), state=FAILED)
         raise
     except BaseException:
         cluster.halt()
@@ -207,7 +222,7 @@ def _new_name(project: Project) -> str:
 
 
 def _recover(project: Project, restored: Restored, target: Target, base: BaseBackup,
-             timeline: int, on_progress: OnProgress) -> Restored:
+             timeline: int, on_progress: OnProgress, setup: Setup = RESTORE) -> Restored:
     name, port = restored.name, restored.port
     cluster = cluster_of(project, name)
     restored = save(restored, step=f"unpacking base backup {base.id}")
@@ -223,7 +238,7 @@ def _recover(project: Project, restored: Restored, target: Target, base: BaseBac
     else:
         assert target.time is not None
         recovery["recovery_target_time"] = target.time.isoformat()
-    configure(project, cluster, port, recovery)
+    configure(project, cluster, port, recovery, setup)
     signal = cluster.data / "recovery.signal"
     signal.touch()
     cluster.user.own(signal, 0o600)
@@ -235,7 +250,7 @@ def _recover(project: Project, restored: Restored, target: Target, base: BaseBac
     except ServerStartFailed as exc:
         raise RestoreFailed(name, "the server did not start", exc.log_lines) from exc
     tl = _wait_promoted(project, cluster, restored, offset)
-    configure(project, cluster, port, {})  # recovery settings are spent
+    configure(project, cluster, port, {}, setup)  # recovery settings are spent
     return save(restored, timeline=tl)
 
 

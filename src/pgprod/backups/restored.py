@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from pgprod.backups.checksum import Checksum
 from pgprod.backups.errors import RestoredNotFound
 from pgprod.backups.store import utcnow
 from pgprod.cluster import Cluster, free_port, port_in_use
+from pgprod.cluster.server import ConfValue
 from pgprod.conninfo import ConnInfo
 from pgprod.environment import Environment
 from pgprod.project import Project
@@ -133,11 +135,15 @@ def save(restored: Restored, **changes: Any) -> Restored:
     return restored
 
 
+def load(root: Path) -> Restored:
+    """The copy recorded in cluster directory `root`."""
+    return Restored.from_json(json.loads((root / MARKER).read_text()))
+
+
 def list_restored(project: Project) -> list[Restored]:
     """The restored environments, oldest first (read-only)."""
     clusters = project.state / "clusters"
-    found = [Restored.from_json(json.loads(p.read_text()))
-             for p in sorted(clusters.glob(f"{PREFIX}*/{MARKER}"))]
+    found = [load(p.parent) for p in sorted(clusters.glob(f"{PREFIX}*/{MARKER}"))]
     return sorted(found, key=lambda r: r.created)
 
 
@@ -160,20 +166,34 @@ def condition(project: Project, restored: Restored) -> Condition:
     return Condition(restored, cluster.pid() is not None, pid)
 
 
+@dataclass(frozen=True)
+class Setup:
+    """How a copy's server differs from prod's besides its port: `settings` on top of
+    prod's, and `hba` instead of prod's pg_hba.conf lines (None: prod's). A restored
+    environment uses prod's (`RESTORE`); a preview its own (`pgprod.preview`)."""
+
+    settings: Mapping[str, ConfValue] = field(default_factory=dict)
+    hba: tuple[str, ...] | None = None
+
+
+RESTORE = Setup()
+
+
 def configure(project: Project, cluster: Cluster, port: int,
-              recovery: dict[str, str | int | bool]) -> None:
+              recovery: Mapping[str, ConfValue], setup: Setup = RESTORE) -> None:
     """prod's settings on another port, loopback only, logging to server.log, and not
-    archiving (WAL is kept for prod's archiver should this copy become prod)."""
+    archiving (WAL is kept for prod's archiver should this copy become prod), then
+    `setup`'s."""
     env = _prod_config_env(project, port)
     settings = env.server_settings(cluster) | {
         "listen_addresses": HOST, "logging_collector": False, "archive_command": "",
-        **recovery,
+        **recovery, **setup.settings,
     }
     files = {}
     if env.tls:
         files = {"server.crt": project.tls.server_cert, "server.key": project.tls.server_key}
     env.place_trusted_extensions(cluster)
-    cluster.configure(settings, env.hba(), files)
+    cluster.configure(settings, setup.hba if setup.hba is not None else env.hba(), files)
 
 
 def start_restored(project: Project, name: str) -> Restored:

@@ -44,6 +44,14 @@ if TYPE_CHECKING:
         status,
         up,
     )
+    from pgprod.commands.previews import (
+        PreviewInfo,
+        preview_apply,
+        preview_create,
+        preview_delete,
+        preview_list,
+        preview_report,
+    )
     from pgprod.commands.publishing import (
         Diff,
         Published,
@@ -75,6 +83,8 @@ _WHERE = {
     "publishing": ["Diff", "Published", "Review", "contract", "current", "demo", "diff",
                    "history", "logs", "plan", "publish", "read_answers", "read_fills",
                    "resume", "review", "rollback"],
+    "previews": ["PreviewInfo", "preview_apply", "preview_create", "preview_delete",
+                 "preview_list", "preview_report"],
     "shapes": ["to_dict"],
 }
 _MODULE = {name: module for module, names in _WHERE.items() for name in names}
@@ -82,6 +92,7 @@ _MODULE = {name: module for module, names in _WHERE.items() for name in names}
 __all__ = [
     "META_QUERIES",
     "Diff",
+    "PreviewInfo",
     "Published",
     "RestoreResult",
     "RestoredCopy",
@@ -108,6 +119,11 @@ __all__ = [
     "listing",
     "logs",
     "plan",
+    "preview_apply",
+    "preview_create",
+    "preview_delete",
+    "preview_list",
+    "preview_report",
     "promote",
     "publish",
     "read_answers",

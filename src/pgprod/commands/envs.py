@@ -39,7 +39,9 @@ def environments(project: Project) -> list[registry.Entry]:
 
 def up(project: Project, envs: Sequence[str] = (), actor: str | None = None,
        ) -> list[UpResult]:
-    """Start and provision each environment (dev and prod by default; a copy by name)."""
+    """Start and provision each environment (dev and prod by default; a copy by name).
+    Previews past their TTL are deleted first."""
+    registry.sweep(project)
     selected = registry.select(project, tuple(envs))
     results = []
     for env in selected:

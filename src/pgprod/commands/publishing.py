@@ -96,11 +96,15 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
             fills: Mapping[str, str] | None = None) -> Record:
     """Apply the reviewed plan's expand and migrate phases to prod, with the renames,
     allowed data loss and values for existing rows it was reviewed with (`answers`,
-    `allowed` and `fills`, when given, must be those)."""
+    `allowed` and `fills`, when given, must be those), recording its rehearsal on a
+    preview (required by `[publish] require_preview`)."""
+    from pgprod.preview import rehearse
+
     with recorded(project, "publish", "prod", actor, renames=list(answers),
                   allow_data_loss=list(allowed), fill=dict(fills or {})) as act:
         return _published(act.result, publishing.publish(
-            project, answers, allowed, on_event, act.actor, fills))
+            project, answers, allowed, on_event, act.actor, fills,
+            rehearsed=lambda plan: rehearse.attach(project, plan)))
 
 
 def read_fills(given: Sequence[str] = (), answers: Path | None = None) -> dict[str, str]:

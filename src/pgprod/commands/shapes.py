@@ -12,10 +12,12 @@ from pgprod import backups, events, registry
 from pgprod.actions import Action
 from pgprod.commands.backing import RestoredCopy, RestoreResult
 from pgprod.commands.envs import RotateResult
+from pgprod.commands.previews import PreviewInfo
 from pgprod.commands.publishing import Diff, Published
 from pgprod.diff.render import render
 from pgprod.edit import EditState
 from pgprod.environment import Status, UpResult
+from pgprod.preview.rehearse import Rehearsal
 
 
 @singledispatch
@@ -80,7 +82,7 @@ def _(p: Published) -> dict[str, Any]:
             "restore_point_note": r.restore_point_note or None,
             "contract_restore_point": r.contract_restore_point, "verified": r.verified,
             "rollback_of": r.rollback_of, "error": r.error, "transitions": r.transitions,
-            "changes": len(r.plan.get("changes", []))}
+            "changes": len(r.plan.get("changes", [])), "rehearsal": r.rehearsal}
 
 
 @to_dict.register
@@ -155,3 +157,19 @@ def _(promoted: backups.Promoted) -> dict[str, Any]:
             else None,
             "replaced_data": str(promoted.replaced_data) if promoted.replaced_data else None,
             "base_backup": promoted.base_backup.id}
+
+
+@to_dict.register
+def _(info: PreviewInfo) -> dict[str, Any]:
+    p = info.preview
+    latest = info.rehearsal
+    return {"name": p.name, "port": p.port, "origin": p.origin, "state": p.state,
+            "step": p.step or None, "created": _time(p.created), "expires": _time(p.expires),
+            "seconds": p.seconds, "running": info.running, "url": info.url,
+            "rehearsal": {"status": latest.report.status, "digest": latest.digest,
+                          "created": latest.created} if latest else None}
+
+
+@to_dict.register
+def _(rehearsal: Rehearsal) -> dict[str, Any]:
+    return rehearsal.to_dict()

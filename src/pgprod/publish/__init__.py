@@ -44,8 +44,8 @@ from .history import History, Record, who
 from .lifecycle import CONTRACT_PENDING, RESUMABLE, RUNNING, now
 
 __all__ = ["History", "NothingToPublish", "Record", "contract", "promote", "publish",
-           "remember",
-           "restore_into_prod", "resume", "review", "rollback", "rollback_plan"]
+           "publishable", "remember", "restore_into_prod", "resume", "review", "rollback",
+           "rollback_plan"]
 
 OnEvent = events.OnEvent
 """Progress for a caller, as `pgprod.events` (the log keeps more detail)."""
@@ -169,7 +169,8 @@ def pending_diff(project: Project, answers: Sequence[str] = (),
 
 def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str] = (),
             on_event: OnEvent | None = None, actor: str | None = None,
-            fills: Mapping[str, str] | None = None) -> Record:
+            fills: Mapping[str, str] | None = None,
+            rehearsed: Callable[[Plan], dict[str, Any] | None] | None = None) -> Record:
     """Apply the reviewed plan's expand and migrate phases to prod (contract comes later).
 
     `answers` (renames), `allowed` (data loss) and `fills` (values for existing rows)
@@ -178,27 +179,18 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
     prod's schema or the change differ from the reviewed plan, when findings block it or
     destructive changes are not allowed, or when another publish holds the lock. Takes a
     restore point, runs and logs the steps, verifies prod against dev and records the
-    publish."""
+    publish. `rehearsed` says how the plan went on a preview (recorded with it), or
+    refuses it (`pgprod.preview.rehearse.attach`)."""
     actor = actor or who()
     history = History(project)
     lifecycle.settle(history)
     lifecycle.require_no_open(history)
-    seen = reviewed.load(project)
-    plan, allowed = _with_answers(project, seen, answers, allowed, fills or {})
-    if not plan.steps:
-        raise NothingToPublish("nothing to publish: prod's schema already matches dev's")
-    seen = _require_reviewed(seen, plan)
-    refused = refusal(plan, allowed)
-    if refused:
-        if not refused.blocking:  # consent is given to `plan`, which publish then runs
-            names = " ".join(f.object for f in refused.unallowed)
-            refused.hint = (f"review it with `pgprod plan --allow-data-loss {names}` (and "
-                            "the same other flags), then publish")
-        raise refused
+    plan, seen = publishable(project, answers, allowed, fills)
+    rehearsal = rehearsed(plan) if rehearsed else None
     env = registry.prod(project)
     record = Record(id=history.new_id(), who=actor, started=now(),
                     fingerprint=plan.fingerprint, steps=[asdict(s) for s in plan.steps],
-                    plan=json.loads(plan_render.as_json(plan)))
+                    plan=json.loads(plan_render.as_json(plan)), rehearsal=rehearsal)
     with guard.publish_lock(env, f"pgprod publish {record.id}"):
         lifecycle.settle(history, lock_free=True)
         lifecycle.require_no_open(history)  # one may have opened since (another machine)
@@ -212,6 +204,26 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
         lifecycle.logged(history, record, started)
         _run(project, env, history, record, [EXPAND, MIGRATE], on_event, actor)
     return record
+
+
+def publishable(project: Project, answers: Sequence[str] = (), allowed: Sequence[str] = (),
+                fills: Mapping[str, str] | None = None) -> tuple[Plan, reviewed.Reviewed]:
+    """The plan `publish` would run now, with the answers it would use, and the
+    reviewed plan it is; raises as `publish` refuses (nothing to publish, not the
+    reviewed plan, findings that block or data loss not allowed). Read-only."""
+    seen = reviewed.load(project)
+    plan, allowing = _with_answers(project, seen, answers, allowed, fills or {})
+    if not plan.steps:
+        raise NothingToPublish("nothing to publish: prod's schema already matches dev's")
+    seen = _require_reviewed(seen, plan)
+    refused = refusal(plan, allowing)
+    if refused:
+        if not refused.blocking:  # consent is given to `plan`, which publish then runs
+            names = " ".join(f.object for f in refused.unallowed)
+            refused.hint = (f"review it with `pgprod plan --allow-data-loss {names}` (and "
+                            "the same other flags), then publish")
+        raise refused
+    return plan, seen
 
 
 def _with_answers(project: Project, seen: reviewed.Reviewed | None, answers: Sequence[str],

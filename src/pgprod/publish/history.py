@@ -70,6 +70,9 @@ class Record:
     transitions: list[dict[str, Any]] = field(default_factory=list)
     pid: int | None = None
     host: str = ""
+    rehearsal: dict[str, Any] | None = None
+    """The rehearsal of exactly this plan on a preview, when there was one: preview,
+    status (pass, warn, fail) and when."""
 
     def step_objects(self) -> list[Step]:
         out = []

@@ -1,0 +1,75 @@
+"""Commands on deployment previews: create one, list, delete, rehearse the pending
+publish on one and show its report (`pgprod.preview`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pgprod import events, preview
+from pgprod.actions import recorded
+from pgprod.preview import rehearse
+from pgprod.project import Project
+
+
+@dataclass(frozen=True)
+class PreviewInfo:
+    """A preview as `pgprod preview list` shows it: whether its server runs, the app
+    role's URL, and its latest rehearsal's outcome."""
+
+    preview: preview.Preview
+    running: bool
+    url: str | None
+    rehearsal: rehearse.Rehearsal | None
+
+
+def _info(project: Project, made: preview.Preview) -> PreviewInfo:
+    from pgprod.backups import restored
+
+    running = restored.cluster_of(project, made.name).pid() is not None
+    env = preview.environment(project, made)
+    url = env.conninfo("app").url() if made.state == preview.READY else None
+    found = rehearse.rehearsals(project, made.name)
+    return PreviewInfo(made, running, url, found[-1] if found else None)
+
+
+def preview_create(project: Project, name: str | None = None, at: str = "now",
+                   ttl: str = preview.DEFAULT_TTL, on_event: events.OnEvent = events.ignore,
+                   actor: str | None = None) -> PreviewInfo:
+    """A new preview: a copy of prod at `at`, deleted after `ttl`."""
+    with recorded(project, "preview create", name, actor, at=at, ttl=ttl) as act:
+        made = preview.create(project, name, at, ttl, on_event)
+        act.result = {"preview": made.name, "origin": made.origin,
+                      "expires": made.expires.isoformat()}
+        return _info(project, made)
+
+
+def preview_list(project: Project) -> list[PreviewInfo]:
+    """The previews (expired and interrupted ones are deleted first)."""
+    return [_info(project, p) for p in preview.list_previews(project)]
+
+
+def preview_delete(project: Project, name: str, actor: str | None = None) -> None:
+    """Stop a preview and delete its files and passwords."""
+    with recorded(project, "preview delete", name, actor):
+        preview.delete(project, name)
+
+
+def preview_apply(project: Project, name: str, answers: Sequence[str] = (),
+                  allowed: Sequence[str] = (), fills: Mapping[str, str] | None = None,
+                  contract: bool = True, test: str | None = None,
+                  on_event: events.OnEvent = events.ignore,
+                  actor: str | None = None) -> rehearse.Rehearsal:
+    """Rehearse the plan `publish` would run now on preview `name`, and verify it."""
+    with recorded(project, "preview apply", name, actor, renames=list(answers),
+                  allow_data_loss=list(allowed), fill=dict(fills or {}),
+                  contract=contract, test=test) as act:
+        done = rehearse.apply(project, name, answers, allowed, fills, contract, test,
+                              on_event)
+        act.result = {"status": done.report.status, "digest": done.digest}
+        return done
+
+
+def preview_report(project: Project, name: str) -> rehearse.Rehearsal:
+    """The latest rehearsal on preview `name` and its report (read-only)."""
+    return rehearse.latest(project, name)
