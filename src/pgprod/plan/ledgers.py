@@ -11,8 +11,9 @@ the ledger's key), as values read from dev while planning, and one step insertin
 
 Rows prod has and dev lacks are reported (`ledger-rows-only-in-prod`), never deleted,
 except Alembic's ``alembic_version``, which holds the current head(s) only: prod's rows
-become dev's. An existing prod row is never changed (Rails' ``ar_internal_metadata``
-says ``environment = production`` there on purpose). Serial and identity ids are left
+become dev's. An existing prod row is never changed, and some are never brought over
+(Rails' ``ar_internal_metadata`` row ``environment``: prod's own says production).
+Serial and identity ids are left
 out of the insert, so prod assigns its own.
 """
 
@@ -51,6 +52,7 @@ class Kind:
     replace: bool = False
     noun: str = "migration record"
     order: tuple[str, ...] = ()  # the order the tool applied them in, when not its ids
+    keep_out: tuple[tuple[str, ...], ...] = ()  # keys never brought over, nor reported
 
 
 KINDS = (
@@ -58,7 +60,10 @@ KINDS = (
     Kind("Alembic", "alembic_version", ("version_num",), replace=True),
     Kind("Prisma", "_prisma_migrations", ("migration_name",)),
     Kind("Rails", "schema_migrations", ("version",)),
-    Kind("Rails", "ar_internal_metadata", ("key",), noun="metadata record"),
+    # the environment that last migrated the database: prod's own `db:migrate` says
+    # production there, and Rails' guard against dropping a production database reads it
+    Kind("Rails", "ar_internal_metadata", ("key",), noun="metadata record",
+         keep_out=(("environment",),)),
     Kind("Drizzle", "__drizzle_migrations", ("hash",), schema="drizzle"),
     Kind("Flyway", "flyway_schema_history", ("version", "script"),
          order=("installed_rank",)),
@@ -191,11 +196,13 @@ def read(dev: Connection, prod: Connection, source: Catalog, target: Catalog,
         names = [c.name for c in columns]
         order = [c.name for c in table.columns.values()
                  if c.name in kind.order or _generated_id(c)]
-        dev_rows = _rows(dev, _select(table, names, [*order, *kind.key]))
         at = [names.index(k) for k in kind.key]
+        dev_rows = [r for r in _rows(dev, _select(table, names, [*order, *kind.key]))
+                    if tuple(r[i] for i in at) not in kind.keep_out]
         prod_table = prod_tables.get(kind.name)
-        prod_keys = [] if prod_table is None else _rows(
-            prod, _select(prod_table, kind.key, kind.key))
+        prod_keys = [] if prod_table is None else [
+            k for k in _rows(prod, _select(prod_table, kind.key, kind.key))
+            if k not in kind.keep_out]
         dev_keys = {tuple(r[i] for i in at) for r in dev_rows}
         only_prod = tuple(k for k in prod_keys if k not in dev_keys)
         overriding = any(c.identity is not None and c.identity.kind == "always"
