@@ -76,6 +76,13 @@ def test_django_app_lives_through_publishes(new_project: ProjectFactory, tmp_pat
     manage("dev", "migrate")
     app.publish()
     manage("prod", "migrate", "--check")  # the ledger came along: nothing unapplied
+    # content types and permissions are rows post_migrate writes: the app's own migrate
+    # on prod, as the app role, has no migration to run and only adds those
+    assert app.pgprod("sql", "prod", "--csv", "SELECT count(*) FROM auth_permission"
+                      ).split()[1] == "0"
+    assert "No migrations to apply" in manage("prod", "migrate")
+    assert app.pgprod("sql", "prod", "--csv", "SELECT codename FROM auth_permission WHERE"
+                      " codename = 'add_product'").split()[1:] == ["add_product"]
     app.pgprod("sql", "prod", "--role", "app", "INSERT INTO shop_product (name, price_cents)"
                " SELECT 'product ' || g, g FROM generate_series(1, 500) g")
 

@@ -3,7 +3,8 @@
 import os
 
 SECRET_KEY = "client-test"  # a test app, never served
-INSTALLED_APPS = ["shop"]
+# contenttypes and auth write rows in post_migrate: the app's job on prod (docs/orms.md)
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "shop"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASES = {
