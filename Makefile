@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-server test-lifecycle bench bench-publish bench-startup clean
+.PHONY: demo test lint pytest test-server test-lifecycle bench bench-publish bench-startup bench-preview clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,3 +55,6 @@ bench-publish: $(STAMP)
 # how long `pgprod --help`, `--version` and `status` take to start, against psql and python
 bench-startup: $(STAMP)
 	$(BIN)/python bench/startup.py
+
+bench-preview: $(STAMP)
+	$(BIN)/python bench/preview.py

@@ -203,6 +203,8 @@ def _restore(project: Project, name: str, target: Target, base: BaseBackup, time
         base_backup=base.id, created=utcnow(), root=cluster.root))
     try:
         restored = _recover(project, restored, target, base, timeline, on_progress, setup)
+        if not setup.checksum:
+            return save(restored, state=RESTORED, step="")
         return _verify(project, restored, target, on_progress)
     except PgprodError:
         save(load(cluster.root), state=FAILED)

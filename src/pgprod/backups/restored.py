@@ -169,11 +169,13 @@ def condition(project: Project, restored: Restored) -> Condition:
 @dataclass(frozen=True)
 class Setup:
     """How a copy's server differs from prod's besides its port: `settings` on top of
-    prod's, and `hba` instead of prod's pg_hba.conf lines (None: prod's). A restored
-    environment uses prod's (`RESTORE`); a preview its own (`pgprod.preview`)."""
+    prod's, `hba` instead of prod's pg_hba.conf lines (None: prod's), and whether the
+    copy is verified by a checksum of its tables. A restored environment uses prod's
+    and is verified (`RESTORE`); a preview has its own (`pgprod.preview`)."""
 
     settings: Mapping[str, ConfValue] = field(default_factory=dict)
     hba: tuple[str, ...] | None = None
+    checksum: bool = True  # checksum the copy's tables (a full read) and verify them
 
 
 RESTORE = Setup()

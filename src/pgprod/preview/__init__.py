@@ -250,7 +250,9 @@ def create(project: Project, name: str | None = None, at: str = "now",
     preview = _save(Preview(full, 0, f"prod at {target}", created, created + lifetime,
                             root=cluster.root, step="copying"))
     on_progress(Message(f"{full}: copying prod at {target}"))
-    setup = Setup(SETTINGS, tuple(_superuser_only(environment(project, preview).hba())))
+    # no checksum of the copy's contents: a full read, with nothing to compare it to
+    setup = Setup(SETTINGS, tuple(_superuser_only(environment(project, preview).hba())),
+                  checksum=False)
     try:
         copy = copy_of_prod(project, full, target, "preview", on_progress, setup)
         preview = _save(preview, port=copy.port, step="new passwords")
