@@ -133,6 +133,14 @@ def test_bad_names_and_too_little_disk_are_refused_before_copying(
     assert not (project.cluster_dir("preview-big")).exists()
 
 
+def test_without_a_base_backup_nothing_is_made(new_project: ProjectFactory) -> None:
+    project = new_project(up=("prod",))
+    with pytest.raises(backups.TargetNotRecoverable, match="run `pgprod backup`"):
+        preview.create(project, "early")
+    assert not project.cluster_dir("preview-early").exists()
+    assert commands.preview_list(project) == []
+
+
 def test_a_killed_create_leaves_nothing_registered(prod_project: Project) -> None:
     project = prod_project
     process = subprocess.Popen(

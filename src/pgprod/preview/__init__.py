@@ -40,7 +40,7 @@ from pgprod import db, durations, roles
 from pgprod.backups import restored as copies
 from pgprod.backups.base import OnProgress, _quiet
 from pgprod.backups.restore import copy as copy_of_prod
-from pgprod.backups.restore import require_embedded, resolve
+from pgprod.backups.restore import choose_base, require_embedded, resolve
 from pgprod.backups.restored import HOST, Setup
 from pgprod.backups.store import new_id, utcnow
 from pgprod.cluster import free_port, port_in_use
@@ -88,6 +88,15 @@ class PreviewFailed(PgprodError):
                          f"see `pgprod preview list`; delete it with "
                          f"`pgprod preview delete {name}`")
         self.name = name
+
+
+class PreviewNotReady(PgprodError):
+    def __init__(self, preview: Preview) -> None:
+        why = f" ({preview.step})" if preview.step else ""
+        super().__init__(f"preview {preview.short} is {preview.state}{why}",
+                         f"delete it with `pgprod preview delete {preview.short}` and create "
+                         "it again")
+        self.name = preview.name
 
 
 @dataclass(frozen=True)
@@ -242,6 +251,7 @@ def create(project: Project, name: str | None = None, at: str = "now",
     lifetime = durations.parse(ttl, what="--ttl")
     target = resolve(project, at)
     sweep(project)
+    choose_base(project, target)  # no base backup to start from: refused before anything
     check_space(project)
     started = time.monotonic()
     cluster = copies.cluster_of(project, full)
@@ -310,8 +320,11 @@ def _new_passwords(project: Project, preview: Preview, copy: copies.Restored) ->
 
 
 def start(project: Project, name: str) -> Preview:
-    """Start a stopped preview (on a new port if its own is taken)."""
+    """Start a stopped preview (on a new port if its own is taken); refused for one
+    that failed to be made or is still being made."""
     preview = get_preview(project, name)
+    if preview.state != READY:
+        raise PreviewNotReady(preview)
     cluster = copies.cluster_of(project, preview.name)
     if cluster.pid() is None:
         if port_in_use(HOST, preview.port):
