@@ -298,6 +298,11 @@ class Environment:
         with cluster.lock("up"):
             return self._up(cluster)
 
+    def up_held(self, cluster: Cluster) -> UpResult:
+        """`up`, for a caller that holds the cluster's lock already (a preview being
+        made holds it until the copy is complete)."""
+        return self._up(cluster)
+
     def _up(self, cluster: Cluster) -> UpResult:
         cluster.prepare()
         initialized = False

@@ -18,9 +18,10 @@ PostgreSQL; the record says interrupted and the error says how to go on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -191,7 +192,8 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
     record = Record(id=history.new_id(), who=actor, started=now(),
                     fingerprint=plan.fingerprint, steps=[asdict(s) for s in plan.steps],
                     plan=json.loads(plan_render.as_json(plan)), rehearsal=rehearsal)
-    with guard.publish_lock(env, f"pgprod publish {record.id}"):
+    with _said_if_interrupted(history, record.id, actor), \
+            guard.publish_lock(env, f"pgprod publish {record.id}"):
         lifecycle.settle(history, lock_free=True)
         lifecycle.require_no_open(history)  # one may have opened since (another machine)
         before, target = schemadiff.load_both(
@@ -277,7 +279,8 @@ def contract(project: Project, on_event: OnEvent | None = None,
     if record.status != CONTRACT_PENDING:
         raise lifecycle.PublishOpen(record, history)
     env = registry.prod(project)
-    with guard.publish_lock(env, f"pgprod publish {record.id} --contract"):
+    with _said_if_interrupted(history, record.id, actor), \
+            guard.publish_lock(env, f"pgprod publish {record.id} --contract"):
         record = history.load(record.id)  # as it is now that the lock is held
         lifecycle.advance(history, record, "contract", actor)
         _run(project, env, history, record, [CONTRACT], on_event, actor)
@@ -299,7 +302,8 @@ def resume(project: Project, on_event: OnEvent | None = None,
                                f"{lifecycle.next_step(history, latest[0])}" if latest
                                else "nothing was published yet", what="resume")
     env = registry.prod(project)
-    with guard.publish_lock(env, f"pgprod publish {record.id} --resume"), \
+    with _said_if_interrupted(history, record.id, actor), \
+            guard.publish_lock(env, f"pgprod publish {record.id} --resume"), \
             env.connect_admin(env.database) as conn:
         lifecycle.settle(history, lock_free=True)
         record = history.load(record.id)
@@ -308,6 +312,29 @@ def resume(project: Project, on_event: OnEvent | None = None,
         phases = [CONTRACT] if record.phases == [CONTRACT] else [EXPAND, MIGRATE]
         _run(project, env, history, record, phases, on_event, actor)
     return record
+
+
+@contextlib.contextmanager
+def _said_if_interrupted(history: History, publish_id: str, actor: str) -> Iterator[None]:
+    """Ctrl-C (or SIGTERM) outside the steps, where `_run` does not catch it (while the
+    record is being written, or prod verified): once the publish lock is released, the
+    record left running is settled as interrupted, and the error says what to do next,
+    as an interruption during a step does. Before the record exists it stays Ctrl-C.
+    (The publish lock is released by then: nothing else runs it.)"""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        try:
+            record = history.load(publish_id)
+        except UsageError:
+            raise exc from None  # nothing of it was written: nothing ran
+        why = "stopped by Ctrl-C or SIGTERM"
+        if record.status == RUNNING:
+            lifecycle.advance(history, record, "interrupted", actor, reason=why)
+        if record.status != lifecycle.INTERRUPTED:
+            raise
+        raise PublishInterrupted(record, why, lifecycle.describe(history, record),
+                                 lifecycle.next_step(history, record), True) from exc
 
 
 # -- running steps --------------------------------------------------------------------------
