@@ -15,7 +15,8 @@ WITH rel AS (
       AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f', 'i', 'I')
 ), con AS (
     SELECT k.oid, k.conindid, k.contype, k.contypid,
-           CASE WHEN k.conrelid <> 0
+           CASE WHEN r.relkind = 'f' THEN r.kind || ':' || r.key  -- a foreign table's check
+                WHEN k.conrelid <> 0
                 THEN 'constraint:' || r.key || '.' || quote_ident(k.conname) END AS node
     FROM pg_constraint k LEFT JOIN rel r ON r.oid = k.conrelid
     WHERE k.contype <> 'n'  -- NOT NULL (18+) is modelled on the column
@@ -32,7 +33,8 @@ WITH rel AS (
     WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'v', 'm', 'c', 'f')
   UNION ALL
     SELECT 'pg_attrdef'::regclass, d.oid, 0,
-           'default:' || r.key || '.' || quote_ident(a.attname)
+           CASE WHEN r.relkind = 'f' THEN r.kind || ':' || r.key
+                ELSE 'default:' || r.key || '.' || quote_ident(a.attname) END
     FROM pg_attrdef d JOIN rel r ON r.oid = d.adrelid
     JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
   UNION ALL
@@ -93,6 +95,18 @@ WITH rel AS (
   UNION ALL
     SELECT 'pg_publication_namespace'::regclass, pn.oid, 0, 'publication:' || quote_ident(p.pubname)
     FROM pg_publication_namespace pn JOIN pg_publication p ON p.oid = pn.pnpubid
+  UNION ALL
+    SELECT 'pg_foreign_data_wrapper'::regclass, w.oid, 0,
+           'foreign_data_wrapper:' || quote_ident(w.fdwname)
+    FROM pg_foreign_data_wrapper w
+  UNION ALL
+    SELECT 'pg_foreign_server'::regclass, s.oid, 0, 'server:' || quote_ident(s.srvname)
+    FROM pg_foreign_server s
+  UNION ALL
+    SELECT 'pg_user_mapping'::regclass, m.umid, 0,
+           'user_mapping:' || format('FOR %s SERVER %I',
+               CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(m.usename) END, m.srvname)
+    FROM pg_user_mappings m
 )
 SELECT dep.node AS dependent, array_agg(DISTINCT ref.node) AS referenced
 FROM pg_depend d

@@ -170,6 +170,7 @@ def test_unmodelled_objects_are_listed_by_name(fresh_db: str) -> None:
         CREATE SERVER srv FOREIGN DATA WRAPPER "my fdw";
         CREATE USER MAPPING FOR PUBLIC SERVER srv;
         CREATE FOREIGN TABLE "X y".remote (a int) SERVER srv;
+        CREATE FOREIGN TABLE "X y".remote_part () INHERITS ("X y".t) SERVER srv;
         CREATE TEXT SEARCH CONFIGURATION "X y".cfg (COPY = english);
         CREATE TEXT SEARCH DICTIONARY "X y".dict (TEMPLATE = simple);
         CREATE OPERATOR "X y".=== (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);
@@ -198,18 +199,22 @@ def test_unmodelled_objects_are_listed_by_name(fresh_db: str) -> None:
             " WITH (connect = false, slot_name = NONE)"
         )
     try:
-        unmodelled = set(load_url(fresh_db).unmodelled)
+        loaded = load_url(fresh_db)
+        unmodelled = set(loaded.unmodelled)
     finally:
         run_script(fresh_db, "DROP SUBSCRIPTION sub")
+    # Foreign data is modelled, but for a foreign table in inheritance.
+    assert list(loaded.foreign_data_wrappers) == ['"my fdw"']
+    assert list(loaded.foreign_servers) == ["srv"]
+    assert list(loaded.user_mappings) == ["FOR PUBLIC SERVER srv"]
+    assert list(loaded.foreign_tables) == ['"X y".remote']
     assert unmodelled == {
         Unmodelled("access method", "heap2"),
         Unmodelled("cast", '("X y".mood AS integer)'),
         Unmodelled("comment on constraint index", '"X y".keyed_pkey'),
         Unmodelled("conversion", '"X y".conv'),
         Unmodelled("database setting", "work_mem=8MB"),
-        Unmodelled("foreign table", '"X y".remote'),
-        Unmodelled("foreign server", "srv"),
-        Unmodelled("foreign-data wrapper", '"my fdw"'),
+        Unmodelled("foreign table in inheritance", '"X y".remote_part'),
         Unmodelled("language", "plother"),
         Unmodelled("language privileges", "sql"),
         Unmodelled("operator", '"X y".===(integer, integer)'),
@@ -221,7 +226,6 @@ def test_unmodelled_objects_are_listed_by_name(fresh_db: str) -> None:
         Unmodelled("subscription", "sub"),
         Unmodelled("text search configuration", '"X y".cfg'),
         Unmodelled("text search dictionary", '"X y".dict'),
-        Unmodelled("user mapping", "FOR PUBLIC SERVER srv"),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .acl import DefaultPrivilege, Grant, Grants
 from .datatypes import CompositeType, Domain, DomainCheck, EnumType, RangeType
+from .foreign import ForeignCheck, ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping
 from .frozenmap import FrozenMap
 from .loader import QUERY_KINDS, load
 from .model import (
@@ -55,6 +56,10 @@ __all__ = [
     "EnumType",
     "EventTrigger",
     "Extension",
+    "ForeignCheck",
+    "ForeignDataWrapper",
+    "ForeignServer",
+    "ForeignTable",
     "FrozenMap",
     "Function",
     "Generated",
@@ -75,6 +80,7 @@ __all__ = [
     "Table",
     "Trigger",
     "Unmodelled",
+    "UserMapping",
     "View",
     "load",
 ]

@@ -1,7 +1,8 @@
 """Build model objects from catalog query rows, kind by kind. Pure: no database access.
 
 Relation kinds are built in ``build_relations``; schemas, extensions, collations,
-types, routines, event triggers, publications and default privileges here.
+types, routines, event triggers, publications, default privileges and foreign data
+here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from . import dependencies as deps
 from .acl import DefaultPrivilege, parse_grants
 from .build_relations import Row, Rows
 from .datatypes import CompositeType, Domain, DomainCheck, EnumType, RangeType
+from .foreign import (
+    ForeignCheck,
+    ForeignDataWrapper,
+    ForeignServer,
+    ForeignTable,
+    UserMapping,
+)
 from .frozenmap import FrozenMap, Keyed, by_key
 from .model import (
     Catalog,
@@ -132,6 +140,16 @@ def _composite_types(rows: Rows, built: Built) -> FrozenMap[str, Keyed]:
     return _types(lambda r: composite_type(r, columns))(rows, built)
 
 
+def _foreign_tables(rows: Rows, built: Built) -> FrozenMap[str, ForeignTable]:
+    """Foreign tables; their columns, defaults and checks are nodes of the table."""
+    nodes = _nodes(built)
+    nodes.add(deps.PG_CLASS, ((r.oid, f"foreign_table:{r.key}") for r in rows))
+    nodes.add(deps.PG_CONSTRAINT, ((c["oid"], f"foreign_table:{r.key}")
+                                   for r in rows for c in r.checks or ()))
+    columns = built["columns"]
+    return by_key(foreign_table(r, columns) for r in rows)
+
+
 def build_kind(kind: str, rows: Rows, built: Built) -> None:
     """Build one query kind's rows into ``built[kind]``."""
     built[kind] = STEPS[kind](rows, built)
@@ -163,6 +181,10 @@ def assemble(server_version: int, built: Built, role: str = "") -> Catalog:
         event_triggers=built["event_triggers"],
         publications=built["publications"],
         default_privileges=built["default_privileges"],
+        foreign_data_wrappers=built["foreign_data_wrappers"],
+        foreign_servers=built["foreign_servers"],
+        user_mappings=built["user_mappings"],
+        foreign_tables=built["foreign_tables"],
         unmodelled=built["unmodelled"],
         dependencies=built["graph"],
         role=role,
@@ -339,6 +361,73 @@ def publication(r: Row) -> Publication:
     )
 
 
+def _options(options: list[str] | None) -> tuple[str, ...]:
+    return tuple(sorted(options or ()))
+
+
+def foreign_data_wrapper(r: Row) -> ForeignDataWrapper:
+    """One row of ``foreign_data_wrappers.sql``."""
+    return ForeignDataWrapper(
+        key=r.key,
+        name=r.name,
+        handler=r.handler,
+        validator=r.validator,
+        options=_options(r.options),
+        owner=r.owner,
+        grants=parse_grants(r.grants),
+        comment=r.comment,
+    )
+
+
+def foreign_server(r: Row) -> ForeignServer:
+    """One row of ``foreign_servers.sql``."""
+    return ForeignServer(
+        key=r.key,
+        name=r.name,
+        wrapper=r.wrapper,
+        type=r.type,
+        version=r.version,
+        options=_options(r.options),
+        owner=r.owner,
+        grants=parse_grants(r.grants),
+        comment=r.comment,
+    )
+
+
+def user_mapping(r: Row) -> UserMapping:
+    """One row of ``user_mappings.sql``."""
+    return UserMapping(
+        key=r.key,
+        user=r.user,
+        server=r.server,
+        options=None if r.options is None else _options(r.options),
+    )
+
+
+def foreign_table(r: Row, columns: Mapping[int, Columns]) -> ForeignTable:
+    """One row of ``foreign_tables.sql``, with its columns (options and checks arrive
+    as JSON)."""
+    checks = sorted(r.checks or (), key=lambda c: str(c["key"]))
+    return ForeignTable(
+        key=r.key,
+        schema=r.schema,
+        name=r.name,
+        server=r.server,
+        options=_options(r.options),
+        columns=columns.get(r.oid) or FrozenMap(),
+        column_options=FrozenMap(sorted((k, _options(v))
+                                        for k, v in (r.column_options or {}).items())),
+        checks=FrozenMap(
+            (c["key"],
+             ForeignCheck(name=c["name"], definition=c["definition"],
+                          no_inherit=c["no_inherit"], comment=c["comment"]))
+            for c in checks),
+        owner=r.owner,
+        grants=parse_grants(r.grants),
+        comment=r.comment,
+    )
+
+
 def default_privilege(r: Row) -> DefaultPrivilege:
     """One row of ``default_privileges.sql``."""
     return DefaultPrivilege(
@@ -371,6 +460,11 @@ STEPS: Mapping[str, Callable[[Rows, Built], object]] = {
     "event_triggers": lambda rows, built: by_key(map(event_trigger, rows)),
     "publications": lambda rows, built: by_key(map(publication, rows)),
     "default_privileges": lambda rows, built: by_key(map(default_privilege, rows)),
+    "foreign_data_wrappers": _keyed(foreign_data_wrapper, deps.PG_FOREIGN_DATA_WRAPPER,
+                                    "foreign_data_wrapper"),
+    "foreign_servers": _keyed(foreign_server, deps.PG_FOREIGN_SERVER, "server"),
+    "user_mappings": _keyed(user_mapping, deps.PG_USER_MAPPING, "user_mapping"),
+    "foreign_tables": _foreign_tables,
     "unmodelled": lambda rows, built: tuple(sorted(Unmodelled(r.kind, r.name) for r in rows)),
     # Named by the loader once every other kind has recorded its nodes.
     "dependencies": lambda rows, built: list(rows),

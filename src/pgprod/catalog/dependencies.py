@@ -10,9 +10,9 @@ domain.
 
 ``queries/dependencies.sql`` returns raw catalog addresses (class, OID, sub-ID); the
 model queries return their objects' OIDs, which the builders record in ``Nodes`` as they
-go. Whatever is left unnamed (objects of extensions, foreign tables, row types...) is
-named by one more query, ``queries/dependency_nodes.sql``, for those OIDs only (the caller
-passes a function that runs it).
+go. Whatever is left unnamed (objects of extensions, row types, foreign tables in
+inheritance...) is named by one more query, ``queries/dependency_nodes.sql``, for those
+OIDs only (the caller passes a function that runs it).
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ PG_REWRITE = 2618
 PG_TRIGGER = 2620
 PG_EXTENSION = 3079
 PG_POLICY = 3256
+PG_FOREIGN_SERVER = 1417
+PG_USER_MAPPING = 1418
+PG_FOREIGN_DATA_WRAPPER = 2328
 
 Address = tuple[int, int, int]
 """A ``pg_depend`` end: (classid, objid, objsubid)."""
@@ -48,8 +51,9 @@ have a kind prefix)."""
 NameQuery = Callable[[set[int]], Iterable[tuple[int, int, int, str]]]
 """Runs ``dependency_nodes.sql`` for these OIDs: (classid, objid, objsubid, node) rows."""
 
-_COLUMN_HOLDERS = ("view:", "matview:", "type:")
-"""Relations whose columns are not nodes of their own but fold into the relation."""
+_COLUMN_HOLDERS = ("view:", "matview:", "type:", "foreign_table:")
+"""Relations whose columns (and a foreign table's defaults) are not nodes of their own
+but fold into the relation."""
 
 
 class Nodes:
@@ -95,7 +99,9 @@ class Nodes:
             relation = self.objects.get((PG_CLASS, relid))
             column = self.columns.get(relid, {}).get(attnum)
             if relation is not None and column is not None:
-                found = self._parts[address] = f"default:{relation.partition(':')[2]}.{column}"
+                found = self._parts[address] = (
+                    relation if relation.startswith("foreign_table:")
+                    else f"default:{relation.partition(':')[2]}.{column}")
         return found
 
     def _column(self, relation: str, relid: int, attnum: int) -> str | None:

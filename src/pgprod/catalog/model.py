@@ -1,7 +1,7 @@
 """The Catalog: every modelled object of one database, keyed by quoted full name.
 
 Schema-wide objects that fit no narrower module (schemas, extensions, collations,
-event triggers, publications) are defined here too.
+event triggers, publications) are defined here too; foreign data in ``foreign``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .acl import DefaultPrivilege, Grants
 from .datatypes import CompositeType, Domain, EnumType, RangeType
 from .equality import by_value
+from .foreign import ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping
 from .frozenmap import FrozenMap
 from .relations import (
     Constraint,
@@ -159,6 +160,12 @@ class Catalog:
     publications: FrozenMap[str, Publication]
     default_privileges: FrozenMap[str, DefaultPrivilege]
     unmodelled: tuple[Unmodelled, ...]
+    # Foreign data: empty in catalogs stored before pgprod modelled it (they listed it
+    # as unmodelled).
+    foreign_data_wrappers: FrozenMap[str, ForeignDataWrapper] = field(default_factory=FrozenMap)
+    foreign_servers: FrozenMap[str, ForeignServer] = field(default_factory=FrozenMap)
+    user_mappings: FrozenMap[str, UserMapping] = field(default_factory=FrozenMap)
+    foreign_tables: FrozenMap[str, ForeignTable] = field(default_factory=FrozenMap)
     dependencies: FrozenMap[str, tuple[str, ...]] = field(compare=False,
                                                           default_factory=FrozenMap)
     """Graph nodes (``kind:key``) and the nodes each depends on, from ``pg_depend``;

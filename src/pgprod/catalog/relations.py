@@ -74,6 +74,10 @@ class Column:
     a column that survived drops of its neighbours is the same column. ``collation`` is
     set only when it differs from the type's default; ``storage`` only when it differs
     from the type's default; ``statistics`` is None for the default target.
+    ``local`` (the relation declares the column itself, ``attislocal``) is not part of
+    equality either: it only tells apart an inherited column the child also declares,
+    and no statement changes that (ALTER TABLE ... INHERIT leaves the child's columns
+    declared; only recreating the table would not).
     """
 
     key: str
@@ -89,7 +93,7 @@ class Column:
     compression: str | None
     statistics: int | None
     options: tuple[str, ...]
-    local: bool
+    local: bool = field(compare=False)
     inherited: bool
     grants: Grants
     comment: str | None
@@ -230,7 +234,9 @@ class Constraint:
     and ``match`` (``simple``, ``full``, ``partial``). ``enforced`` is always True before
     PostgreSQL 18; ``no_inherit`` is only ever True for CHECK constraints. ``columns``
     are the constrained columns' keys (for a CHECK, those its expression uses).
-    ``inherited`` marks a partition's or child table's copy of its parent's constraint.
+    ``inherited`` marks a partition's or child table's copy of its parent's constraint;
+    ``local`` (the child declares it too) is not part of equality, as for columns: once
+    merged with an inherited one, a constraint stays declared.
     NOT NULL constraints are modelled on the column (``Column.not_null``) and constraint
     triggers in ``Catalog.triggers``.
     """
@@ -246,7 +252,7 @@ class Constraint:
     valid: bool
     enforced: bool
     no_inherit: bool
-    local: bool
+    local: bool = field(compare=False)
     inherited: bool
     index: str | None
     nulls_not_distinct: bool

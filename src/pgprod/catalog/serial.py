@@ -59,6 +59,23 @@ def to_json(catalog: Catalog) -> str:
                       separators=(",", ":"))
 
 
+# How catalogs stored before foreign data was modelled listed it.
+_FORMERLY_UNMODELLED = {"foreign table", "foreign-data wrapper", "foreign server",
+                        "user mapping"}
+
+
+def _check_foreign_data(data: dict[str, Any]) -> None:
+    """A catalog stored before pgprod modelled foreign data reads back with none, which
+    is only true when it listed none as unmodelled: one that did cannot be read back
+    (compared with today's model, its foreign data would look dropped)."""
+    if "foreign_tables" in data:
+        return
+    found = sorted({u["kind"] for u in data.get("unmodelled", ())} & _FORMERLY_UNMODELLED)
+    if found:
+        raise CatalogFileError("stored schema predates pgprod modelling foreign data and "
+                               f"holds some ({', '.join(found)}): it cannot be compared")
+
+
 def from_json(text: str) -> Catalog:
     """The catalog `to_json` wrote; raises `CatalogFileError` for anything else."""
     try:
@@ -66,6 +83,7 @@ def from_json(text: str) -> Catalog:
         if data.get("format") != FORMAT:
             raise CatalogFileError(f"stored schema has format {data.get('format')!r}, "
                                    f"this pgprod reads {FORMAT}")
+        _check_foreign_data(data["catalog"])
         return _CONVERTER.structure(data["catalog"], Catalog)
     except (ValueError, KeyError, TypeError, AttributeError,
             cattrs.BaseValidationError) as exc:

@@ -21,7 +21,7 @@ from pgprod.diff.targets import lookup
 from pgprod.names import quote_ident
 
 REBUILDABLE = {"view", "matview", "function", "trigger", "rule", "policy", "constraint",
-               "index", "publication", "event_trigger"}
+               "index", "publication", "event_trigger", "user_mapping", "foreign_table"}
 
 
 class _Columns:
@@ -41,7 +41,8 @@ class _Columns:
 
 # In-place changes made moot when the cascade drops and recreates their object.
 _IN_PLACE = (ops.AlterPublication, ops.ReplaceView, ops.ReplaceFunctionBody, ops.AlterPolicy,
-             ops.SetEnabled, ops.ValidateConstraint)
+             ops.SetEnabled, ops.ValidateConstraint, ops.AlterUserMapping,
+             ops.AlterForeignTable)
 
 
 def with_cascade(operations: list[Op], a: Catalog, b: Catalog, graph: Graph,

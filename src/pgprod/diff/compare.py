@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from pgprod.catalog.acl import DefaultPrivilege, Grant
 from pgprod.catalog.datatypes import CompositeType, Domain, EnumType, RangeType
+from pgprod.catalog.foreign import ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping
 from pgprod.catalog.frozenmap import FrozenMap
 from pgprod.catalog.model import Catalog, Publication
 from pgprod.catalog.relations import (
@@ -42,9 +43,14 @@ def core(obj: object, *extra: str) -> object:
 
 
 def _without_part_meta(obj: object) -> object:
-    """A view or materialized view without its columns' comments and grants, which
-    ``part_meta`` changes in place (a materialized view would otherwise be rebuilt)."""
-    if not isinstance(obj, View | MaterializedView):
+    """A view, materialized view or foreign table without its columns' comments and
+    grants (and a foreign table's checks' comments), which ``part_meta`` changes in
+    place (a materialized view would otherwise be rebuilt)."""
+    if isinstance(obj, ForeignTable):
+        checks = FrozenMap([(k, dataclasses.replace(c, comment=None))
+                            for k, c in obj.checks.items()])
+        obj = dataclasses.replace(obj, checks=checks)
+    elif not isinstance(obj, View | MaterializedView):
         return obj
     columns = FrozenMap([(k, dataclasses.replace(c, comment=None, grants=()))
                          for k, c in obj.columns.items()])
@@ -74,7 +80,7 @@ _PUBLIC_DEFAULTS = {"FUNCTION": ("EXECUTE",), "PROCEDURE": ("EXECUTE",),
 _DEFAULT_ACL_TYPE = {"TABLE": "tables", "VIEW": "tables", "MATERIALIZED VIEW": "tables",
                      "SEQUENCE": "sequences", "FUNCTION": "functions",
                      "PROCEDURE": "functions", "AGGREGATE": "functions", "TYPE": "types",
-                     "DOMAIN": "types", "SCHEMA": "schemas"}
+                     "DOMAIN": "types", "SCHEMA": "schemas", "FOREIGN TABLE": "tables"}
 
 
 # What an object's owner holds by default (acldefault), by GRANT keyword.
@@ -83,12 +89,14 @@ _OWNER_DEFAULTS = {
     "SEQUENCE": ("SELECT", "UPDATE", "USAGE"), "FUNCTION": ("EXECUTE",),
     "PROCEDURE": ("EXECUTE",), "AGGREGATE": ("EXECUTE",), "TYPE": ("USAGE",),
     "DOMAIN": ("USAGE",), "SCHEMA": ("CREATE", "USAGE"), "LARGE OBJECT": ("SELECT", "UPDATE"),
+    "FOREIGN DATA WRAPPER": ("USAGE",), "SERVER": ("USAGE",),
 }
+_RELATIONS = ("TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE")
 
 
 def builtin_acl(keyword: str, owner: str, server_version: int) -> set[Grant]:
     """PostgreSQL's acldefault for an object of this kind owned by `owner`."""
-    relation = keyword in ("TABLE", "VIEW", "MATERIALIZED VIEW")
+    relation = keyword in _RELATIONS
     owned = _OWNER_DEFAULTS.get("TABLE" if relation else keyword, ())
     if relation and server_version >= 170000:
         owned = (*owned, "MAINTAIN")
@@ -97,11 +105,13 @@ def builtin_acl(keyword: str, owner: str, server_version: int) -> set[Grant]:
 
 
 def default_grants(target: Target, obj: object, privileges: Iterable[DefaultPrivilege],
-                   server_version: int = 0) -> set[Grant]:
-    """What a freshly created object's ACL holds (its owner's own rights aside): the
-    built-in defaults, or the database-wide default privileges of its owner when set,
-    plus those of its owner in its schema."""
-    owner = getattr(obj, "owner", None)
+                   server_version: int = 0, creator: str = "") -> set[Grant]:
+    """What a freshly created object's ACL holds: the built-in defaults, or the
+    database-wide default privileges of the role that creates it (`creator`, else its
+    owner) when set, plus that role's in its schema. Created by another role than its
+    owner, OWNER TO then hands the creator's privileges to the owner: default privileges
+    are the creator's, never the owner's."""
+    owner = creator or getattr(obj, "owner", None)
     schema = getattr(obj, "schema", None)
     object_type = _DEFAULT_ACL_TYPE.get(target.keyword)
     entries = [p for p in privileges if p.role == owner and p.object_type == object_type]
@@ -113,6 +123,10 @@ def default_grants(target: Target, obj: object, privileges: Iterable[DefaultPriv
     for entry in entries:
         if entry.schema is not None and entry.schema == schema:
             grants |= set(entry.grants)
+    new_owner = getattr(obj, "owner", None)
+    if new_owner and owner and new_owner != owner:
+        grants = {dataclasses.replace(g, grantee=new_owner) if g.grantee == owner else g
+                  for g in grants}
     return grants
 
 
@@ -132,7 +146,7 @@ def meta(target: Target, old: object | None, new: object,
         out.append(ops.SetOwner(target, new_owner))
     if hasattr(new, "grants"):
         if old is None:
-            before = default_grants(target, new, privileges, server_version)
+            before = default_grants(target, new, privileges, server_version, creator)
         else:  # OWNER TO hands the old owner's privileges to the new one
             before = {dataclasses.replace(g, grantee=new_owner)
                       if old_owner and new_owner and g.grantee == old_owner else g
@@ -335,6 +349,10 @@ class Comparison:
 
     def _alter_table(self, old: Table, new: Table) -> None:
         key = new.key
+        left = [p for p in old.inherits if p not in new.inherits]
+        if left:
+            old = self._leave_parents(old, new, left)
+        self._checks_for_parents(old, new)
         if (old.partition_of, old.partition_bound) != (new.partition_of, new.partition_bound):
             if old.partition_of is not None:
                 self.add(ops.DetachPartition(old))
@@ -358,6 +376,39 @@ class Comparison:
                 self.add(ops.DropColumn(old, column))
         if _table_props(old) != _table_props(new):
             self.add(ops.AlterTable(old, new))
+
+    def _leave_parents(self, old: Table, new: Table, left: list[str]) -> Table:
+        """NO INHERIT each parent in `left`, first: the columns and the CHECK and NOT NULL
+        constraints the table had only from them become its own. Columns and checks the
+        target does not have are dropped; the rest is compared as the table's own (the
+        returned table: `old` as NO INHERIT leaves it)."""
+        self.add(*(ops.NoInherit(old, parent) for parent in left))
+        kept = [p for p in old.inherits if p not in left]
+        still = {c for p in kept for c in getattr(self.a.tables.get(p), "columns", {})}
+        columns = FrozenMap(
+            (k, c if c.local or not c.inherited or k in still else
+             dataclasses.replace(c, local=True, inherited=False))
+            for k, c in old.columns.items())
+        from_kept = {c.name for c in self.a.constraints.values() if c.table in kept}
+        for constraint in self.a.constraints.values():
+            if constraint.table == old.key and derived(constraint) and \
+                    constraint.name not in from_kept and constraint.key not in self.b.constraints:
+                self.add(ops.DropObject("constraint", constraint))
+        return dataclasses.replace(old, inherits=tuple(kept), columns=columns)
+
+    def _checks_for_parents(self, old: Table, new: Table) -> None:
+        """INHERIT wants the table to have its new parents' CHECK constraints already:
+        each is added first (INHERIT then merges it with the parent's)."""
+        joined = [p for p in new.inherits if p not in old.inherits]
+        if not joined:
+            return
+        names = {c.name for c in self.b.constraints.values()
+                 if c.table in joined and c.type == "check"}
+        for constraint in self.b.constraints.values():
+            if constraint.table == new.key and derived(constraint) and \
+                    constraint.name in names and constraint.key not in self.a.constraints:
+                self.add(ops.CreateObject("constraint", dataclasses.replace(constraint,
+                                                                            local=True)))
 
     def _alter_column(self, table_old: Table, table: Table, old: Column, new: Column,
                       wiped: frozenset[tuple[str, str]] = frozenset()) -> None:
@@ -537,6 +588,8 @@ def _in_place(kind: Kind, old: object, new: object) -> list[Op] | None:
         return _domain_changes(old, new)
     if isinstance(new, CompositeType) and isinstance(old, CompositeType):
         return [ops.AlterCompositeType(old, new)]
+    if isinstance(new, ForeignDataWrapper | ForeignServer | UserMapping | ForeignTable):
+        return _foreign_changes(old, new)
     if isinstance(new, Publication) and isinstance(old, Publication):
         return [ops.AlterPublication(old, new)] if old.all_tables == new.all_tables else None
     if kind.node in ("trigger", "rule", "event_trigger"):
@@ -586,6 +639,8 @@ def part_meta(old: object | None, new: object,
                     out.append(ops.SetColumnDefault(new.key, c) if c.default is not None
                                else ops.DropColumnDefault(new.key, before_parts[k]))
         return out
+    if isinstance(new, ForeignTable):
+        return _foreign_table_meta(old if isinstance(old, ForeignTable) else None, new, wiped)
     if isinstance(new, Domain):
         before_checks = old.checks if isinstance(old, Domain) else {}
         return [ops.SetComment(Target("constraint", "CONSTRAINT", quote_ident(c.name),
@@ -652,4 +707,75 @@ def _domain_changes(old: Domain, new: Domain) -> list[Op] | None:
     for name, check in new.checks.items():
         if not same(old.checks.get(name), check):
             out.append(ops.AddDomainCheck(new, check))
+    return out
+
+
+# -- foreign data -------------------------------------------------------------------------
+
+
+def _foreign_changes(old: object, new: object) -> list[Op] | None:
+    """In-place changes of a wrapper, server, user mapping or foreign table, or None
+    when it must be recreated (a server's wrapper or type; see ``_foreign_table_changes``)."""
+    if isinstance(old, ForeignDataWrapper) and isinstance(new, ForeignDataWrapper):
+        return [ops.AlterForeignDataWrapper(old, new)]
+    if isinstance(old, ForeignServer) and isinstance(new, ForeignServer):
+        if (old.wrapper, old.type) != (new.wrapper, new.type):
+            return None
+        return [ops.AlterServer(old, new)]
+    if isinstance(old, UserMapping) and isinstance(new, UserMapping):
+        if old.options is None or new.options is None:
+            return []  # options one side may not read: left alone
+        return [ops.AlterUserMapping(old, new)]
+    if isinstance(old, ForeignTable) and isinstance(new, ForeignTable):
+        return _foreign_table_changes(old, new)
+    return None
+
+
+# What ALTER FOREIGN TABLE changes of a column it keeps; anything else (type, collation,
+# generation, storage details) recreates the table: its rows live on the remote side.
+_FOREIGN_IN_PLACE = ("default", "not_null", "comment", "grants")
+
+
+def _foreign_table_changes(old: ForeignTable, new: ForeignTable) -> list[Op] | None:
+    """A foreign table altered in place: columns added (without storage details),
+    defaults, NOT NULL, options and checks; None when it must be recreated (another
+    server, a column dropped or changed otherwise)."""
+    if old.server != new.server:
+        return None
+    columns: list[Op] = []
+    for key, before in old.columns.items():
+        after = new.columns.get(key)
+        if after is None or core(before, *_FOREIGN_IN_PLACE) != core(after, *_FOREIGN_IN_PLACE):
+            return None
+        if before.default != after.default:
+            columns.append(ops.SetColumnDefault(new.key, after) if after.default is not None
+                           else ops.DropColumnDefault(new.key, before))
+        if before.not_null != after.not_null:
+            columns += _not_null_changes(new.key, before, after)
+    for key, added in new.columns.items():
+        if key not in old.columns and (added.storage, added.compression, added.statistics,
+                                       added.options) != (None, None, None, ()):
+            return None
+    return [ops.AlterForeignTable(old, new, tuple(columns))]
+
+
+def _foreign_table_meta(old: ForeignTable | None, new: ForeignTable,
+                        wiped: frozenset[tuple[str, str]]) -> list[Op]:
+    """Comments and grants of a foreign table's columns, and its checks' comments."""
+    table = Target("foreign_table", "FOREIGN TABLE", new.key)
+    out: list[Op] = []
+    for key, column in new.columns.items():
+        before = old.columns.get(key) if old is not None else None
+        if column.comment != (before.comment if before is not None else None):
+            out.append(ops.SetComment(Target("column", "COLUMN", f"{new.key}.{key}"),
+                                      column.comment))
+        before_grants = {g for g in (before.grants if before is not None else ())
+                         if (g.grantee, g.privilege) not in wiped}
+        if set(column.grants) != before_grants:
+            out += grant_changes(table, before_grants, set(column.grants), column=key)
+    for key, check in new.checks.items():
+        before_check = old.checks.get(key) if old is not None else None
+        if check.comment != (before_check.comment if before_check is not None else None):
+            out.append(ops.SetComment(Target("constraint", "CONSTRAINT", key, on=new.key),
+                                      check.comment))
     return out

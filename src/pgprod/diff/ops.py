@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from pgprod.catalog.acl import DefaultPrivilege, Grant
 from pgprod.catalog.datatypes import CompositeType, Domain, DomainCheck, EnumType, RangeType
+from pgprod.catalog.foreign import ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping
 from pgprod.catalog.model import EventTrigger, Extension, Publication
 from pgprod.catalog.relations import (
     Column,
@@ -390,6 +391,21 @@ class AlterTable(Op):
 
 
 @dataclass(frozen=True)
+class NoInherit(Op):
+    """``ALTER TABLE ... NO INHERIT parent``, first of the drops: what the table inherited
+    from `parent` (columns, CHECK and NOT NULL constraints) becomes its own, to be
+    dropped, renamed or merged into another parent's by the operations after it."""
+
+    phase: ClassVar[str] = DROP
+    table: Table
+    parent: str
+
+    @property
+    def summary(self) -> str:
+        return f"{self.table.key} no longer inherits from {self.parent}"
+
+
+@dataclass(frozen=True)
 class DetachPartition(Op):
     phase: ClassVar[str] = DROP
     table: Table
@@ -623,6 +639,48 @@ class AlterPublication(AlterInPlace):
     noun: ClassVar[str] = "publication"
     old: Publication
     new: Publication
+
+# -- foreign data ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlterForeignDataWrapper(AlterInPlace):
+    """Handler, validator and options of a foreign-data wrapper."""
+
+    node_kind: ClassVar[str] = "foreign_data_wrapper"
+    noun: ClassVar[str] = "foreign-data wrapper"
+    old: ForeignDataWrapper
+    new: ForeignDataWrapper
+
+@dataclass(frozen=True)
+class AlterServer(AlterInPlace):
+    """Version and options of a foreign server (its wrapper and type: recreated)."""
+
+    node_kind: ClassVar[str] = "server"
+    noun: ClassVar[str] = "server"
+    old: ForeignServer
+    new: ForeignServer
+
+@dataclass(frozen=True)
+class AlterUserMapping(AlterInPlace):
+    """A user mapping's options: secrets, which the summary (the key) never shows."""
+
+    node_kind: ClassVar[str] = "user_mapping"
+    noun: ClassVar[str] = "user mapping"
+    old: UserMapping
+    new: UserMapping
+
+@dataclass(frozen=True)
+class AlterForeignTable(AlterInPlace):
+    """A foreign table changed in place: columns added, table and column options,
+    CHECK constraints dropped and added, and `columns`: the column-level table
+    operations (defaults, NOT NULL) it runs, rendered as they are for tables."""
+
+    node_kind: ClassVar[str] = "foreign_table"
+    noun: ClassVar[str] = "foreign table"
+    old: ForeignTable
+    new: ForeignTable
+    columns: tuple[Op, ...] = ()
 
 @dataclass(frozen=True)
 class ChangeDefaultPrivileges(Op):

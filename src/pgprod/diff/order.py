@@ -18,6 +18,10 @@ from pgprod.diff.graph import Graph
 from pgprod.diff.ops import Op
 from pgprod.diff.targets import RANK
 
+# Drops run by falling rank: NO INHERIT before any other, so that what the table
+# inherited is its own by the time it is dropped.
+_LAST_DROP = float(len(RANK) + 2)
+
 # Where a kind of operation stands when dependencies do not decide.
 _CREATE_RANK: dict[type[Op], float] = {
     ops.AlterExtension: RANK["extension"],
@@ -33,10 +37,14 @@ _CREATE_RANK: dict[type[Op], float] = {
     ops.AlterColumnDetails: RANK["table"] + 0.4,
     ops.AlterTable: RANK["index"] + 0.5, ops.AttachPartition: RANK["table"] + 0.05,
     ops.DetachPartition: -1.0,
+    ops.NoInherit: _LAST_DROP,
     ops.SetSequenceOwner: RANK["table"] + 0.6,
     ops.ValidateConstraint: RANK["constraint"] + 0.5, ops.ReplaceView: RANK["view"],
     ops.SetEnabled: RANK["trigger"] + 0.5, ops.AlterPolicy: RANK["policy"],
     ops.AlterPublication: RANK["publication"],
+    ops.AlterForeignDataWrapper: RANK["foreign_data_wrapper"],
+    ops.AlterServer: RANK["server"], ops.AlterUserMapping: RANK["user_mapping"],
+    ops.AlterForeignTable: RANK["foreign_table"],
 }
 _LAST = float(len(RANK) + 1)
 

@@ -18,6 +18,7 @@ from dataclasses import fields
 from pgprod.catalog.model import Catalog
 from pgprod.diff import Migration, ops
 from pgprod.diff.render import render as render_op
+from pgprod.diff.render.foreign import redacted
 from pgprod.errors import PgprodError
 from pgprod.names import split_qualified
 
@@ -62,8 +63,9 @@ def _object(op: ops.Op) -> str:
 
 def changes_of(migration: Migration) -> list[tuple[Change, ops.Op]]:
     """The migration's operations numbered from 1, each with what it names and the SQL a
-    plain diff would run for it."""
-    return [(Change(i, type(op).__name__, _object(op), op.summary, tuple(render_op(op))), op)
+    plain diff would run for it (as shown: secrets masked)."""
+    return [(Change(i, type(op).__name__, _object(op), op.summary,
+                    tuple(render_op(redacted(op)))), op)
             for i, op in enumerate(migration.operations, 1)]
 
 

@@ -211,7 +211,7 @@ _CODES = (
          "An object pgprod does not model exists on one side; it is not compared and "
          "not published.",
          "Apply it by hand; the plan names it.",
-         "a foreign table, or a text search configuration"),
+         "a subscription, or a text search configuration"),
     Code("evidence-unavailable", DATA_DEPENDENT, WARNING,
          "A check against prod's data could not run (statement timeout, permission); "
          "the change may still fail when applied.",

@@ -17,6 +17,7 @@ from psycopg import sql
 from pgprod.catalog.relations import Constraint, Index, Table
 from pgprod.diff import ops
 from pgprod.diff.render import render
+from pgprod.diff.render.foreign import redacted
 from pgprod.names import quote_ident
 from pgprod.plan import columns, indexes, shadow
 from pgprod.plan.context import Context
@@ -59,9 +60,11 @@ def _plain(op: ops.Op, b: Builder, *, lock: str | None = None, seconds: float = 
            maintenance: str | None = None, statements: Sequence[str] | None = None) -> None:
     """The engine's statements for `op` (or `statements`) as expand steps, under the lock a
     plain statement of `op` takes unless `lock` says otherwise."""
-    for statement in render(op) if statements is None else statements:
+    run = render(op) if statements is None else list(statements)
+    shown = render(redacted(op)) if statements is None else run  # secrets masked
+    for statement, display in zip(run, shown, strict=True):
         b.add(statement, EXPAND, op.summary, lock=_lock(op) if lock is None else lock,
-              seconds=seconds, maintenance=maintenance)
+              seconds=seconds, maintenance=maintenance, shown=display)
 
 
 def _lock(op: ops.Op) -> str:

@@ -89,11 +89,12 @@ class StepFailed(SqlError):
 
     def __init__(self, step: Step, sqlstate: str | None, message: str,
                  detail: str | None = None, attempts: int = 1) -> None:
-        super().__init__(f"step failed ({step.purpose}): {message}", sqlstate, step.sql)
+        shown = step.shown or step.sql  # secrets masked
+        super().__init__(f"step failed ({step.purpose}): {message}", sqlstate, shown)
         self.step = step
         self.detail = detail
         self.attempts = attempts
-        self.hint = f"statement: {step.sql}" + (f"; {detail}" if detail else "")
+        self.hint = f"statement: {shown}" + (f"; {detail}" if detail else "")
 
 
 def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHASES,

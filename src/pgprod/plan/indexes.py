@@ -15,6 +15,7 @@ from psycopg import sql
 from pgprod.catalog.relations import Constraint, Index
 from pgprod.diff import ops
 from pgprod.diff.render import render
+from pgprod.diff.render.constraints import constraint_definition
 from pgprod.names import ident
 from pgprod.plan.context import Context
 from pgprod.plan.model import EXPAND, MIGRATE
@@ -121,7 +122,8 @@ def add_constraint(constraint: Constraint, context: Context, b: Builder,
     if context.adds_online(constraint):
         if constraint.type in ("foreign key", "check"):
             b.add(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} NOT VALID").format(
-                fragment(table), ident(constraint.name), fragment(constraint.definition)),
+                fragment(table), ident(constraint.name),
+                fragment(constraint_definition(constraint))),
                 MIGRATE, f"add {constraint.name} for new rows only",
                 lock=SHARE_ROW_BRIEF if constraint.type == "foreign key" else BRIEF)
             b.add(render(ops.ValidateConstraint(constraint))[0], MIGRATE,

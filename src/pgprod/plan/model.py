@@ -100,7 +100,9 @@ class Step:
     takes and for how long (``ACCESS EXCLUSIVE, brief``). ``seconds`` is an estimate from
     the table's size. ``maintenance`` says why the step can only run with the app stopped
     (None when it runs online). ``retry``: the step runs under a lock timeout and is
-    retried with backoff when the lock is not granted in time.
+    retried with backoff when the lock is not granted in time. ``shown`` is ``sql`` with
+    secrets masked (a user mapping's options), for every display and log; None when
+    ``sql`` holds none.
     """
 
     sql: str
@@ -113,6 +115,7 @@ class Step:
     maintenance: str | None = None
     retry: bool = True
     batches: Batches | None = None
+    shown: str | None = None  # the statement as displayed, when it holds secrets
 
 
 @dataclass(frozen=True)

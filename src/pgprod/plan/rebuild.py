@@ -62,7 +62,9 @@ def _rebuild_groups(planning: Planning) -> list[list[int]]:
             group[root(j)] = root(i)
             needs = set(depends.get(node, ()))
             for k in range(i + 1, j):
-                if needs & set(ops_[k].nodes):
+                # ADD VALUE stays a step of its own: a label is only usable (by the
+                # recreated dependent, say) once the transaction adding it commits
+                if needs & set(ops_[k].nodes) and not isinstance(ops_[k], ops.AddEnumValue):
                     group[root(k)] = root(i)
     out: dict[int, list[int]] = {}
     for i in range(len(ops_)):

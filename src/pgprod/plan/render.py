@@ -98,8 +98,19 @@ def text(plan: Plan, refused: str | None = None) -> str:
         for step in steps:
             number += 1
             lines.append(_step_header(number, step))
-            lines += [f"     {line}" for line in _statement(step.sql).splitlines()]
+            lines += [f"     {line}" for line in _statement(_shown(step)).splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _shown(step: Step) -> str:
+    """The statement as shown: with secrets masked (see `Step.shown`)."""
+    return step.shown or step.sql
+
+
+def _step_json(step: Step) -> dict[str, object]:
+    data = dataclasses.asdict(step)
+    data["sql"] = data.pop("shown") or step.sql
+    return data
 
 
 def _statement(sql_text: str) -> str:
@@ -114,7 +125,7 @@ def as_json(plan: Plan, refused: str | None = None) -> str:
     data = {
         "changes": [dataclasses.asdict(c) for c in plan.changes],
         "findings": [dataclasses.asdict(f) for f in plan.findings],
-        "steps": [dataclasses.asdict(s) for s in plan.steps],
+        "steps": [_step_json(s) for s in plan.steps],
         "fingerprint": plan.fingerprint,
         "renames": list(plan.renames),
         "fills": dict(plan.fills),
@@ -148,7 +159,7 @@ def markdown(plan: Plan, refused: str | None = None, title: str = "Schema change
         if steps:
             out += [f"### {phase.capitalize()} — {_PHASE_HELP[phase]}", "", "```sql"]
             for step in steps:
-                out += [f"-- {step.purpose} (lock: {step.lock})", _statement(step.sql)]
+                out += [f"-- {step.purpose} (lock: {step.lock})", _statement(_shown(step))]
             out += ["```", ""]
     return "\n".join(out)
 

@@ -125,10 +125,11 @@ class Builder:
     def add(self, statement: str | sql.Composable, phase: str, purpose: str, *,
             transaction: bool = True, lock: str = BRIEF, seconds: float = 0.0,
             maintenance: str | None = None, retry: bool = True,
-            batches: Batches | None = None) -> None:
+            batches: Batches | None = None, shown: str | None = None) -> None:
         statement = statement if isinstance(statement, str) else text(statement)
         self.steps.append(Step(statement, phase, self.change, purpose, transaction, lock,
-                               seconds, maintenance, retry, batches))
+                               seconds, maintenance, retry, batches,
+                               shown if shown != statement else None))
 
 
 def table_size(context: Context, key: str) -> TableSize:

@@ -472,7 +472,7 @@ def _forward(index: int, log: Callable[..., None]) -> Callable[[Event], None]:
     def forward(event: Event) -> None:
         data: dict[str, Any] = {"step": index}
         if event.kind == "start":
-            data |= {"sql": event.step.sql, "purpose": event.step.purpose,
+            data |= {"sql": event.step.shown or event.step.sql, "purpose": event.step.purpose,
                      "phase": event.step.phase}
         elif event.kind == "batch":
             data |= {"done": event.done, "total": event.total}

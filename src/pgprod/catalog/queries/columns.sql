@@ -1,5 +1,6 @@
 -- pgprod catalog: columns
--- Columns of tables, views, materialized views and stand-alone composite types.
+-- Columns of tables, views, materialized views, foreign tables and stand-alone
+-- composite types.
 -- Unordered: sorting these wide rows here can spill to disk; the loader orders them
 -- by position. A column's NOT NULL is also a constraint row (contype 'n') from 18 on;
 -- on older servers that join finds nothing and attnotnull alone says NOT NULL.
@@ -58,7 +59,7 @@ LEFT JOIN (pg_depend sd
 LEFT JOIN pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped
-  AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
+  AND c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f')
   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
   AND NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'

@@ -4,7 +4,8 @@
 -- catalog address. Naming as in the model: a view's rewrite rule is the view, an index
 -- backing a constraint the constraint, an array type its element type, a relation's row
 -- type the relation, a column of a view, materialized view, composite type or foreign
--- table the relation, a domain's constraint the domain.
+-- table the relation (a foreign table's defaults and checks too), a domain's
+-- constraint the domain.
 -- (No percent signs here but the parameter: the text goes through psycopg.)
 WITH rel AS NOT MATERIALIZED (
     SELECT c.oid, c.relkind, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS key,
@@ -16,7 +17,8 @@ WITH rel AS NOT MATERIALIZED (
       AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f', 'i', 'I')
 ), con AS NOT MATERIALIZED (
     SELECT k.oid, k.conindid, k.contype, k.contypid,
-           CASE WHEN k.conrelid <> 0
+           CASE WHEN r.relkind = 'f' THEN r.kind || ':' || r.key
+                WHEN k.conrelid <> 0
                 THEN 'constraint:' || r.key || '.' || quote_ident(k.conname) END AS node
     FROM pg_constraint k LEFT JOIN rel r ON r.oid = k.conrelid
     WHERE k.contype <> 'n'  -- NOT NULL (18+) is modelled on the column
@@ -35,7 +37,8 @@ WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'v', 'm', 
   AND a.attrelid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_attrdef'::regclass::oid, d.oid, 0,
-       'default:' || r.key || '.' || quote_ident(a.attname)
+       CASE WHEN r.relkind = 'f' THEN r.kind || ':' || r.key
+            ELSE 'default:' || r.key || '.' || quote_ident(a.attname) END
 FROM pg_attrdef d JOIN rel r ON r.oid = d.adrelid
 JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
 WHERE d.oid = ANY (%(oids)s::oid[])
@@ -114,3 +117,12 @@ SELECT 'pg_publication_namespace'::regclass::oid, pn.oid, 0,
        'publication:' || quote_ident(p.pubname)
 FROM pg_publication_namespace pn JOIN pg_publication p ON p.oid = pn.pnpubid
 WHERE pn.oid = ANY (%(oids)s::oid[])
+UNION ALL
+SELECT 'pg_foreign_data_wrapper'::regclass::oid, w.oid, 0,
+       'foreign_data_wrapper:' || quote_ident(w.fdwname)
+FROM pg_foreign_data_wrapper w
+WHERE w.oid = ANY (%(oids)s::oid[])
+UNION ALL
+SELECT 'pg_foreign_server'::regclass::oid, s.oid, 0, 'server:' || quote_ident(s.srvname)
+FROM pg_foreign_server s
+WHERE s.oid = ANY (%(oids)s::oid[])

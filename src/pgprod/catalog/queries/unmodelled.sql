@@ -14,24 +14,14 @@ WITH implicit AS (
     SELECT classid, objid FROM pg_depend
      WHERE classid = 'pg_cast'::regclass AND deptype = 'i'
 )
-SELECT 'foreign table' AS kind, format('%I.%I', n.nspname, c.relname) AS name
+-- Foreign tables are modelled, except those in inheritance (a parent, a child or a
+-- partition); wrappers, servers and user mappings are modelled.
+SELECT 'foreign table in inheritance' AS kind, format('%I.%I', n.nspname, c.relname) AS name
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind = 'f'
    AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
    AND (c.tableoid, c.oid) NOT IN (SELECT * FROM implicit)
-UNION ALL
-SELECT 'foreign-data wrapper', quote_ident(w.fdwname)
-  FROM pg_foreign_data_wrapper w
- WHERE (w.tableoid, w.oid) NOT IN (SELECT * FROM implicit)
-UNION ALL
-SELECT 'foreign server', quote_ident(s.srvname)
-  FROM pg_foreign_server s
- WHERE (s.tableoid, s.oid) NOT IN (SELECT * FROM implicit)
-UNION ALL
-SELECT 'user mapping', format('FOR %s SERVER %I',
-                              CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(m.usename) END,
-                              m.srvname)
-  FROM pg_user_mappings m
+   AND EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid OR i.inhparent = c.oid)
 UNION ALL
 SELECT 'text search configuration', format('%I.%I', n.nspname, o.cfgname)
   FROM pg_ts_config o JOIN pg_namespace n ON n.oid = o.cfgnamespace

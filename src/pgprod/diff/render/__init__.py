@@ -16,6 +16,7 @@ from __future__ import annotations
 from pgprod.diff.render import (  # noqa: F401
     constraints,
     datatypes,
+    foreign,
     privileges,
     publications,
     routines,

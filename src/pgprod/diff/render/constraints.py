@@ -10,13 +10,20 @@ from psycopg import sql
 from pgprod.catalog.relations import Constraint, Index
 from pgprod.diff import ops
 from pgprod.diff.render.dispatch import Statements, _s, _text, create, drop, render
+from pgprod.diff.render.expressions import round_trip
 from pgprod.names import ident
+
+
+def constraint_definition(obj: Constraint) -> str:
+    """The constraint's definition as the statement that adds it spells it: a CHECK's
+    expression made to read back as printed (see ``expressions``)."""
+    return round_trip(obj.definition) if obj.type == "check" else obj.definition
 
 
 @create.register
 def _(obj: Constraint, replace: bool = False) -> Statements:
     return [_text(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-        _s(obj.table), ident(obj.name), _s(obj.definition)))]
+        _s(obj.table), ident(obj.name), _s(constraint_definition(obj))))]
 
 
 @drop.register

@@ -13,6 +13,7 @@ from pgprod.catalog.datatypes import CompositeType, Domain, EnumType, RangeType
 from pgprod.catalog.relations import Column
 from pgprod.diff import ops
 from pgprod.diff.render.dispatch import Statements, _s, _text, create, drop, render
+from pgprod.diff.render.expressions import round_trip
 from pgprod.names import ident, split_qualified
 
 
@@ -146,7 +147,7 @@ def _(op: ops.AlterDomain) -> Statements:
 @render.register
 def _(op: ops.AddDomainCheck) -> Statements:
     return [_text(sql.SQL("ALTER DOMAIN {} ADD CONSTRAINT {} {}").format(
-        _s(op.domain.key), ident(op.check.name), _s(op.check.definition)))]
+        _s(op.domain.key), ident(op.check.name), _s(round_trip(op.check.definition))))]
 
 
 @render.register

@@ -32,13 +32,15 @@ def _(op: ops.SetOwner) -> Statements:
     target = op.target
     if target.keyword in ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE", "SCHEMA", "TYPE",
                           "DOMAIN", "FUNCTION", "PROCEDURE", "AGGREGATE", "COLLATION",
-                          "PUBLICATION", "EVENT TRIGGER", "EXTENSION"):
+                          "PUBLICATION", "EVENT TRIGGER", "EXTENSION", "FOREIGN TABLE",
+                          "FOREIGN DATA WRAPPER", "SERVER"):
         return [f"ALTER {_target(target)} OWNER TO {op.owner}"]
     raise NotImplementedError(f"cannot change the owner of a {target.keyword}")
 
 
 _GRANT_KEYWORD = {"MATERIALIZED VIEW": "TABLE", "VIEW": "TABLE", "AGGREGATE": "FUNCTION",
-                  "TYPE": "TYPE", "DOMAIN": "DOMAIN"}
+                  "TYPE": "TYPE", "DOMAIN": "DOMAIN", "FOREIGN TABLE": "TABLE",
+                  "SERVER": "FOREIGN SERVER"}
 
 
 @render.register

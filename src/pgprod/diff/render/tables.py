@@ -253,6 +253,11 @@ def _(op: ops.AlterTable) -> Statements:
 
 
 @render.register
+def _(op: ops.NoInherit) -> Statements:
+    return [f"ALTER TABLE {op.table.key} NO INHERIT {op.parent}"]
+
+
+@render.register
 def _(op: ops.DetachPartition) -> Statements:
     return [f"ALTER TABLE {op.table.partition_of} DETACH PARTITION {op.table.key}"]
 

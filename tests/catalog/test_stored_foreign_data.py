@@ -1,0 +1,39 @@
+"""Catalogs stored before foreign data was modelled: read back with none when they had
+none, refused when they listed some as unmodelled (it would look dropped)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pgprod.catalog import serial
+from tests.catalog.support import load_url, run_script
+
+FOREIGN = ("foreign_data_wrappers", "foreign_servers", "user_mappings", "foreign_tables")
+
+
+def _as_stored_before(text: str, unmodelled: list[dict[str, str]]) -> str:
+    data = json.loads(text)
+    for name in FOREIGN:
+        del data["catalog"][name]
+    data["catalog"]["unmodelled"] = unmodelled
+    return json.dumps(data)
+
+
+def test_old_catalogs_read_back_only_without_foreign_data(fresh_db: str) -> None:
+    run_script(fresh_db, """
+        CREATE FOREIGN DATA WRAPPER w;
+        CREATE SERVER s FOREIGN DATA WRAPPER w OPTIONS (host 'h');
+        CREATE FOREIGN TABLE public.remote (id int) SERVER s;
+        """)
+    loaded = load_url(fresh_db)
+    assert serial.from_json(serial.to_json(loaded)) == loaded
+    assert list(loaded.foreign_tables) == ["public.remote"]
+    text = serial.to_json(loaded)
+    none = serial.from_json(_as_stored_before(text, []))
+    assert all(not getattr(none, name) for name in FOREIGN)
+    with pytest.raises(serial.CatalogFileError, match="foreign server, foreign table"):
+        serial.from_json(_as_stored_before(text, [
+            {"kind": "foreign table", "name": "public.remote"},
+            {"kind": "foreign server", "name": "s"}]))

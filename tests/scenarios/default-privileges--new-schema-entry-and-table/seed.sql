@@ -1,0 +1,1 @@
+INSERT INTO public.keep VALUES (1);

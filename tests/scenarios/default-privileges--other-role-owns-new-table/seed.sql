@@ -1,0 +1,1 @@
+INSERT INTO app.keep VALUES (1);
