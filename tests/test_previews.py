@@ -230,3 +230,30 @@ def test_rehearsal_reports_what_publishing_would_do(prod_project: Project) -> No
 
     with pytest.raises(rehearse.PreviewRequired, match="no preview rehearsed it"):
         commands.publish(find(project.root))
+
+
+def test_an_external_prod_gets_a_logical_copy(new_project: ProjectFactory,
+                                              scratch_server: Project) -> None:
+    """prod by URL: no backups to start from, so a preview is pg_dump | pg_restore into
+    an embedded server, with the preview's passwords and prod's role rules."""
+    url = commands.environment(scratch_server, "dev").admin("postgres").url()
+    project = new_project(settings={"prod": {"url": url, "role_prefix": "extpv_"}})
+    _sql(project, "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,4), note text);"
+                  "INSERT INTO orders SELECT g, g / 7.0, 'n' || g FROM generate_series(1, 300) g")
+    with pytest.raises(UsageError, match="copied as it is now"):
+        preview.create(project, "then", at="1 hour ago")
+    made = preview.create(project, "ext")
+    assert made.origin.startswith("prod (pg_dump) at ") and made.logical
+    assert _contents(project, "preview-ext") == _contents(project, "prod")
+    _sql(project, "INSERT INTO orders VALUES (9001, 1, 'preview')", "preview-ext", "app")
+    assert _sql(project, "SELECT count(*) FROM orders", "prod") == [(300,)]
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        _sql(project, "DELETE FROM orders", "preview-ext", "agent")
+    commands.down(project, ["preview-ext"])
+    commands.up(project, ["preview-ext"])
+    assert _sql(project, "SELECT count(*) FROM orders", "preview-ext") == [(301,)]
+    empty = preview.create(project, "shape", schema_only=True)
+    assert _sql(project, "SELECT count(*) FROM orders", "preview-shape") == [(0,)]
+    assert empty.origin.startswith("prod (pg_dump, schema only) at ")
+    for name in ("ext", "shape"):
+        preview.delete(project, name)

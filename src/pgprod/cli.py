@@ -802,20 +802,26 @@ def preview() -> None:
 @click.option("--at", default="now", metavar="TIME|RESTORE_POINT|PUBLISH_ID",
               help="The moment of prod to copy (default: now).")
 @click.option("--ttl", default="24h", help="Delete it after this long (default: 24h).")
+@click.option("--masked", is_flag=True,
+              help="Mask the columns of [preview.mask] before anyone but pgprod connects.")
+@click.option("--schema-only", is_flag=True,
+              help="An external prod: copy its schema without rows.")
 @JSON
 @click.pass_context
-def preview_create(ctx: click.Context, name: str | None, at: str, ttl: str,
-                   as_json: bool) -> None:
-    """Copy prod (from its backups: no load on prod) into a new preview."""
+def preview_create(ctx: click.Context, name: str | None, at: str, ttl: str, masked: bool,
+                   schema_only: bool, as_json: bool) -> None:
+    """Copy prod into a new preview: from its backups (no load on prod), or an external
+    prod by pg_dump."""
     project = _project(ctx)
     made = _with_progress(lambda progress: commands.preview_create(
-        project, name, at, ttl, _json_event if as_json else progress), stderr=True)
+        project, name, at, ttl, _json_event if as_json else progress, masked=masked,
+        schema_only=schema_only), stderr=True)
     if as_json:
         click.echo(json.dumps({"event": "result", **_shape(made)}))
         return
     p = made.preview
-    say(f"{p.name}: {p.origin}, ready in {p.seconds:.1f} s on port {p.port}; "
-        f"deleted after {p.expires:%Y-%m-%d %H:%M %Z}")
+    say(f"{p.name}: {p.origin}{', masked' if p.masked else ''}, ready in {p.seconds:.1f} s "
+        f"on port {p.port}; deleted after {p.expires:%Y-%m-%d %H:%M %Z}")
     say(f"rehearse the pending publish: pgprod preview apply {p.short}")
 
 
@@ -831,13 +837,49 @@ def preview_list(ctx: click.Context, as_json: bool) -> None:
     if not found:
         say("No previews (make one with `pgprod preview create`).")
         return
-    table = _table("preview", "origin", "state", "server", "port", "expires", "rehearsal")
+    table = _table("preview", "origin", "masked", "state", "server", "port", "expires",
+                   "rehearsal")
     for info in found:
         p, latest = info.preview, info.rehearsal
-        table.add_row(p.name, p.origin, p.state, "running" if info.running else "stopped",
-                      str(p.port), f"{p.expires:%Y-%m-%d %H:%M}",
-                      latest.report.status if latest else "-")
+        table.add_row(p.name, p.origin, "yes" if p.masked else "no", p.state,
+                      "running" if info.running else "stopped", str(p.port),
+                      f"{p.expires:%Y-%m-%d %H:%M}", latest.report.status if latest else "-")
     show(table)
+
+
+@preview.command("mask")
+@click.option("--suggest", is_flag=True,
+              help="List prod's columns that look personal, with a rule each (reads prod "
+                   "as the readonly role).")
+@JSON
+@click.pass_context
+def preview_mask(ctx: click.Context, suggest: bool, as_json: bool) -> None:
+    """Show the masking rules of [preview.mask], or --suggest some: lines to paste into
+    pgprod.toml."""
+    project = _project(ctx)
+    if not suggest:
+        rules = commands.preview_mask_rules(project)
+        if as_json:
+            _print_json([{"column": r.target, "rule": r.value} for r in rules])
+        elif not rules:
+            say("No masking rules (see `pgprod preview mask --suggest`).")
+        else:
+            click.echo("\n".join(["[preview.mask]", *(r.toml() for r in rules)]))
+        return
+    found = commands.preview_mask_suggest(project)
+    if as_json:
+        _print_json(_shape(found))
+        return
+    new = found.unconfigured()
+    if new and not found.configured:  # pgprod.toml has no [preview.mask] to add to yet
+        click.echo("[preview.mask]")
+    for s in new:
+        click.echo(f"{s.rule.toml()}  # {s.type}; by {s.reason}")
+    masked = len(found.suggestions) - len(new)
+    if masked or not new:  # a comment: the output stays ready to paste
+        click.echo(f"# masked already: {masked} of the {len(found.suggestions)} columns that "
+                   "look personal" if found.suggestions else
+                   "# No column of prod looks personal (by name, type or content).")
 
 
 @preview.command("delete")

@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -149,6 +149,9 @@ SETTINGS: tuple[Setting, ...] = (
 
 _SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish", "backup",
              "extensions", "preview")
+_TABLES = {"preview": ("mask",)}
+"""Keys that hold a table of their own rather than a setting: `[preview.mask]` maps
+columns to masking rules (read by `pgprod.preview.mask.rules`, where they are used)."""
 
 
 def _settings_of(section: str) -> dict[str, Setting]:
@@ -195,6 +198,7 @@ class Config:
     extensions_allow: str = ""
     preview_test: str = ""
     preview_test_timeout: str = "10m"
+    preview_mask: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
     def env(self, name: str) -> EnvConfig:
         from pgprod.errors import UsageError
@@ -230,8 +234,12 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         if not isinstance(table, dict):
             raise ConfigError(f"[{section}] must be a table", path)
         known = _settings_of(section)
+        for key in _TABLES.get(section, ()):
+            if not isinstance(table.get(key, {}), dict):
+                raise ConfigError(f"[{section}] {key} must be a table ([{section}.{key}])",
+                                  path)
         for key in table:
-            if key not in known:
+            if key not in known and key not in _TABLES.get(section, ()):
                 raise ConfigError(
                     f"unknown setting {key!r} in [{section}]", path,
                     f"known settings: {', '.join(known)}",
@@ -274,6 +282,7 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         extensions_allow=str(values["extensions"]["allow"]),
         preview_test=str(values["preview"]["test"]),
         preview_test_timeout=str(values["preview"]["test_timeout"]),
+        preview_mask=MappingProxyType(dict(raw.get("preview", {}).get("mask", {}))),
     )
 
 

@@ -172,12 +172,13 @@ def restore(project: Project, target: str, into: Literal["new", "prod"] | None =
     return restored
 
 
-def copy(project: Project, name: str, target: Target, action: str,
+def copy(project: Project, name: str, target: Target, action: str | None,
          on_progress: OnProgress = _quiet, setup: Setup = RESTORE) -> Restored:
     """Recover prod's state at `target` into a new environment `name` (a restore, a
-    preview: `action`, which holds its lock meanwhile), from the base backups and the
-    WAL archive: prod's data files are not read. A time target is first made
-    reachable: prod's WAL up to now is archived (a commit record dated now, a switch)."""
+    preview: `action`, which holds its lock meanwhile; None: the caller holds it), from
+    the base backups and the WAL archive: prod's data files are not read. A time target
+    is first made reachable: prod's WAL up to now is archived (a commit record dated
+    now, a switch)."""
     env = prod(project, running=False)
     if env.cluster().pid() is not None and target.time is not None:
         on_progress(Message("archiving prod's latest WAL"))
@@ -186,6 +187,8 @@ def copy(project: Project, name: str, target: Target, action: str,
             conn.execute("SELECT pg_current_xact_id()")  # a commit record dated now
             archive.switch_and_wait(conn, Store(project))
     base, timeline = choose_base(project, target)
+    if action is None:
+        return _restore(project, name, target, base, timeline, on_progress, setup)
     with cluster_of(project, name).lock(action):
         return _restore(project, name, target, base, timeline, on_progress, setup)
 

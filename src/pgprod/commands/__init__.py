@@ -45,11 +45,14 @@ if TYPE_CHECKING:
         up,
     )
     from pgprod.commands.previews import (
+        MaskSuggestions,
         PreviewInfo,
         preview_apply,
         preview_create,
         preview_delete,
         preview_list,
+        preview_mask_rules,
+        preview_mask_suggest,
         preview_report,
     )
     from pgprod.commands.publishing import (
@@ -83,8 +86,9 @@ _WHERE = {
     "publishing": ["Diff", "Published", "Review", "contract", "current", "demo", "diff",
                    "history", "logs", "plan", "publish", "read_answers", "read_fills",
                    "resume", "review", "rollback"],
-    "previews": ["PreviewInfo", "preview_apply", "preview_create", "preview_delete",
-                 "preview_list", "preview_report"],
+    "previews": ["MaskSuggestions", "PreviewInfo", "preview_apply", "preview_create",
+                 "preview_delete", "preview_list", "preview_mask_rules",
+                 "preview_mask_suggest", "preview_report"],
     "shapes": ["to_dict"],
 }
 _MODULE = {name: module for module, names in _WHERE.items() for name in names}
@@ -92,6 +96,7 @@ _MODULE = {name: module for module, names in _WHERE.items() for name in names}
 __all__ = [
     "META_QUERIES",
     "Diff",
+    "MaskSuggestions",
     "PreviewInfo",
     "Published",
     "RestoreResult",
@@ -123,6 +128,8 @@ __all__ = [
     "preview_create",
     "preview_delete",
     "preview_list",
+    "preview_mask_rules",
+    "preview_mask_suggest",
     "preview_report",
     "promote",
     "publish",

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pgprod import events, preview
+from pgprod import events, preview, registry
 from pgprod.actions import recorded
-from pgprod.preview import rehearse
+from pgprod.preview import mask, rehearse
 from pgprod.project import Project
 
 
@@ -24,9 +24,8 @@ class PreviewInfo:
 
 
 def _info(project: Project, made: preview.Preview) -> PreviewInfo:
-    from pgprod.backups import restored
 
-    running = restored.cluster_of(project, made.name).pid() is not None
+    running = preview.cluster_of(project, made.name).pid() is not None
     env = preview.environment(project, made)
     url = env.conninfo("app").url() if made.state == preview.READY else None
     found = rehearse.rehearsals(project, made.name)
@@ -35,13 +34,44 @@ def _info(project: Project, made: preview.Preview) -> PreviewInfo:
 
 def preview_create(project: Project, name: str | None = None, at: str = "now",
                    ttl: str = preview.DEFAULT_TTL, on_event: events.OnEvent = events.ignore,
-                   actor: str | None = None) -> PreviewInfo:
-    """A new preview: a copy of prod at `at`, deleted after `ttl`."""
-    with recorded(project, "preview create", name, actor, at=at, ttl=ttl) as act:
-        made = preview.create(project, name, at, ttl, on_event)
+                   actor: str | None = None, masked: bool = False,
+                   schema_only: bool = False) -> PreviewInfo:
+    """A new preview: a copy of prod at `at`, deleted after `ttl`; `masked`: with the
+    columns of `[preview.mask]` masked before anyone but pgprod's superuser connects;
+    `schema_only` (an external prod): without rows."""
+    with recorded(project, "preview create", name, actor, at=at, ttl=ttl,
+                  masked=masked, schema_only=schema_only) as act:
+        made = preview.create(project, name, at, ttl, on_event, masked=masked,
+                              schema_only=schema_only)
         act.result = {"preview": made.name, "origin": made.origin,
-                      "expires": made.expires.isoformat()}
+                      "expires": made.expires.isoformat(), "masked": made.masked}
         return _info(project, made)
+
+
+@dataclass(frozen=True)
+class MaskSuggestions:
+    """`pgprod preview mask --suggest`: the columns of prod that look personal, each
+    with a proposed rule; `configured`: those `[preview.mask]` masks already."""
+
+    suggestions: tuple[mask.Suggestion, ...]
+    configured: frozenset[str]
+
+    def unconfigured(self) -> list[mask.Suggestion]:
+        return [s for s in self.suggestions if s.rule.target not in self.configured]
+
+
+def preview_mask_suggest(project: Project) -> MaskSuggestions:
+    """Columns of prod that look personal (by name, type and a sample of their content),
+    with a rule for `[preview.mask]` each. Read-only: reads prod as the readonly role."""
+    rules = mask.rules(project.config.preview_mask, project.config.path)
+    with registry.get(project, "prod").connect("readonly") as conn:
+        found = mask.suggest(conn)
+    return MaskSuggestions(tuple(found), frozenset(r.target for r in rules))
+
+
+def preview_mask_rules(project: Project) -> tuple[mask.Rule, ...]:
+    """The masking rules of `[preview.mask]`, checked for syntax (reads pgprod.toml only)."""
+    return mask.rules(project.config.preview_mask, project.config.path)
 
 
 def preview_list(project: Project) -> list[PreviewInfo]:

@@ -12,9 +12,10 @@ from pgprod import backups, events, registry
 from pgprod.actions import Action
 from pgprod.commands.backing import RestoredCopy, RestoreResult
 from pgprod.commands.envs import RotateResult
-from pgprod.commands.previews import PreviewInfo
+from pgprod.commands.previews import MaskSuggestions, PreviewInfo
 from pgprod.commands.publishing import Diff, Published
 from pgprod.diff.render import render
+from pgprod.diff.render.foreign import redacted
 from pgprod.edit import EditState
 from pgprod.environment import Status, UpResult
 from pgprod.preview.rehearse import Rehearsal
@@ -90,7 +91,7 @@ def _(d: Diff) -> dict[str, Any]:
     migration = d.migration
     return {
         "operations": [{"op": type(op).__name__, "phase": op.phase, "summary": op.summary,
-                        "sql": render(op)} for op in migration.operations],
+                        "sql": render(redacted(op))} for op in migration.operations],
         "renames": {"tables": dict(migration.renames.tables),
                     "columns": [{"table": t, "old": o, "new": n}
                                 for (t, o), n in migration.renames.columns.items()]},
@@ -165,9 +166,18 @@ def _(info: PreviewInfo) -> dict[str, Any]:
     latest = info.rehearsal
     return {"name": p.name, "port": p.port, "origin": p.origin, "state": p.state,
             "step": p.step or None, "created": _time(p.created), "expires": _time(p.expires),
-            "seconds": p.seconds, "running": info.running, "url": info.url,
+            "seconds": p.seconds, "masked": p.masked, "running": info.running,
+            "url": info.url,
             "rehearsal": {"status": latest.report.status, "digest": latest.digest,
                           "created": latest.created} if latest else None}
+
+
+@to_dict.register
+def _(found: MaskSuggestions) -> dict[str, Any]:
+    return {"suggestions": [
+        {"column": s.rule.target, "type": s.type, "rule": s.rule.value, "reason": s.reason,
+         "configured": s.rule.target in found.configured, "toml": s.rule.toml()}
+        for s in found.suggestions]}
 
 
 @to_dict.register

@@ -11,6 +11,9 @@ environment (`pgprod.backups.restored`) in what it may do:
   other role that logs in with a password is left without one;
 - it never archives (`archive_mode = off`), and cannot be promoted (it is not a
   restored environment);
+- masked (`create(..., masked=True)`), the columns of `[preview.mask]` are rewritten
+  while only that superuser may connect, and none of their original values is left
+  in its files (`pgprod.preview.mask`);
 - it expires: past its TTL it is stopped and deleted by the next `up`, `status` or
   `preview list`. One whose creation was interrupted is swept the same way, so a
   killed `preview create` leaves nothing registered.
@@ -25,6 +28,7 @@ State is `.pgprod/clusters/preview-NAME/preview.json` (beside the copy's
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -39,15 +43,17 @@ from psycopg import sql
 from pgprod import db, durations, roles
 from pgprod.backups import restored as copies
 from pgprod.backups.base import OnProgress, _quiet
+from pgprod.backups.restore import Target, choose_base, resolve
 from pgprod.backups.restore import copy as copy_of_prod
-from pgprod.backups.restore import choose_base, require_embedded, resolve
 from pgprod.backups.restored import HOST, Setup
 from pgprod.backups.store import new_id, utcnow
-from pgprod.cluster import free_port, port_in_use
+from pgprod.cluster import Cluster, free_port, port_in_use
 from pgprod.environment import Copy, Environment
 from pgprod.errors import PgprodError, UsageError
 from pgprod.events import Message
 from pgprod.project import SUPERUSER, Project
+
+from . import mask
 
 PREFIX = "preview-"
 MARKER = "preview.json"
@@ -56,8 +62,10 @@ CREATING, READY, FAILED = "creating", "ready", "failed"
 DEFAULT_TTL = "24h"
 SPARE = 1.1  # room asked for beyond prod's data directory: WAL replayed, logs
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SETTINGS = {"archive_mode": False}
-"""A preview never archives: its WAL is recycled, never offered to prod's archive."""
+SETTINGS = {"archive_mode": False, "wal_recycle": False}
+"""A preview never archives: its WAL is never offered to prod's archive. Old segments
+are deleted rather than renamed for reuse, so a masked preview's WAL from before
+masking leaves its files (`pgprod.preview.mask`)."""
 
 
 class PreviewNotFound(UsageError):
@@ -112,6 +120,8 @@ class Preview:
     step: str = ""
     seconds: float = 0.0
     root: Path = Path()
+    masked: bool = False
+    logical: bool = False  # a pg_dump of an external prod, not a physical copy
 
     @property
     def short(self) -> str:
@@ -160,7 +170,7 @@ def _recorded(project: Project) -> list[Preview]:
 
 def _incomplete(project: Project, preview: Preview) -> bool:
     """Its creation stopped (pgprod killed, Ctrl-C) without finishing or failing."""
-    return preview.state == CREATING and copies.cluster_of(project, preview.name).busy() is None
+    return preview.state == CREATING and cluster_of(project, preview.name).busy() is None
 
 
 def list_previews(project: Project, sweep: bool = True) -> list[Preview]:
@@ -194,10 +204,18 @@ def get_preview(project: Project, name: str) -> Preview:
     raise PreviewNotFound(name, [p.short for p in found])
 
 
+def cluster_of(project: Project, name: str) -> Cluster:
+    """The embedded cluster of preview `name` (prod's binaries and server user; prod
+    itself may be external)."""
+    config = replace(project.config.env("prod"), url="")
+    return Environment(project, config, Copy(name, KIND, "")).cluster()
+
+
 def environment(project: Project, preview: Preview) -> Environment:
     """The preview as an environment: prod's settings on the preview's port, prod's
     role rules, the preview's own passwords."""
-    config = replace(project.config.env("prod"), port=preview.port, listen_addresses=HOST)
+    config = replace(project.config.env("prod"), url="", port=preview.port,
+                     listen_addresses=HOST)
     return Environment(project, config, Copy(preview.name, KIND, preview.origin))
 
 
@@ -231,9 +249,18 @@ def _tree_size(path: Path) -> int:
 
 def check_space(project: Project) -> tuple[int, int]:
     """(bytes needed, bytes free) for a copy of prod; NotEnoughDisk when it would not
-    fit. Measured from prod's data directory's size (file sizes: no data is read)."""
+    fit. Measured from prod's data directory's size (file sizes: no data is read), or
+    for an external prod its database's size."""
     where = project.servers_root / "clusters"
-    needed = int(_tree_size(project.cluster_dir("prod") / "data") * SPARE)
+    where.mkdir(parents=True, exist_ok=True)
+    if project.config.env("prod").embedded:
+        size = _tree_size(project.cluster_dir("prod") / "data")
+    else:
+        prod = _prod_env(project)
+        with prod.connect("readonly") as conn:
+            row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+            size = int(row[0]) if row else 0
+    needed = int(size * SPARE)
     free = shutil.disk_usage(where).free
     if needed > free:
         raise NotEnoughDisk(where, needed, free)
@@ -241,45 +268,137 @@ def check_space(project: Project) -> tuple[int, int]:
 
 
 def create(project: Project, name: str | None = None, at: str = "now",
-           ttl: str = DEFAULT_TTL, on_progress: OnProgress = _quiet) -> Preview:
+           ttl: str = DEFAULT_TTL, on_progress: OnProgress = _quiet,
+           masked: bool = False, schema_only: bool = False) -> Preview:
     """A new preview of prod at `at` (now, a restore point, a publish id, a time),
-    deleted after `ttl`. Refused before anything is copied when prod is not embedded,
-    the name is taken or the disk too small. A failure leaves the preview recorded as
-    failed (its files kept for inspection); an interruption leaves it to be swept."""
-    require_embedded(project)
+    deleted after `ttl`. An external prod (a URL) is copied logically, as it is now
+    (`pgprod.preview.logical`; `schema_only`: no rows). Refused before anything is
+    copied when the name is taken, there is no base backup to start from or the disk is
+    too small. A failure leaves the preview recorded as failed (its files kept for
+    inspection); an interruption leaves it to be swept. The preview's lock is held
+    throughout: a listing meanwhile does not take it for an interrupted one.
+    `masked`: the columns of `[preview.mask]` are masked before any role but pgprod's
+    superuser may connect (refused first when there are no rules; a failed masking
+    deletes the copy, which holds prod's values)."""
     full = _name(project, name)
     lifetime = durations.parse(ttl, what="--ttl")
-    target = resolve(project, at)
+    logical = not project.config.env("prod").embedded
+    if logical and at != "now":
+        raise UsageError("an external prod is copied as it is now (pg_dump): --at is for "
+                         "a prod pgprod runs, whose backups it keeps",
+                         "leave out --at")
+    if schema_only and not logical:
+        raise UsageError("--schema-only is for an external prod",
+                         "a preview of a prod pgprod runs is a physical copy, with its rows")
+    target = None if logical else resolve(project, at)
+    rules = _mask_rules(project) if masked else ()
     sweep(project)
-    choose_base(project, target)  # no base backup to start from: refused before anything
+    if target is not None:
+        choose_base(project, target)  # no base backup to start from: refused now
     check_space(project)
     started = time.monotonic()
-    cluster = copies.cluster_of(project, full)
+    cluster = cluster_of(project, full)
     cluster.prepare()
     created = utcnow()
-    preview = _save(Preview(full, 0, f"prod at {target}", created, created + lifetime,
-                            root=cluster.root, step="copying"))
-    on_progress(Message(f"{full}: copying prod at {target}"))
+    moment = created.isoformat(timespec="seconds")
+    origin = (f"prod (pg_dump{', schema only' if schema_only else ''}) at {moment}"
+              if logical else f"prod at {target}")
+    with cluster.lock("preview"):
+        preview = _save(Preview(full, 0, origin, created, created + lifetime,
+                                root=cluster.root, step="copying", masked=masked,
+                                logical=logical))
+        on_progress(Message(f"{full}: copying {origin}"))
+        try:
+            if target is None:
+                preview = _copy_logically(project, preview, schema_only)
+            else:
+                preview = _copy_physically(project, preview, target, on_progress)
+            if rules:
+                preview = _save(preview, step="masking")
+                _mask(project, preview, rules, on_progress)
+            env = environment(project, preview)
+            _configure(project, preview)  # every role may connect now
+            with env.connect_admin() as conn:
+                conn.execute("SELECT pg_reload_conf()")
+        except PgprodError as exc:
+            if preview.step == "masking":  # the copy holds prod's values: nobody may use it
+                _remove(project, full, locked=True)
+            else:
+                _save(preview, state=FAILED, step=str(exc))
+            raise
+        except BaseException:
+            cluster.halt()
+            raise
+        return _save(preview, state=READY, step="", seconds=time.monotonic() - started)
+
+
+def _copy_physically(project: Project, preview: Preview, target: Target,
+                     on_progress: OnProgress) -> Preview:
+    """Recover prod's backups into the preview, admitting only pgprod's superuser, and
+    give every role a password of the preview's own."""
     # no checksum of the copy's contents: a full read, with nothing to compare it to
     setup = Setup(SETTINGS, tuple(_superuser_only(environment(project, preview).hba())),
                   checksum=False)
-    try:
-        copy = copy_of_prod(project, full, target, "preview", on_progress, setup)
-        preview = _save(preview, port=copy.port, step="new passwords")
-        on_progress(Message(f"{full}: new passwords for every role"))
-        _new_passwords(project, preview, copy)
-        env = environment(project, preview)
+    copy = copy_of_prod(project, preview.name, target, None, on_progress, setup)
+    preview = _save(preview, port=copy.port, step="new passwords")
+    on_progress(Message(f"{preview.name}: new passwords for every role"))
+    _new_passwords(project, preview, copy)
+    return preview
+
+
+def _copy_logically(project: Project, preview: Preview, schema_only: bool) -> Preview:
+    """A new server for the preview (the preview's passwords from the start, admitting
+    only pgprod's superuser), then prod's database dumped into it."""
+    preview = _save(preview, port=free_port(), step="pg_dump | pg_restore")
+    env = environment(project, preview)
+    cluster = env.cluster()
+    env.up_held(cluster)
+    cluster.configure(env.server_settings(cluster) | SETTINGS,
+                      _superuser_only(env.hba()))
+    with env.connect_admin() as conn:
+        conn.execute("SELECT pg_reload_conf()")
+    from . import logical
+
+    logical.copy(_prod_env(project), env, schema_only)
+    return preview
+
+
+def _prod_env(project: Project) -> Environment:
+    return Environment(project, project.config.env("prod"))
+
+
+def _configure(project: Project, preview: Preview) -> None:
+    """The preview's server settings and pg_hba.conf for every role (prod's rules)."""
+    env = environment(project, preview)
+    cluster = cluster_of(project, preview.name)
+    if preview.logical:
+        cluster.configure(env.server_settings(cluster) | SETTINGS, env.hba())
+    else:
         copies.configure(project, cluster, preview.port, {},
                          Setup(SETTINGS, tuple(env.hba())))
-        with env.connect_admin() as conn:
-            conn.execute("SELECT pg_reload_conf()")
-    except PgprodError as exc:
-        _save(preview, state=FAILED, step=str(exc))
-        raise
-    except BaseException:
-        cluster.halt()
-        raise
-    return _save(preview, state=READY, step="", seconds=time.monotonic() - started)
+
+
+def _mask_rules(project: Project) -> tuple[mask.Rule, ...]:
+    """`[preview.mask]`'s rules; UsageError when there are none."""
+    rules = mask.rules(project.config.preview_mask, project.config.path)
+    if not rules:
+        raise UsageError("--masked needs masking rules, and pgprod.toml has none",
+                         'add them under [preview.mask] (e.g. "public.users.email" = '
+                         '"email"), or run `pgprod preview mask --suggest`')
+    return rules
+
+
+def _mask(project: Project, preview: Preview, rules: tuple[mask.Rule, ...],
+          on_progress: OnProgress) -> None:
+    """Mask the copy while only pgprod's superuser may connect (`create` deletes the
+    copy when this fails: it holds prod's values)."""
+    env = environment(project, preview)
+    on_progress(Message(f"{preview.name}: masking {len(rules)} columns"))
+    with db.connect(env.admin(project.config.database), env=preview.name, role="admin",
+                    autocommit=True) as conn:
+        done = mask.apply(conn, rules, mask.key(project), on_progress)
+    on_progress(Message(f"{preview.name}: masked {sum(done.rows.values())} rows of "
+                        f"{len(done.rows)} tables in {done.seconds:.1f} s"))
 
 
 def _superuser_only(hba: list[str]) -> list[str]:
@@ -325,19 +444,18 @@ def start(project: Project, name: str) -> Preview:
     preview = get_preview(project, name)
     if preview.state != READY:
         raise PreviewNotReady(preview)
-    cluster = copies.cluster_of(project, preview.name)
+    cluster = cluster_of(project, preview.name)
     if cluster.pid() is None:
         if port_in_use(HOST, preview.port):
             preview = _save(preview, port=free_port())
-        env = environment(project, preview)
-        copies.configure(project, cluster, preview.port, {}, Setup(SETTINGS, tuple(env.hba())))
+        _configure(project, preview)
         cluster.start(HOST, preview.port)
     return preview
 
 
 def stop(project: Project, name: str) -> bool:
     preview = get_preview(project, name)
-    return copies.cluster_of(project, preview.name).stop()
+    return cluster_of(project, preview.name).stop()
 
 
 def delete(project: Project, name: str) -> Preview:
@@ -347,9 +465,10 @@ def delete(project: Project, name: str) -> Preview:
     return preview
 
 
-def _remove(project: Project, full: str) -> None:
-    cluster = copies.cluster_of(project, full)
-    with cluster.lock("delete"):
+def _remove(project: Project, full: str, locked: bool = False) -> None:
+    """Stop and delete preview `full` (`locked`: the caller holds its lock)."""
+    cluster = cluster_of(project, full)
+    with contextlib.nullcontext() if locked else cluster.lock("delete"):
         cluster.halt()
         shutil.rmtree(cluster.root, ignore_errors=True)
     cluster.lock_path.unlink(missing_ok=True)

@@ -190,7 +190,8 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
         failed = str(exc)
         found.append(Check(FUNCTIONAL, FAIL, "step-failed", exc.step.purpose,
                            f"step failed on the copy: {exc.message}",
-                           {"sql": exc.step.sql, "sqlstate": exc.sqlstate}))
+                           {"sql": exc.step.shown or exc.step.sql,
+                            "sqlstate": exc.sqlstate}))
     on_event(Message(f"{preview.name}: checking integrity and performance"))
     with env.connect_admin(env.database) as admin:
         built = [i for i in _index_names(admin) if i not in {x.name for x in before.indexes}]
