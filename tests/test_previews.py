@@ -151,7 +151,10 @@ def test_a_killed_create_leaves_nothing_registered(prod_project: Project) -> Non
     _wait_for(process, marker.exists)  # copying: the base backup is being unpacked
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    assert [e.name for e in registry.entries(project)] == ["dev", "prod"]
+    [left] = preview.list_previews(project, sweep=False)
+    assert left.state == preview.CREATING, left  # killed while it was being made
+    assert [e.name for e in registry.entries(project)] == ["dev", "prod"], (
+        left, preview.cluster_of(project, left.name).busy())
     assert not project.cluster_dir("preview-killed").exists()
     done = subprocess.run(
         [sys.executable, "-m", "pgprod", "--project", str(project.root), "preview", "list"],
