@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -151,6 +152,15 @@ def test_a_killed_create_leaves_nothing_registered(prod_project: Project) -> Non
     _wait_for(process, marker.exists)  # copying: the base backup is being unpacked
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    # the whole group is gone, not only its leader: a forked child shares the lock's
+    # open file, which stays locked until the last of them has died
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
     [left] = preview.list_previews(project, sweep=False)
     assert left.state == preview.CREATING, left  # killed while it was being made
     assert [e.name for e in registry.entries(project)] == ["dev", "prod"], (

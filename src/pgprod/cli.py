@@ -902,18 +902,21 @@ def preview_delete(ctx: click.Context, name: str) -> None:
 @click.option("--no-contract", is_flag=True, help="Stop after expand and migrate.")
 @click.option("--test", "test", metavar="CMD",
               help="The app's test command (default: [preview] test).")
+@click.option("--load", is_flag=True,
+              help="Run a write load modelled on prod's recorded writes (rolled back) "
+                   "during the steps, and report each step's longest write stall.")
 @JSON
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the report as Markdown.")
 @click.pass_context
 def preview_apply(ctx: click.Context, name: str, renames: Sequence[str],
                   allowed: Sequence[str], fills: Sequence[str], no_contract: bool,
-                  test: str | None, as_json: bool, as_markdown: bool) -> None:
+                  test: str | None, load: bool, as_json: bool, as_markdown: bool) -> None:
     """Rehearse the plan `pgprod publish` would run now on a preview, and verify it:
     functional, integrity and performance checks. Exits 1 when a check fails."""
     project = _project(ctx)
     done = _with_progress(lambda progress: commands.preview_apply(
         project, name, renames, allowed, commands.read_fills(fills), not no_contract, test,
-        _json_event if as_json else progress), stderr=True)
+        _json_event if as_json else progress, load=load), stderr=True)
     _report(done, as_json, as_markdown)
 
 

@@ -89,13 +89,14 @@ def preview_apply(project: Project, name: str, answers: Sequence[str] = (),
                   allowed: Sequence[str] = (), fills: Mapping[str, str] | None = None,
                   contract: bool = True, test: str | None = None,
                   on_event: events.OnEvent = events.ignore,
-                  actor: str | None = None) -> rehearse.Rehearsal:
-    """Rehearse the plan `publish` would run now on preview `name`, and verify it."""
+                  actor: str | None = None, load: bool = False) -> rehearse.Rehearsal:
+    """Rehearse the plan `publish` would run now on preview `name`, and verify it;
+    `load`: under a write load, recording each step's longest write stall."""
     with recorded(project, "preview apply", name, actor, renames=list(answers),
                   allow_data_loss=list(allowed), fill=dict(fills or {}),
-                  contract=contract, test=test) as act:
+                  contract=contract, test=test, load=load) as act:
         done = rehearse.apply(project, name, answers, allowed, fills, contract, test,
-                              on_event)
+                              on_event, load=load)
         act.result = {"status": done.report.status, "digest": done.digest}
         return done
 

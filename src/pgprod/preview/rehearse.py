@@ -15,10 +15,16 @@ break the old version; then integrity (row counts, constraints, orphans, changed
 values) and performance (plans, sizes). The report is kept in the project, not the
 preview (`.pgprod/rehearsals/<steps digest>-<preview>.json` and `.md`: the evidence outlives
 the copy); the next publish of the same plan records it, and `verify` shows the latest.
+
+While the steps run, their session's locks are sampled (`pgprod.preview.locks`), and
+with ``load`` a write load modelled on prod's recorded writes runs beside them
+(`pgprod.preview.load`): each step's `Timing` says what it held and how long it stalled
+writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -37,6 +43,8 @@ from pgprod.project import Project
 
 from . import checks as checking
 from . import environment, get_preview, measure, start
+from . import load as loading
+from .locks import Held, LockSampler
 from .report import FAIL, FUNCTIONAL, SECTIONS, Check, Report
 
 REPORTS = "rehearsals"
@@ -76,7 +84,10 @@ class NoReport(PgprodError):
 
 @dataclass(frozen=True)
 class Timing:
-    """How one step went on the preview."""
+    """How one step went on the preview: ``lock`` the lock the plan says it takes,
+    ``locks`` those it was seen holding or waiting for (`pgprod.preview.locks`);
+    with a write load (`pgprod.preview.load`), ``stall`` the longest wait of the writes
+    running while it ran (seconds) and ``writes`` how many ran; None without one."""
 
     phase: str
     purpose: str
@@ -84,6 +95,15 @@ class Timing:
     seconds: float
     rows: int | None
     attempts: int
+    stall: float | None = None
+    writes: int | None = None
+    locks: tuple[Held, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Timing:
+        fields = dict(data)
+        fields["locks"] = tuple(Held.from_dict(h) for h in fields.get("locks", ()))
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
@@ -100,6 +120,7 @@ class Rehearsal:
     report: Report
     failed: str | None = None
     created: str = field(default_factory=lambda: _now())
+    load: Mapping[str, Any] | None = None  # `load.WriteLoad.summary`, with --load
 
     @property
     def predicted_seconds(self) -> float:
@@ -114,14 +135,16 @@ class Rehearsal:
                 "predicted_seconds": round(self.predicted_seconds, 3),
                 "failed": self.failed, "created": self.created,
                 "steps": [asdict(t) for t in self.timings],
+                "load": None if self.load is None else dict(self.load),
                 "checks": self.report.to_dict()["checks"]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rehearsal:
         report = Report.from_dict({"preview": data["preview"], "checks": data["checks"]})
         return cls(data["preview"], data["fingerprint"], data["digest"],
-                   tuple(data["phases"]), tuple(Timing(**t) for t in data["steps"]),
-                   data["seconds"], report, data.get("failed"), data["created"])
+                   tuple(data["phases"]), tuple(Timing.from_dict(t) for t in data["steps"]),
+                   data["seconds"], report, data.get("failed"), data["created"],
+                   data.get("load"))
 
     def markdown(self) -> str:
         lines = [f"# Rehearsal on {self.preview}: {self.report.status}", "",
@@ -130,10 +153,26 @@ class Rehearsal:
                  f"{self.predicted_seconds:.1f} s.", ""]
         if self.failed:
             lines += [f"**The rehearsal stopped:** {self.failed}", ""]
-        lines += ["| phase | step | lock | seconds | rows |", "|---|---|---|---:|---:|"]
-        lines += [f"| {t.phase} | {t.purpose} | {t.lock} | {t.seconds:.3f} | "
-                  f"{'' if t.rows is None else t.rows} |" for t in self.timings]
+        stalls = self.load is not None
+        lines += ["| phase | step | lock | locks seen (held s) | seconds | rows |"
+                  + (" longest write stall (s) |" if stalls else ""),
+                  "|---|---|---|---|---:|---:|" + ("---:|" if stalls else "")]
+        for t in self.timings:
+            cells = [c.replace("|", "\\|") for c in (t.purpose, t.lock, _seen(t.locks))]
+            row = (f"| {t.phase} | {' | '.join(cells)} | "
+                   f"{t.seconds:.3f} | {'' if t.rows is None else t.rows} |")
+            if stalls:
+                row += f" {'' if t.stall is None else f'{t.stall:.3f}'} |"
+            lines.append(row)
         return "\n".join(lines) + "\n\n" + self.report.markdown()
+
+
+def _seen(locks: Sequence[Held]) -> str:
+    """Sampled locks in a table cell: ``AccessExclusive public.orders 0.15``, and the
+    waits (``waited 0.2``)."""
+    return "; ".join(
+        f"{h.mode.removesuffix('Lock')} {h.relation} {h.held:.2f}"
+        + (f", waited {h.waited:.2f}" if h.waited else "") for h in locks)
 
 
 def _now() -> str:
@@ -145,11 +184,13 @@ def _now() -> str:
 def apply(project: Project, name: str, answers: Sequence[str] = (),
           allowed: Sequence[str] = (), fills: Mapping[str, str] | None = None,
           contract: bool = True, test: str | None = None,
-          on_event: events.OnEvent = events.ignore) -> Rehearsal:
+          on_event: events.OnEvent = events.ignore, load: bool = False) -> Rehearsal:
     """Rehearse the plan `publish` would run now on preview `name`, verify, and keep
     the report. Refused as `publish` refuses, and when the preview's schema is not the
     plan's starting point (PreviewDrifted). A step that fails ends the rehearsal: the
-    report says which and why (a fail), and the preview is left as the step left it."""
+    report says which and why (a fail), and the preview is left as the step left it.
+    `load`: a write load runs while the steps do (`pgprod.preview.load`), and each
+    step's longest write stall is recorded."""
     from pgprod.publish import publishable, reviewed
 
     preview = start(project, name)  # a stopped preview is started again
@@ -170,11 +211,12 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
             conn, own_roles=[prod.names(r) for r in roles.ROLES if r != "app"])
     with env.connect_admin(env.database) as admin:
         before = measure.snapshot(admin, statements, converted)
+    writer = _load(env, statements, plan.steps) if load else None
     found: list[Check] = []
     timings: list[Timing] = []
     failed = None
     try:
-        _run(project, env, plan.steps, (EXPAND, MIGRATE), timings, on_event)
+        _run(project, env, plan.steps, (EXPAND, MIGRATE), timings, on_event, writer)
         on_event(Message(f"{preview.name}: checking the app's statements after expand"))
         with env.connect("app") as app:
             found += checking.functional_statements(app, statements, EXPAND, before)
@@ -183,7 +225,7 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
             found.append(checking.test_command(command, app_env, project.root,
                                                _timeout(project)))
         if contract:
-            _run(project, env, plan.steps, (CONTRACT,), timings, on_event)
+            _run(project, env, plan.steps, (CONTRACT,), timings, on_event, writer)
             with env.connect("app") as app:
                 found += checking.functional_statements(app, statements, CONTRACT, before)
     except StepFailed as exc:
@@ -202,10 +244,15 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
             indexes=built)
         found += checking.performance(before, admin, statements)
         measure.discard(admin, before)
+    summary = None
+    if writer is not None:
+        summary = writer.summary()
+        found += loading.checks(summary, timings)
     found.sort(key=lambda c: SECTIONS.index(c.section))
     rehearsal = Rehearsal(preview.name, plan.fingerprint, reviewed.digest(plan.steps),
                           phases, tuple(timings), time.monotonic() - started,
-                          Report(preview.name, tuple(found), plan.fingerprint), failed)
+                          Report(preview.name, tuple(found), plan.fingerprint), failed,
+                          load=summary)
     _keep(project, rehearsal)
     return rehearsal
 
@@ -235,19 +282,52 @@ def _timeout(project: Project) -> float:
                            what="[preview] test_timeout").total_seconds()
 
 
+def _load(env: Any, statements: Sequence[measure.Statement],
+          steps: Sequence[Step]) -> loading.WriteLoad:
+    """The write load of a rehearsal: on the tables prod's recorded writes write, or when
+    there are none (or none of them is on the preview), on the tables the steps name."""
+    with env.connect("app") as app:
+        source, targets = "recorded statements", loading.resolve(
+            app, loading.recorded_targets(statements))
+        if not targets:
+            source, targets = "the plan's steps", loading.resolve(
+                app, loading.step_tables(s.sql for s in steps))
+    return loading.WriteLoad(lambda: env.connect("app"), targets, source=source)
+
+
 def _run(project: Project, env: Any, steps: Sequence[Step], phases: Sequence[str],
-         timings: list[Timing], on_event: events.OnEvent) -> None:
+         timings: list[Timing], on_event: events.OnEvent,
+         writer: loading.WriteLoad | None = None) -> None:
+    """Run the steps of `phases` on the preview as its owner, sampling each one's locks;
+    with `writer`, under its write load (stopped when the steps end, however they end).
+    Appends a Timing per step that completed."""
     config = project.config
     wanted = [s for s in steps if s.phase in phases]
     total = len(wanted)
-    with env.connect("owner") as conn, env.connect_admin(env.database) as admin:
-        for number, step in enumerate(wanted, 1):
-            on_event(Message(f"step {number}/{total} ({step.phase}): {step.purpose}"))
-            [result] = run(conn, [step], lock_timeout=config.publish_lock_timeout,
-                           lock_timeout_max=config.publish_lock_timeout_max,
-                           on_event=_quiet, monitor=admin)
+    done: list[tuple[Step, Any, float, float, tuple[Held, ...]]] = []
+    try:
+        with contextlib.ExitStack() as stack:
+            conn = stack.enter_context(env.connect("owner"))
+            admin = stack.enter_context(env.connect_admin(env.database))
+            sampler = stack.enter_context(LockSampler(
+                stack.enter_context(env.connect_admin(env.database)), conn.info.backend_pid))
+            if writer is not None:
+                stack.enter_context(writer)
+            for number, step in enumerate(wanted, 1):
+                on_event(Message(f"step {number}/{total} ({step.phase}): {step.purpose}"))
+                sampler.take()  # what was seen between steps is no step's
+                started = time.monotonic()
+                [result] = run(conn, [step], lock_timeout=config.publish_lock_timeout,
+                               lock_timeout_max=config.publish_lock_timeout_max,
+                               on_event=_quiet, monitor=admin)
+                done.append((step, result, started, time.monotonic(), sampler.take()))
+    finally:  # after the load stopped: the writes a step stalled may end after it
+        stalls = writer.during([(s, e) for _, _, s, e, _ in done]) if writer else None
+        for i, (step, result, _, _, held) in enumerate(done):
+            stall, writes = (None, None) if stalls is None else stalls[i]
             timings.append(Timing(step.phase, step.purpose, step.lock, result.seconds,
-                                  result.rows, result.attempts))
+                                  result.rows, result.attempts,
+                                  None if stall is None else round(stall, 3), writes, held))
 
 
 def _quiet(event: Event) -> None:
