@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-server test-lifecycle bench bench-publish bench-startup bench-preview clean
+.PHONY: demo test lint pytest test-server test-lifecycle console-screenshots bench bench-publish bench-startup bench-preview clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test-server: $(STAMP)
 test-lifecycle: $(STAMP)
 	PGPROD_LIFECYCLE_EXAMPLES=200 PGPROD_LIFECYCLE_STEPS=20 PGPROD_LIFECYCLE_SIGNALS=1 \
 		$(BIN)/python -m pytest -q tests/test_lifecycle_property.py
+
+# the console's browser tests, keeping their screenshots for docs/console.md
+console-screenshots: $(STAMP)
+	scripts/test-deps
+	PGPROD_SCREENSHOTS=docs/console $(BIN)/python -m pytest -q tests/test_console_browser.py
 
 clean:
 	-test -d demo && $(BIN)/pgprod --project demo down

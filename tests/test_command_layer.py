@@ -35,8 +35,13 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_the_cli_imports_only_the_command_layer() -> None:
-    imported = _imports(SRC / "cli.py")
+INTERFACES = [SRC / "cli.py", *sorted((SRC / "console").glob("*.py"))]
+"""The adapters over the command layer: the CLI and the console."""
+
+
+@pytest.mark.parametrize("path", INTERFACES, ids=lambda p: p.name)
+def test_interfaces_import_only_the_command_layer(path: Path) -> None:
+    imported = _imports(path)
     below = sorted(m for m in imported for pkg in CORE_BELOW_COMMANDS
                    if m == f"pgprod.{pkg}" or m.startswith(f"pgprod.{pkg}."))
     assert below == []
@@ -44,7 +49,7 @@ def test_the_cli_imports_only_the_command_layer() -> None:
 
 def test_nothing_below_the_command_layer_imports_it() -> None:
     offenders = [str(path.relative_to(SRC)) for path in SRC.rglob("*.py")
-                 if path.parent.name != "commands" and path.name != "cli.py"
+                 if path.parent.name != "commands" and path not in INTERFACES
                  and any(m == "pgprod.commands" or m.startswith("pgprod.commands.")
                          for m in _imports(path))]
     assert offenders == []

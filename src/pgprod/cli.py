@@ -965,6 +965,44 @@ def actions_command(ctx: click.Context, limit: int | None, as_json: bool) -> Non
     show(table)
 
 
+@cli.command("console")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; beyond loopback only with TLS.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port to listen on (default: a free one).")
+@click.option("--no-open", is_flag=True, help="Do not open a browser.")
+@click.option("--certfile", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="TLS certificate (PEM), with --keyfile.")
+@click.option("--keyfile", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="TLS private key (PEM), with --certfile.")
+@click.pass_context
+def console_command(ctx: click.Context, host: str, port: int, no_open: bool,
+                    certfile: str | None, keyfile: str | None) -> None:
+    """Serve the console (data browser, SQL runner, Edit) in a browser until Ctrl-C."""
+    from pgprod import console
+
+    def ready(url: str) -> None:
+        # click.echo, not rich: the URL must not be wrapped, and a reader of the
+        # pipe (a test, a script) gets it at once
+        click.echo(f"pgprod console: {url}")
+        click.echo("  (the token in the URL logs you in; Ctrl-C stops the console)")
+        if not no_open and _has_screen():
+            import webbrowser
+
+            webbrowser.open(url)
+
+    console.serve(_project(ctx), host, port, ready=ready,
+                  certfile=Path(certfile) if certfile else None,
+                  keyfile=Path(keyfile) if keyfile else None)
+
+
+def _has_screen() -> bool:
+    """Whether a browser could open here (not on a server over SSH: there `webbrowser`
+    would start a text browser in the terminal)."""
+    return sys.platform == "darwin" or bool(os.environ.get("DISPLAY")
+                                            or os.environ.get("WAYLAND_DISPLAY"))
+
+
 _WHERE_THINGS_STAND = "`pgprod status` and `pgprod actions` say where things stand"
 
 

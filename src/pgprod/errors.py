@@ -152,3 +152,48 @@ class NothingToPublish(PgprodError):
     def __init__(self, message: str, hint: str | None = None, what: str = "publish") -> None:
         super().__init__(message, hint)
         self.what = what
+
+
+class NoSuchTable(PgprodError):
+    """A table or view the data browser was asked for does not exist (or the role cannot
+    see it); the hint names what does."""
+
+    exit_code = 2
+
+    def __init__(self, schema: str, name: str, hint: str) -> None:
+        super().__init__(f"no table or view {schema}.{name}", hint)
+        self.schema = schema
+        self.name = name
+
+
+class BadBrowseRequest(UsageError):
+    """A data-browser argument pgprod cannot use: a malformed filter, an unknown column,
+    a page token from another sort, a key that does not name a row."""
+
+
+class NoPrimaryKey(UsageError):
+    """A row can be updated or deleted only by its primary key, and this table has none."""
+
+    def __init__(self, table: str) -> None:
+        super().__init__(f"{table} has no primary key, so a row of it cannot be addressed",
+                         "change it with SQL (`pgprod sql`), or give the table a primary key")
+        self.table = table
+
+
+class EditOff(PgprodError):
+    """PostgreSQL refused a prod write because Edit is off (or its window ran out)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("prod is read-only: Edit is off",
+                         "switch it on with `pgprod edit on --for 15m`")
+        self.reason = reason
+
+
+class RowsAffected(PgprodError):
+    """A row change touched other than exactly one row; it was rolled back."""
+
+    def __init__(self, statement: str, rows: int) -> None:
+        what = "no row matched the key" if rows == 0 else f"it matched {rows} rows"
+        super().__init__(f"nothing changed: {what}", "reload the row and try again")
+        self.statement = statement
+        self.rows = rows

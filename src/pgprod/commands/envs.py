@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,13 +92,22 @@ def env_vars(project: Project, env: str, role: str | None = None) -> dict[str, s
 
 
 def sql(project: Project, env: str, text: str, role: str | None = None,
-        actor: str | None = None) -> list[query.ResultSet]:
+        actor: str | None = None, timeout: float | None = None,
+        started: Callable[[Callable[[], None]], None] | None = None,
+        ) -> list[query.ResultSet]:
     """Run SQL text as `role` (default: readonly on prod and its copies, app on dev);
-    recorded in the action log with any password in it hidden."""
+    recorded in the action log with any password in it hidden. `timeout` (seconds) is
+    the statement timeout of this run; `started` is handed a function that cancels the
+    running statement from another thread (the console's Cancel button)."""
     environ = _sql_target(project, env, text)
     chosen = role or default_role(environ, "sql")
     with recorded(project, "sql", environ.name, actor, role=chosen, sql=text), \
             environ.connect(chosen) as conn:
+        if timeout is not None:
+            conn.execute("SELECT set_config('statement_timeout', %s, false)",
+                         [f"{max(1, round(timeout * 1000))}ms"])
+        if started is not None:
+            started(conn.cancel_safe)
         return query.execute(conn, text)
 
 

@@ -8,9 +8,10 @@ import datetime as dt
 from functools import singledispatch
 from typing import Any
 
-from pgprod import backups, events, registry
+from pgprod import backups, browse, events, registry
 from pgprod.actions import Action
 from pgprod.commands.backing import RestoredCopy, RestoreResult
+from pgprod.commands.browsing import RowChange, RowDetail
 from pgprod.commands.envs import RotateResult
 from pgprod.commands.previews import MaskSuggestions, PreviewInfo
 from pgprod.commands.publishing import Diff, Published
@@ -183,3 +184,50 @@ def _(found: MaskSuggestions) -> dict[str, Any]:
 @to_dict.register
 def _(rehearsal: Rehearsal) -> dict[str, Any]:
     return rehearsal.to_dict()
+
+
+# -- the data browser (docs/json.md, "Data browser") -----------------------------------
+
+
+def _foreign_key(fk: browse.ForeignKey) -> dict[str, Any]:
+    return {"name": fk.name, "schema": fk.schema, "table": fk.table,
+            "columns": list(fk.columns), "ref_schema": fk.ref_schema,
+            "ref_table": fk.ref_table, "ref_columns": list(fk.ref_columns)}
+
+
+@to_dict.register
+def _(t: browse.Table) -> dict[str, Any]:
+    return {"schema": t.schema, "name": t.name, "kind": t.kind,
+            "estimated_rows": t.estimated_rows, "size_bytes": t.size_bytes,
+            "columns": [{"name": c.name, "type": c.type, "nullable": c.nullable,
+                         "default": c.default, "key": c.key} for c in t.columns],
+            "primary_key": list(t.primary_key),
+            "foreign_keys": [_foreign_key(fk) for fk in t.foreign_keys],
+            "referenced_by": [_foreign_key(fk) for fk in t.referenced_by]}
+
+
+def _row(t: browse.Table, values: tuple[object, ...]) -> dict[str, Any]:
+    return {c.name: browse.json_safe(v) for c, v in zip(t.columns, values, strict=True)}
+
+
+@to_dict.register
+def _(page: browse.Page) -> dict[str, Any]:
+    return {"table": to_dict(page.table), "rows": [_row(page.table, r) for r in page.rows],
+            "next": page.next, "order": page.order, "descending": page.descending,
+            "filters": [{"column": f.column, "op": f.op, "value": f.value}
+                        for f in page.filters]}
+
+
+@to_dict.register
+def _(detail: RowDetail) -> dict[str, Any]:
+    return {"table": to_dict(detail.table),
+            "row": _row(detail.table, detail.row) if detail.row is not None else None,
+            "referenced_by": [{"foreign_key": _foreign_key(fk), "rows": n}
+                              for fk, n in detail.referenced_by]}
+
+
+@to_dict.register
+def _(change: RowChange) -> dict[str, Any]:
+    return {"env": change.env, "schema": change.schema, "table": change.table,
+            "action": change.action, "role": change.role, "sql": change.sql,
+            "rows": change.rows, "dry_run": change.dry_run}
