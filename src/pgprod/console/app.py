@@ -114,7 +114,7 @@ def status_of(exc: errors.PgprodError) -> int:
 
 def create(project: Project, login: auth.Login, *, https: bool = False) -> Starlette:
     """The console application for `project`."""
-    from pgprod.console import api, pages
+    from pgprod.console import api, pages, publishing, records
 
     console = Console(project, login)
 
@@ -135,7 +135,8 @@ def create(project: Project, login: auth.Login, *, https: bool = False) -> Starl
         return console.page(request, "error.html", status=exc.status_code,
                             error=errors.PgprodError(str(exc.detail)), fragment=False)
 
-    routes = [*pages.routes(console), *api.routes(console),
+    routes = [*pages.routes(console), *publishing.routes(console), *records.routes(console),
+              *api.routes(console),
               Mount("/static", app=StaticFiles(directory=STATIC), name="static")]
     middleware = [
         Middleware(SessionMiddleware, secret_key=login.cookie_key, session_cookie="pgprod",
