@@ -204,3 +204,21 @@ def test_row_form_shows_the_sql_then_runs_it(client: TestClient, login: auth.Log
     assert commands.sql(shop, "dev", "SELECT name FROM customers WHERE id = 2"
                         )[0].rows == (("Beatrix",),)
     commands.sql(shop, "dev", "UPDATE customers SET name = 'Bea' WHERE id = 2")
+
+
+def test_explain_analyze_measures_and_undoes(client: TestClient, login: auth.Login,
+                                             shop: Project) -> None:
+    csrf = _logged_in(client, login)
+    headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
+    form = {"env": "dev", "sql": "DELETE FROM orders WHERE id <= 10", "timeout": "5"}
+    plan = client.post("/sql", headers=headers, data={**form, "mode": "explain"})
+    assert plan.status_code == 200 and "Delete on orders" in plan.text
+    measured = client.post("/sql", headers=headers, data={**form, "mode": "analyze"})
+    assert measured.status_code == 200 and "actual time" in measured.text
+    assert commands.sql(shop, "dev", "SELECT count(*) FROM orders")[0].rows == ((120,),)
+    two = client.post("/sql", headers=headers,
+                      data={**form, "sql": "SELECT 1; SELECT 2", "mode": "explain"})
+    assert two.status_code == 400 and "one statement, not 2" in two.text
+    refused = client.post("/sql", headers=headers, data={
+        **form, "env": "prod", "mode": "analyze"})
+    assert refused.status_code == 400 and "read-only" in refused.text

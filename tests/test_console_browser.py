@@ -181,8 +181,9 @@ def test_sql_runs_and_cancels(page: Page, tmp_path: Path) -> None:
 
 def test_edit_switches_on_and_off(page: Page, shop: Project) -> None:
     page.get_by_role("button", name="Switch Edit on").click()
-    expect(page.get_by_text("Edit on")).to_be_visible()
+    expect(page.get_by_role("button", name="Switch Edit off")).to_be_visible()
+    expect(page.get_by_text("Edit on", exact=True)).to_be_visible()
     assert commands.edit_status(shop).on
     page.get_by_role("button", name="Switch Edit off").click()
-    expect(page.get_by_text("read-only")).to_be_visible()
+    expect(page.get_by_role("button", name="Switch Edit on")).to_be_visible()
     assert not commands.edit_status(shop).on

@@ -91,8 +91,9 @@ _WHERE = {
     "audit": ["actions"],
     "backing": ["RestoredCopy", "RestoreResult", "backup", "connection", "drop_restored",
                 "listing", "promote", "restore", "restores"],
-    "browsing": ["RowChange", "RowDetail", "export", "row", "row_delete", "row_insert",
-                 "row_update", "rows", "table", "tables"],
+    "browsing": ["RowChange", "RowDetail", "Schema", "change_document", "export", "row",
+                 "row_delete", "row_insert", "row_update", "rows", "schema", "table",
+                 "tables"],
     "edits": ["edit_off", "edit_on", "edit_status"],
     "envs": ["META_QUERIES", "RotateResult", "default_role", "down", "env_vars",
              "environment", "environments", "init", "rotate", "sql", "sql_stream", "status",
@@ -123,6 +124,7 @@ __all__ = [
     "backup",
     "connection",
     "contract",
+    "Schema",
     "current",
     "default_role",
     "demo",
@@ -169,6 +171,7 @@ __all__ = [
     "table",
     "tables",
     "to_dict",
+    "schema",
     "up",
 ]
 

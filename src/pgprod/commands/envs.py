@@ -111,6 +111,31 @@ def sql(project: Project, env: str, text: str, role: str | None = None,
         return query.execute(conn, text)
 
 
+def explain(project: Project, env: str, text: str, role: str | None = None,
+            analyze: bool = False, actor: str | None = None, timeout: float | None = None,
+            started: Callable[[Callable[[], None]], None] | None = None,
+            ) -> query.ResultSet:
+    """The plan of one statement (`EXPLAIN`); with `analyze`, run it to measure it
+    (`EXPLAIN (ANALYZE, BUFFERS)`) inside a transaction that is rolled back, so a write
+    is measured and undone, and one the role may not run is refused by PostgreSQL."""
+    from pglast import split
+    from pglast.parser import ParseError
+
+    try:
+        statements = list(split(text))
+    except ParseError as exc:
+        raise UsageError(f"cannot explain: {exc}") from None
+    if len(statements) != 1:
+        raise UsageError(f"EXPLAIN takes one statement, not {len(statements)}",
+                         "select the one to explain, or run them with Run")
+    options = "(ANALYZE, BUFFERS)" if analyze else "(COSTS)"
+    script = f"EXPLAIN {options} {statements[0]}"  # the user's own statement, as given
+    if analyze:
+        script = f"BEGIN;\n{script};\nROLLBACK"
+    found = [r for r in sql(project, env, script, role, actor, timeout, started) if r.columns]
+    return found[0]
+
+
 @contextlib.contextmanager
 def sql_stream(project: Project, env: str, text: str, role: str | None = None,
                actor: str | None = None) -> Iterator[Iterator[query.Result]]:

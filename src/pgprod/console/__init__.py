@@ -60,13 +60,17 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 0, *,
     ready(f"{'https' if https else 'http'}://{shown}:{bound_port}/?token={login.token}")
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the Ctrl-C or SIGTERM again once stopped
+        pass
     finally:  # a statement still running would keep its worker thread, and us, waiting
         application.state.console.queries.cancel_all()
 
 
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not 0: asyncio sets TCP_NODELAY only on sockets that say TCP,
+    # and without it every keep-alive response waited ~40 ms for a delayed ACK
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

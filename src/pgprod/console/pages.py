@@ -27,6 +27,11 @@ def routes(console: Console) -> list[Route]:
         found = await call(commands.status, project)
         return console.page(request, "home.html", environments=found)
 
+    async def pending(request: Request) -> Response:
+        """The pending change in one line (a fragment the home page loads)."""
+        found = await call(commands.diff, project)
+        return console.page(request, "pending.html", changes=found.changes(), note=found.note)
+
     async def tables(request: Request) -> Response:
         env = request.path_params["env"]
         found = await call(commands.tables, project, env)
@@ -114,10 +119,16 @@ def routes(console: Console) -> list[Route]:
         role = str(form.get("role") or "") or None
         run = str(form.get("run") or "")
         timeout = _seconds(str(form.get("timeout") or "30"))
+        mode = str(form.get("mode") or "run")
+        started = console.queries.started(run) if run else None
         try:
-            results = await call(commands.sql, project, env, text, role,
-                                 console.actor(request), timeout,
-                                 console.queries.started(run) if run else None)
+            if mode in {"explain", "analyze"}:
+                results = [await call(commands.explain, project, env, text, role,
+                                      mode == "analyze", console.actor(request), timeout,
+                                      started)]
+            else:
+                results = await call(commands.sql, project, env, text, role,
+                                     console.actor(request), timeout, started)
         finally:
             console.queries.finished(run)
         return console.page(request, "sql_results.html", results=results, shown=SHOWN_ROWS)
@@ -142,6 +153,7 @@ def routes(console: Console) -> list[Route]:
     base = "/environments/{env}/tables/{schema}/{table}"
     return [
         Route("/", home),
+        Route("/pending", pending),
         Route("/environments/{env}", tables),
         Route(base, table),
         Route(base + "/row", row),
