@@ -107,6 +107,16 @@ QUERIES = {
                                   ORDER BY schemaname, tablename)
                 FROM pg_publication_tables t WHERE t.pubname = p.pubname)
         FROM pg_publication p""",
+    # Every column but runtime state, whatever the server's release has; publications
+    # as a set (their order means nothing), two-phase as on or off (pending until the
+    # subscription first connects).
+    "subscriptions": """
+        SELECT to_jsonb(s) - 'oid' - 'subdbid' - 'subskiplsn' - 'subpublications'
+                   - 'subtwophasestate',
+               (SELECT array_agg(p ORDER BY p) FROM unnest(s.subpublications) p),
+               s.subtwophasestate <> 'd', obj_description(s.oid, 'pg_subscription')
+        FROM pg_subscription s
+        WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())""",
     "default_acl": """
         SELECT defaclrole::regrole::text, defaclnamespace::regnamespace::text,
                defaclobjtype, (SELECT array_agg(a::text ORDER BY a::text)

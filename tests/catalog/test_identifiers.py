@@ -18,7 +18,7 @@ NAMES = st.one_of(
         ),
         min_size=1,
         max_size=20,
-    ).filter(lambda s: len(s.encode()) < 64),
+    ).filter(lambda s: len(s.encode()) < 64 and not s.startswith("pg_")),  # pg_: reserved
 )
 
 

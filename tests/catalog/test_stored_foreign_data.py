@@ -37,3 +37,16 @@ def test_old_catalogs_read_back_only_without_foreign_data(fresh_db: str) -> None
         serial.from_json(_as_stored_before(text, [
             {"kind": "foreign table", "name": "public.remote"},
             {"kind": "foreign server", "name": "s"}]))
+
+
+def test_old_catalogs_listing_kinds_modelled_since_are_refused(fresh_db: str) -> None:
+    """Subscriptions and foreign tables in inheritance were listed as unmodelled once."""
+    text = serial.to_json(load_url(fresh_db))
+    data = json.loads(text)
+    del data["catalog"]["subscriptions"]
+    assert not serial.from_json(json.dumps(data)).subscriptions
+    for kind, said in (("subscription", "subscriptions"),
+                       ("foreign table in inheritance", "foreign tables in inheritance")):
+        data["catalog"]["unmodelled"] = [{"kind": kind, "name": "x"}]
+        with pytest.raises(serial.CatalogFileError, match=said):
+            serial.from_json(json.dumps(data))

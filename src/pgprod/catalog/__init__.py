@@ -21,6 +21,7 @@ from .model import (
     Publication,
     PublicationTable,
     Schema,
+    Subscription,
     Unmodelled,
 )
 from .relations import (
@@ -77,6 +78,7 @@ __all__ = [
     "Schema",
     "Sequence",
     "SequenceOptions",
+    "Subscription",
     "Table",
     "Trigger",
     "Unmodelled",

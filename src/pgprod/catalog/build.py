@@ -1,8 +1,8 @@
 """Build model objects from catalog query rows, kind by kind. Pure: no database access.
 
 Relation kinds are built in ``build_relations``; schemas, extensions, collations,
-types, routines, event triggers, publications, default privileges and foreign data
-here.
+types, routines, event triggers, publications, subscriptions, default privileges and
+foreign data here.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .model import (
     Publication,
     PublicationTable,
     Schema,
+    Subscription,
     Unmodelled,
 )
 from .relations import Columns, Constraint, Index, MaterializedView, Table, View
@@ -49,6 +50,8 @@ DEFAULT_ACL_TYPES = {
 }
 GENERATED_COLUMN_MODES = {"n": "none", "s": "stored"}
 PUBLISHED_OPERATIONS = ("insert", "update", "delete", "truncate")
+# substream: a boolean on PostgreSQL 15 (read as JSON text), a letter from 16 on.
+STREAMING = {"f": "off", "false": "off", "t": "on", "true": "on", "p": "parallel"}
 
 
 Built = dict[str, Any]
@@ -185,6 +188,7 @@ def assemble(server_version: int, built: Built, role: str = "") -> Catalog:
         foreign_servers=built["foreign_servers"],
         user_mappings=built["user_mappings"],
         foreign_tables=built["foreign_tables"],
+        subscriptions=built["subscriptions"],
         unmodelled=built["unmodelled"],
         dependencies=built["graph"],
         role=role,
@@ -361,6 +365,29 @@ def publication(r: Row) -> Publication:
     )
 
 
+def subscription(r: Row) -> Subscription:
+    """One row of ``subscriptions.sql``."""
+    return Subscription(
+        key=r.key,
+        name=r.name,
+        connection=r.connection,
+        publications=tuple(r.publications),
+        enabled=r.enabled,
+        slot_name=r.slot_name,
+        binary=r.binary,
+        streaming=STREAMING.get(r.streaming, r.streaming),
+        synchronous_commit=r.synchronous_commit,
+        two_phase=r.two_phase,
+        disable_on_error=r.disable_on_error,
+        password_required=r.password_required,
+        run_as_owner=r.run_as_owner,
+        origin=r.origin,
+        failover=r.failover,
+        owner=r.owner,
+        comment=r.comment,
+    )
+
+
 def _options(options: list[str] | None) -> tuple[str, ...]:
     return tuple(sorted(options or ()))
 
@@ -425,6 +452,9 @@ def foreign_table(r: Row, columns: Mapping[int, Columns]) -> ForeignTable:
         owner=r.owner,
         grants=parse_grants(r.grants),
         comment=r.comment,
+        inherits=tuple(r.inherits),
+        partition_of=r.partition_of,
+        partition_bound=r.partition_bound,
     )
 
 
@@ -459,6 +489,7 @@ STEPS: Mapping[str, Callable[[Rows, Built], object]] = {
     "range_types": _types(range_type),
     "event_triggers": lambda rows, built: by_key(map(event_trigger, rows)),
     "publications": lambda rows, built: by_key(map(publication, rows)),
+    "subscriptions": lambda rows, built: by_key(map(subscription, rows)),
     "default_privileges": lambda rows, built: by_key(map(default_privilege, rows)),
     "foreign_data_wrappers": _keyed(foreign_data_wrapper, deps.PG_FOREIGN_DATA_WRAPPER,
                                     "foreign_data_wrapper"),

@@ -90,7 +90,8 @@ COLUMN_FIELDS = (
     "relation_oid", "key", "name", "position", "type", "not_null", "not_null_name",
     "not_null_valid", "not_null_no_inherit", "default", "generated", "generation_expression",
     "identity", "identity_sequence", "seq_type", "seqstart", "seqincrement", "seqmin",
-    "seqmax", "seqcache", "seqcycle", "collation", "storage", "compression", "statistics",
+    "seqmax", "seqcache", "seqcycle", "identity_grants", "collation", "storage",
+    "compression", "statistics",
     "options", "local", "inherited", "grants", "comment", "default_oid",
 )
 """The columns of ``columns.sql``, in order: its rows are plain tuples (the biggest
@@ -102,8 +103,8 @@ def column(row: tuple[Any, ...]) -> m.Column:
     (_, key, name, position, type_, not_null, not_null_name, not_null_valid,
      not_null_no_inherit, default, generated, generation_expression, identity,
      identity_sequence, seq_type, seqstart, seqincrement, seqmin, seqmax, seqcache, seqcycle,
-     collation, storage, compression, statistics, options, local, inherited, grants, comment,
-     _) = row
+     identity_grants, collation, storage, compression, statistics, options, local, inherited,
+     grants, comment, _) = row
     if not_null:
         not_null = _make(m.NotNull, {"name": not_null_name, "valid": not_null_valid,
                                      "no_inherit": not_null_no_inherit})
@@ -120,6 +121,7 @@ def column(row: tuple[Any, ...]) -> m.Column:
                 "data_type": seq_type, "start": seqstart, "increment": seqincrement,
                 "minimum": seqmin, "maximum": seqmax, "cache": seqcache, "cycle": seqcycle,
             }),
+            "grants": None if identity_grants is None else parse_grants(identity_grants),
         })
     return _make(m.Column, {
         "key": key,

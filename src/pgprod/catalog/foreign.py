@@ -75,9 +75,11 @@ class ForeignCheck:
 @by_value
 @dataclass(frozen=True, kw_only=True)
 class ForeignTable:
-    """A foreign table outside inheritance. ``column_options`` holds each column's
-    options by column key (columns without options are left out); ``checks`` its CHECK
-    constraints by quoted name."""
+    """A foreign table (not one other tables inherit from). ``column_options`` holds each
+    column's options by column key (columns without options are left out); ``checks``
+    its own CHECK constraints by quoted name (not those it only inherits). ``inherits``
+    are its parents' keys in order, or ``partition_of`` its partitioned table's key,
+    with ``partition_bound`` as ``FOR VALUES ...``."""
 
     key: str
     schema: str
@@ -90,3 +92,7 @@ class ForeignTable:
     owner: str
     grants: Grants
     comment: str | None
+    # Empty in catalogs stored before pgprod modelled foreign tables in inheritance.
+    inherits: tuple[str, ...] = ()
+    partition_of: str | None = None
+    partition_bound: str | None = None

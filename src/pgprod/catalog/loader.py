@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import namedtuple_row, tuple_row
 
@@ -55,8 +56,16 @@ SELECT current_user AS role,
        set_config('bytea_output', 'hex', true) AS bytea_output,
        set_config('lc_monetary', 'C', true) AS lc_monetary,
        set_config('quote_all_identifiers', 'off', true) AS quote_all_identifiers,
-       set_config('jit', 'off', true) AS jit
+       set_config('jit', 'off', true) AS jit,
+       has_column_privilege('pg_catalog.pg_subscription', 'subconninfo', 'SELECT')
+           AS reads_subscriptions
 """
+
+SUBSCRIPTIONS = "subscriptions"
+"""The query whose text depends on the reading role: naming pg_subscription's
+connection strings fails for a role that may not read them (superusers only), so its
+``{row}`` placeholder is the whole row as JSON for a role that may, NULL (no rows)
+otherwise. It is sent after the first batch, once the pinning query has said which."""
 
 
 @functools.cache
@@ -94,17 +103,19 @@ def load(conn: psycopg.Connection[Any]) -> Catalog:
         pin = conn.cursor()
         pin.execute(_PIN_SESSION)
         _send(cursors, BATCHES[0])
+        pinned: tuple[Any, ...] | None = None
         for i, batch in enumerate(BATCHES):
             _wait(pipeline, cursors, batch)
+            if pinned is None:  # answered by now: sent before the first batch
+                pinned = pin.fetchone()
             # Send the next batch only now (sync waits for every query sent so far);
             # the server runs it while this batch's rows are decoded and built.
             if i + 1 < len(BATCHES):
-                _send(cursors, BATCHES[i + 1])
+                _send(cursors, BATCHES[i + 1], bool(pinned and pinned[-1]))
             rows = _fetch(cursors, batch)
             for kind in batch:
                 build.build_kind(kind, rows[kind], built)
         built["graph"] = _dependency_graph(conn, pipeline, built)
-        pinned = pin.fetchone()
         role = str(pinned[0]) if pinned else ""
     return build.assemble(conn.info.server_version, built, role)
 
@@ -128,11 +139,21 @@ def _dependency_graph(
     return dependencies.graph(built["dependencies"], built["nodes"], name)
 
 
-def _send(cursors: Mapping[str, psycopg.Cursor[Any]], kinds: Sequence[str]) -> None:
+def sent_query(kind: str, reads_subscriptions: bool) -> bytes:
+    """The SQL of `kind` as ``load`` sends it: ``SUBSCRIPTIONS``' with its placeholder
+    filled for a role that may (or may not) read subscriptions' connections."""
+    if kind != SUBSCRIPTIONS:
+        return query_text(kind)
+    row = sql.SQL("to_jsonb(s)" if reads_subscriptions else "NULL::jsonb")
+    return sql.SQL(query_text(kind).decode()).format(row=row).as_bytes(None)
+
+
+def _send(cursors: Mapping[str, psycopg.Cursor[Any]], kinds: Sequence[str],
+          reads_subscriptions: bool = False) -> None:
     """Execute the queries of ``kinds`` (in pipeline mode: send them without waiting)."""
     for kind in kinds:
         try:
-            cursors[kind].execute(query_text(kind))
+            cursors[kind].execute(sent_query(kind, reads_subscriptions))
         except psycopg.Error as exc:
             raise _query_failed(kind, exc) from exc
 

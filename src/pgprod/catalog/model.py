@@ -1,7 +1,7 @@
 """The Catalog: every modelled object of one database, keyed by quoted full name.
 
 Schema-wide objects that fit no narrower module (schemas, extensions, collations,
-event triggers, publications) are defined here too; foreign data in ``foreign``.
+event triggers, publications, subscriptions) are defined here too; foreign data in ``foreign``.
 """
 
 from __future__ import annotations
@@ -116,6 +116,38 @@ class Publication:
     comment: str | None
 
 
+@by_value
+@dataclass(frozen=True, kw_only=True)
+class Subscription:
+    """A logical replication subscription of the current database.
+
+    ``connection`` is a secret (it holds a password, most often): it takes part in
+    equality but never in ``repr``, and summaries do not show it. A subscription whose
+    connection the reading role may not read (superusers only) is not modelled but
+    listed as unmodelled. ``slot_name`` is None for ``slot_name = NONE``; ``streaming``
+    is ``off``, ``on`` or ``parallel``; ``origin`` ``any`` or ``none``. Options a server
+    does not have read as their defaults (``password_required`` true, ``failover``...).
+    """
+
+    key: str
+    name: str
+    connection: str = field(repr=False)
+    publications: tuple[str, ...]
+    enabled: bool
+    slot_name: str | None
+    binary: bool
+    streaming: str
+    synchronous_commit: str
+    two_phase: bool
+    disable_on_error: bool
+    password_required: bool
+    run_as_owner: bool
+    origin: str
+    failover: bool
+    owner: str
+    comment: str | None
+
+
 @dataclass(frozen=True, order=True)
 class Unmodelled:
     """Something that exists in the database but that the model does not describe.
@@ -166,6 +198,9 @@ class Catalog:
     foreign_servers: FrozenMap[str, ForeignServer] = field(default_factory=FrozenMap)
     user_mappings: FrozenMap[str, UserMapping] = field(default_factory=FrozenMap)
     foreign_tables: FrozenMap[str, ForeignTable] = field(default_factory=FrozenMap)
+    # Empty in catalogs stored before pgprod modelled subscriptions (they listed them as
+    # unmodelled).
+    subscriptions: FrozenMap[str, Subscription] = field(default_factory=FrozenMap)
     dependencies: FrozenMap[str, tuple[str, ...]] = field(compare=False,
                                                           default_factory=FrozenMap)
     """Graph nodes (``kind:key``) and the nodes each depends on, from ``pg_depend``;

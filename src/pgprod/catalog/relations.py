@@ -34,11 +34,15 @@ class SequenceOptions:
 @by_value
 @dataclass(frozen=True, kw_only=True)
 class Identity:
-    """An identity column: ``kind`` is ``always`` or ``by default``."""
+    """An identity column: ``kind`` is ``always`` or ``by default``. ``grants`` are its
+    sequence's, None when they are what PostgreSQL gives the table's owner by itself
+    (``acldefault``: the ACL never set, or set back to that), as in catalogs stored
+    before pgprod compared them."""
 
     kind: str
     sequence: str
     options: SequenceOptions
+    grants: Grants | None = None
 
 
 @by_value

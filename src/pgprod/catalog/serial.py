@@ -76,6 +76,22 @@ def _check_foreign_data(data: dict[str, Any]) -> None:
                                f"holds some ({', '.join(found)}): it cannot be compared")
 
 
+# Kinds catalogs stored before pgprod modelled them listed as unmodelled (a catalog that
+# lists none reads back with none of them), by what they are now.
+_NOW_MODELLED = {"subscription": "subscriptions",
+                 "foreign table in inheritance": "foreign tables in inheritance"}
+
+
+def _check_now_modelled(data: dict[str, Any]) -> None:
+    """The same for kinds modelled since: subscriptions, foreign tables in inheritance.
+    A catalog that listed some as unmodelled cannot be compared with today's model."""
+    found = sorted({_NOW_MODELLED[u["kind"]] for u in data.get("unmodelled", ())
+                    if u["kind"] in _NOW_MODELLED})
+    if found:
+        raise CatalogFileError(f"stored schema predates pgprod modelling {', '.join(found)} "
+                               "and holds some: it cannot be compared")
+
+
 def from_json(text: str) -> Catalog:
     """The catalog `to_json` wrote; raises `CatalogFileError` for anything else."""
     try:
@@ -84,6 +100,7 @@ def from_json(text: str) -> Catalog:
             raise CatalogFileError(f"stored schema has format {data.get('format')!r}, "
                                    f"this pgprod reads {FORMAT}")
         _check_foreign_data(data["catalog"])
+        _check_now_modelled(data["catalog"])
         return _CONVERTER.structure(data["catalog"], Catalog)
     except (ValueError, KeyError, TypeError, AttributeError,
             cattrs.BaseValidationError) as exc:

@@ -69,8 +69,8 @@ class Migration:
     def sql(self) -> str:
         """The migration as a script to read: empty when the schemas are equal and
         everything in them is modelled; objects that were not compared are named in
-        comments. User mappings' option values (secrets) are masked here, and only here:
-        ``statements`` has them."""
+        comments. User mappings' option values and subscriptions' connection strings
+        (secrets) are masked here, and only here: ``statements`` has them."""
         shown = [redacted(op) for op in self.operations]
         statements = self._statements(shown)
         lines = [f"-- not compared (pgprod does not model it): {u.kind} {u.name}"
@@ -78,8 +78,8 @@ class Migration:
         if not statements:
             return "".join(line + "\n" for line in lines)
         if shown != list(self.operations):
-            lines.append(f"-- user mapping options are secrets, shown as '{REDACTED}': "
-                         "publish sets their values")
+            lines.append(f"-- user mapping options and subscription connections are "
+                         f"secrets, shown as '{REDACTED}': publish sets their values")
         lines += [f"-- likely rename, not confirmed (planned as drop + add): "
                   f"{c.description}; confirm with --rename {c.shell_answer}"
                   for c in self.candidates]

@@ -16,10 +16,11 @@ from pgprod.catalog.acl import DefaultPrivilege, Grant
 from pgprod.catalog.datatypes import CompositeType, Domain, EnumType, RangeType
 from pgprod.catalog.foreign import ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping
 from pgprod.catalog.frozenmap import FrozenMap
-from pgprod.catalog.model import Catalog, Publication
+from pgprod.catalog.model import Catalog, Publication, Subscription
 from pgprod.catalog.relations import (
     Column,
     Constraint,
+    Identity,
     Index,
     MaterializedView,
     Sequence,
@@ -155,6 +156,37 @@ def meta(target: Target, old: object | None, new: object,
     return out
 
 
+def _identity_acl(identity: Identity, owner: str, server_version: int) -> set[Grant]:
+    """An identity sequence's grants (None: ``acldefault`` for the table's owner)."""
+    if identity.grants is None:
+        return builtin_acl("SEQUENCE", owner, server_version)
+    return set(identity.grants)
+
+
+def identity_grants(table: Table, old: Column | None, new: Column, old_owner: str,
+                    privileges: Iterable[DefaultPrivilege], server_version: int) -> list[Op]:
+    """GRANT / REVOKE on the sequence behind `new`'s identity, `table` as the target has
+    it. The sequence is made anew (`old` is None or had no identity or another sequence)
+    by `old_owner`, with a new sequence's grants, which OWNER TO of the table hands on
+    to its owner; or it is kept, owned by `old_owner` so far."""
+    identity = new.identity
+    if identity is None or identity.sequence is None:
+        return []
+    target = Target("sequence", "SEQUENCE", identity.sequence)
+    was = old.identity if old is not None else None
+    if was is None or was.sequence != identity.sequence:
+        before = default_grants(target, table, privileges, server_version, old_owner)
+    else:  # OWNER TO hands the old owner's privileges to the new one
+        before = {dataclasses.replace(g, grantee=table.owner) if g.grantee == old_owner else g
+                  for g in _identity_acl(was, old_owner, server_version)}
+    return grant_changes(target, before, _identity_acl(identity, table.owner, server_version))
+
+
+def sans_grants(identity: Identity | None) -> Identity | None:
+    """`identity` without its sequence's grants: what ``AlterIdentity`` changes."""
+    return None if identity is None else dataclasses.replace(identity, grants=None)
+
+
 def revoked_privileges(changes: Iterable[Op]) -> frozenset[tuple[str, str]]:
     """(grantee, privilege) pairs revoked on a whole table or view by `changes`: REVOKE
     takes them from each column as well."""
@@ -208,7 +240,13 @@ class Comparison:
                     self.creator, self.a.server_version)
 
     def create(self, kind: Kind, obj: object, replace: bool = False) -> None:
-        self.add(ops.CreateObject(kind.node, obj, replace), *self.created_meta(kind, obj))
+        requires: tuple[str, ...] = ()
+        if isinstance(obj, ForeignTable):  # its parents' columns first
+            requires = tuple(ops.column_node(p, c)
+                             for p in (obj.partition_of, *obj.inherits) if p is not None
+                             for c in (self.b.tables[p].columns if p in self.b.tables else ()))
+        self.add(ops.CreateObject(kind.node, obj, replace, requires),
+                 *self.created_meta(kind, obj))
         if isinstance(obj, Sequence) and obj.owned_by is not None:
             self.add(ops.SetSequenceOwner(obj, obj.owned_by))
         self.add(*part_meta(None, obj))
@@ -341,6 +379,7 @@ class Comparison:
                          *self.created_meta(kind, new))
                 for column in new.columns.values():
                     self.add(*_column_meta(key, None, column))
+                    self.add(*self._identity_grants(new, None, column, self.creator))
                 if new.replica_identity != "default" or new.row_security or \
                         new.force_row_security:
                     self.add(ops.AlterTable(_plain(new), new))
@@ -369,6 +408,7 @@ class Comparison:
                 if column.local or not column.inherited:
                     self.add(ops.AddColumn(new, column))
                     self.add(*_column_meta(key, None, column))
+                    self.add(*self._identity_grants(new, None, column, old.owner))
             else:
                 self._alter_column(old, new, before, column, wiped)
         for col_key, column in old.columns.items():
@@ -420,6 +460,7 @@ class Comparison:
         if old.generated != new.generated:
             self.add(ops.DropColumn(table_old, old), ops.AddColumn(table, new))
             self.add(*_column_meta(key, None, new))
+            self.add(*self._identity_grants(table, None, new, table_old.owner))
             return
         type_changed = (old.type, old.collation) != (new.type, new.collation)
         if old.default is not None and (old.default != new.default or type_changed):
@@ -429,8 +470,9 @@ class Comparison:
             self.add(ops.AlterColumnType(key, old, new, via_text=not direct))
         if new.default is not None and (old.default != new.default or type_changed):
             self.add(ops.SetColumnDefault(key, new))
-        if old.identity != new.identity:
+        if sans_grants(old.identity) != sans_grants(new.identity):
             self.add(ops.AlterIdentity(key, old, new))
+        self.add(*self._identity_grants(table, old, new, table_old.owner))
         if old.not_null != new.not_null:
             self.add(*_not_null_changes(key, old, new))
         if (old.storage, old.compression, old.statistics, old.options) != (
@@ -438,6 +480,11 @@ class Comparison:
             self.add(ops.AlterColumnDetails(
                 key, old, new, storage_default=not 0 < self.a.server_version < 160000))
         self.add(*_column_meta(key, old, new, wiped))
+
+    def _identity_grants(self, table: Table, old: Column | None, new: Column,
+                         old_owner: str) -> list[Op]:
+        return identity_grants(table, old, new, old_owner, self.a.default_privileges.values(),
+                               self.a.server_version)
 
     # -- default privileges -------------------------------------------------------------
 
@@ -592,6 +639,15 @@ def _in_place(kind: Kind, old: object, new: object) -> list[Op] | None:
         return _foreign_changes(old, new)
     if isinstance(new, Publication) and isinstance(old, Publication):
         return [ops.AlterPublication(old, new)] if old.all_tables == new.all_tables else None
+    if isinstance(new, Subscription) and isinstance(old, Subscription):
+        # Made again (nothing local depends on a subscription) when two_phase or
+        # failover changes (not altered in place before 18, nor without a slot on 18),
+        # or when its new slot is a name only connect = false gives (upper case,
+        # spaces...: refused when stated, see render.subscriptions).
+        same = (old.two_phase, old.failover) == (new.two_phase, new.failover)
+        settable = new.slot_name in (old.slot_name, None) or \
+            re.fullmatch("[a-z0-9_]+", new.slot_name) is not None
+        return [ops.AlterSubscription(old, new)] if same and settable else None
     if kind.node in ("trigger", "rule", "event_trigger"):
         if core(old, "enabled") == core(new, "enabled"):
             return [ops.SetEnabled(kind.node, new, new.enabled)]  # type: ignore[arg-type, attr-defined]
@@ -739,12 +795,16 @@ _FOREIGN_IN_PLACE = ("default", "not_null", "comment", "grants")
 def _foreign_table_changes(old: ForeignTable, new: ForeignTable) -> list[Op] | None:
     """A foreign table altered in place: columns added (without storage details),
     defaults, NOT NULL, options and checks; None when it must be recreated (another
-    server, a column dropped or changed otherwise)."""
-    if old.server != new.server:
-        return None
+    server, other parents or partition bound, a column of its own dropped or one changed
+    otherwise; a column it only inherits comes and goes with its parent's)."""
+    if (old.server, old.inherits, old.partition_of, old.partition_bound) != (
+            new.server, new.inherits, new.partition_of, new.partition_bound):
+        return None  # no rows are local: made again under its new parents
     columns: list[Op] = []
     for key, before in old.columns.items():
         after = new.columns.get(key)
+        if after is None and before.inherited and not before.local:
+            continue  # goes with its parent's DROP COLUMN
         if after is None or core(before, *_FOREIGN_IN_PLACE) != core(after, *_FOREIGN_IN_PLACE):
             return None
         if before.default != after.default:
@@ -753,8 +813,9 @@ def _foreign_table_changes(old: ForeignTable, new: ForeignTable) -> list[Op] | N
         if before.not_null != after.not_null:
             columns += _not_null_changes(new.key, before, after)
     for key, added in new.columns.items():
-        if key not in old.columns and (added.storage, added.compression, added.statistics,
-                                       added.options) != (None, None, None, ()):
+        if key not in old.columns and (added.local or not added.inherited) and (
+                added.storage, added.compression, added.statistics,
+                added.options) != (None, None, None, ()):
             return None
     return [ops.AlterForeignTable(old, new, tuple(columns))]
 

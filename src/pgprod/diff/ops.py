@@ -23,7 +23,7 @@ from typing import ClassVar
 from pgprod.catalog.acl import DefaultPrivilege, Grant
 from pgprod.catalog.datatypes import CompositeType, Domain, DomainCheck, EnumType, RangeType
 from pgprod.catalog.foreign import ForeignDataWrapper, ForeignServer, ForeignTable, UserMapping
-from pgprod.catalog.model import EventTrigger, Extension, Publication
+from pgprod.catalog.model import EventTrigger, Extension, Publication, Subscription
 from pgprod.catalog.relations import (
     Column,
     Constraint,
@@ -639,6 +639,16 @@ class AlterPublication(AlterInPlace):
     noun: ClassVar[str] = "publication"
     old: Publication
     new: Publication
+
+@dataclass(frozen=True)
+class AlterSubscription(AlterInPlace):
+    """A subscription's connection (a secret, which the summary never shows),
+    publications, options, slot and enabled state."""
+
+    node_kind: ClassVar[str] = "subscription"
+    noun: ClassVar[str] = "subscription"
+    old: Subscription
+    new: Subscription
 
 # -- foreign data ---------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ _CREATE_RANK: dict[type[Op], float] = {
     ops.ValidateConstraint: RANK["constraint"] + 0.5, ops.ReplaceView: RANK["view"],
     ops.SetEnabled: RANK["trigger"] + 0.5, ops.AlterPolicy: RANK["policy"],
     ops.AlterPublication: RANK["publication"],
+    ops.AlterSubscription: RANK["subscription"],
     ops.AlterForeignDataWrapper: RANK["foreign_data_wrapper"],
     ops.AlterServer: RANK["server"], ops.AlterUserMapping: RANK["user_mapping"],
     ops.AlterForeignTable: RANK["foreign_table"],

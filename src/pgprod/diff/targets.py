@@ -96,6 +96,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("policies", "policy", "POLICY", on_table=True),
     Kind("event_triggers", "event_trigger", "EVENT TRIGGER"),
     Kind("publications", "publication", "PUBLICATION"),
+    Kind("subscriptions", "subscription", "SUBSCRIPTION"),
 )
 
 BY_ATTR = {kind.attr: kind for kind in KINDS}

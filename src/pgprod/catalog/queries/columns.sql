@@ -24,6 +24,14 @@ SELECT a.attrelid AS relation_oid,
        CASE WHEN sc.oid IS NOT NULL THEN format('%I.%I', sn.nspname, sc.relname) END AS identity_sequence,
        format_type(s.seqtypid, NULL) AS seq_type,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+       -- The identity sequence's grants, unless they are the owner's defaults.
+       CASE WHEN sc.relacl IS NOT NULL AND NOT (sc.relacl @> acldefault('s', sc.relowner)
+                                                AND sc.relacl <@ acldefault('s', sc.relowner)) THEN
+           (SELECT jsonb_agg(jsonb_build_array(
+                       CASE g.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
+                       g.privilege_type, g.is_grantable))
+              FROM aclexplode(sc.relacl) g)::text
+       END AS identity_grants,
        CASE WHEN a.attcollation <> t.typcollation
             THEN format('%I.%I', con.nspname, co.collname) END AS collation,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,

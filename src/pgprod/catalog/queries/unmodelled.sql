@@ -14,14 +14,14 @@ WITH implicit AS (
     SELECT classid, objid FROM pg_depend
      WHERE classid = 'pg_cast'::regclass AND deptype = 'i'
 )
--- Foreign tables are modelled, except those in inheritance (a parent, a child or a
--- partition); wrappers, servers and user mappings are modelled.
-SELECT 'foreign table in inheritance' AS kind, format('%I.%I', n.nspname, c.relname) AS name
+-- Foreign tables are modelled, children and partitions included, except those other
+-- tables inherit from; wrappers, servers and user mappings are modelled.
+SELECT 'foreign table inherited from' AS kind, format('%I.%I', n.nspname, c.relname) AS name
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind = 'f'
    AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
    AND (c.tableoid, c.oid) NOT IN (SELECT * FROM implicit)
-   AND EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid OR i.inhparent = c.oid)
+   AND EXISTS (SELECT FROM pg_inherits i WHERE i.inhparent = c.oid)
 UNION ALL
 SELECT 'text search configuration', format('%I.%I', n.nspname, o.cfgname)
   FROM pg_ts_config o JOIN pg_namespace n ON n.oid = o.cfgnamespace
@@ -96,9 +96,12 @@ SELECT 'access method', quote_ident(o.amname)
   FROM pg_am o
  WHERE o.oid >= 16384 AND (o.tableoid, o.oid) NOT IN (SELECT * FROM implicit)
 UNION ALL
-SELECT 'subscription', quote_ident(o.subname)
+-- Subscriptions are modelled when the reading role may read their connection strings
+-- (superusers only; see subscriptions.sql): for anyone else, each is listed here.
+SELECT 'subscription whose connection this role cannot read', quote_ident(o.subname)
   FROM pg_subscription o
  WHERE o.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+   AND NOT has_column_privilege('pg_catalog.pg_subscription', 'subconninfo', 'SELECT')
 UNION ALL
 SELECT 'security label', format('%s (provider %s)', pg_describe_object(o.classoid, o.objoid, o.objsubid), o.provider)
   FROM pg_seclabel o
@@ -118,6 +121,17 @@ SELECT 'comment on constraint index', format('%I.%I', n.nspname, c.relname)
    AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
    AND EXISTS (SELECT FROM pg_constraint k
                WHERE k.conindid = c.oid AND k.contype IN ('p', 'u', 'x'))
+UNION ALL
+-- An identity column's sequence is part of the column (its options and grants are
+-- compared there); a comment on it has no place.
+SELECT 'comment on identity sequence', format('%I.%I', n.nspname, c.relname)
+  FROM pg_description d
+  JOIN pg_class c ON c.oid = d.objoid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 AND c.relkind = 'S'
+   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+   AND EXISTS (SELECT FROM pg_depend i
+               WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid AND i.deptype = 'i')
 UNION ALL
 -- Languages are not modelled (plpgsql is an extension), but their privileges are
 -- schema-wide behaviour: report any that were changed from the default.

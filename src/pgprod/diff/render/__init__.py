@@ -22,6 +22,7 @@ from pgprod.diff.render import (  # noqa: F401
     routines,
     schemas,
     sequences,
+    subscriptions,
     tables,
     views,
 )

@@ -1,6 +1,7 @@
 """Rendering foreign data: foreign-data wrappers, servers, user mappings and foreign
-tables (CREATE, DROP and their ALTERs), and ``redacted``, the same operations with user
-mappings' option values masked for display.
+tables (CREATE, DROP and their ALTERs), and ``redacted``, the same operations with
+secrets masked for display: user mappings' option values and subscriptions' connection
+strings.
 
 Options are ``name=value`` strings as PostgreSQL stores them: the name goes through
 ``Identifier``, the value through ``Literal``. A foreign table's column-level changes
@@ -19,6 +20,7 @@ from pgprod.catalog.foreign import (
     ForeignTable,
     UserMapping,
 )
+from pgprod.catalog.model import Subscription
 from pgprod.catalog.relations import Column
 from pgprod.diff import ops
 from pgprod.diff.render.dispatch import Statements, _s, _text, create, drop, render
@@ -27,7 +29,8 @@ from pgprod.diff.render.tables import _column_constraints, _column_details
 from pgprod.names import ident
 
 REDACTED = "********"
-"""What a user mapping's option values read as in displayed SQL."""
+"""What a user mapping's option values and a subscription's connection string read as
+in displayed SQL."""
 
 
 def _split(option: str) -> tuple[str, str]:
@@ -145,10 +148,19 @@ def _masked(mapping: UserMapping) -> UserMapping:
 
 
 def redacted(op: ops.Op) -> ops.Op:
-    """`op` for display: a user mapping's option values masked (they are secrets, a
-    password most often). Other operations are returned as they are."""
+    """`op` for display: a user mapping's option values and a subscription's connection
+    string masked (they are secrets, a password most often). Other operations are
+    returned as they are."""
     if isinstance(op, ops.CreateObject | ops.DropObject) and isinstance(op.obj, UserMapping):
         return dataclasses.replace(op, obj=_masked(op.obj))
+    if isinstance(op, ops.CreateObject | ops.DropObject) and isinstance(op.obj, Subscription):
+        return dataclasses.replace(op, obj=dataclasses.replace(op.obj, connection=REDACTED))
+    if isinstance(op, ops.AlterSubscription):
+        # a connection that changed still shows as changed: masked differently each side
+        moved = op.old.connection != op.new.connection
+        return dataclasses.replace(
+            op, old=dataclasses.replace(op.old, connection="" if moved else REDACTED),
+            new=dataclasses.replace(op.new, connection=REDACTED))
     if isinstance(op, ops.AlterUserMapping):
         old, new = op.old, op.new
         # a value that changed still shows as SET: mask it differently on each side
@@ -168,13 +180,34 @@ def _foreign_column(column: Column, options: tuple[str, ...]) -> str:
     return f"{column.key} {column.type}{_options(options)}{collate}{_column_constraints(column)}"
 
 
+def _own(column: Column) -> bool:
+    """Whether a column is the table's own, not only inherited from a parent."""
+    return column.local or not column.inherited
+
+
 @create.register
 def _(obj: ForeignTable, replace: bool = False) -> Statements:
-    parts = [_foreign_column(c, obj.column_options.get(k, ())) for k, c in obj.columns.items()]
-    parts += [_text(sql.SQL("CONSTRAINT {} ").format(ident(c.name))) + round_trip(c.definition)
+    checks = [_text(sql.SQL("CONSTRAINT {} ").format(ident(c.name))) + round_trip(c.definition)
               for c in obj.checks.values()]
-    out = [f"CREATE FOREIGN TABLE {obj.key} ({', '.join(parts)}) SERVER {obj.server}"
-           f"{_options(obj.options)}"]
+    # a column only inherited (a partition's: all) gets its options afterwards
+    later = [k for k, c in obj.columns.items()
+             if obj.partition_of is not None or not _own(c)]
+    if obj.partition_of is not None:
+        overrides = [f"{c.key} WITH OPTIONS{_column_constraints(c, inherited=True)}"
+                     for c in obj.columns.values()
+                     if c.default is not None or c.not_null is not None]
+        body = f" ({', '.join([*overrides, *checks])})" if overrides or checks else ""
+        head = f"CREATE FOREIGN TABLE {obj.key} PARTITION OF {obj.partition_of}{body} " \
+               f"{obj.partition_bound}"
+    else:
+        parts = [_foreign_column(c, obj.column_options.get(k, ()))
+                 for k, c in obj.columns.items() if k not in later]
+        head = f"CREATE FOREIGN TABLE {obj.key} ({', '.join([*parts, *checks])})"
+        if obj.inherits:
+            head += f" INHERITS ({', '.join(obj.inherits)})"
+    out = [f"{head} SERVER {obj.server}{_options(obj.options)}"]
+    out += [f"ALTER FOREIGN TABLE {obj.key} ALTER COLUMN {k}{_options(obj.column_options[k])}"
+            for k in later if obj.column_options.get(k)]
     for column in obj.columns.values():
         out += _column_details(obj.key, None, column)
     return out
@@ -192,11 +225,14 @@ def _(op: ops.AlterForeignTable) -> Statements:
     out = [_text(sql.SQL("{} DROP CONSTRAINT {}").format(_s(alter), ident(c.name)))
            for k, c in old.checks.items()
            if k not in new.checks or new.checks[k].definition != c.definition]
+    # a column only inherited comes with its parent's ADD COLUMN
     out += [f"{alter} ADD COLUMN {_foreign_column(c, new.column_options.get(k, ()))}"
-            for k, c in new.columns.items() if k not in old.columns]
+            for k, c in new.columns.items() if k not in old.columns and _own(c)]
     for change in op.columns:
         out += render(change)
-    for key in old.columns:
+    for key, column in new.columns.items():
+        if key not in old.columns and _own(column):
+            continue  # ADD COLUMN gave its options
         options = _alter_options(old.column_options.get(key, ()),
                                  new.column_options.get(key, ()))
         if options:

@@ -33,7 +33,7 @@ def _(op: ops.SetOwner) -> Statements:
     if target.keyword in ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE", "SCHEMA", "TYPE",
                           "DOMAIN", "FUNCTION", "PROCEDURE", "AGGREGATE", "COLLATION",
                           "PUBLICATION", "EVENT TRIGGER", "EXTENSION", "FOREIGN TABLE",
-                          "FOREIGN DATA WRAPPER", "SERVER"):
+                          "FOREIGN DATA WRAPPER", "SERVER", "SUBSCRIPTION"):
         return [f"ALTER {_target(target)} OWNER TO {op.owner}"]
     raise NotImplementedError(f"cannot change the owner of a {target.keyword}")
 

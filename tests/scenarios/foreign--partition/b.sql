@@ -1,0 +1,9 @@
+-- a foreign partition of a range-partitioned table comes and goes, with a default and column options
+-- requires: extension file_fdw
+CREATE EXTENSION file_fdw;
+CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
+CREATE TABLE public.measurements (id int NOT NULL, at date NOT NULL, value numeric) PARTITION BY RANGE (at);
+CREATE TABLE public.measurements_2024 PARTITION OF public.measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE FOREIGN TABLE public.measurements_old PARTITION OF public.measurements (value DEFAULT 0)
+    FOR VALUES FROM (MINVALUE) TO ('2024-01-01') SERVER files OPTIONS (filename '/dev/null', format 'csv');
+ALTER FOREIGN TABLE public.measurements_old ALTER COLUMN value OPTIONS (force_null 'true');

@@ -1,0 +1,1 @@
+INSERT INTO public.orders (total) VALUES (10), (20);
