@@ -44,7 +44,8 @@ test-lifecycle: $(STAMP)
 # the console's browser tests, keeping their screenshots for docs/console.md
 console-screenshots: $(STAMP)
 	scripts/test-deps
-	PGPROD_SCREENSHOTS=docs/console $(BIN)/python -m pytest -q tests/test_console_browser.py
+	PGPROD_SCREENSHOTS=docs/console $(BIN)/python -m pytest -q tests/test_console_browser.py \
+		tests/test_console_records.py tests/test_console_publish.py
 
 clean:
 	-test -d demo && $(BIN)/pgprod --project demo down

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import psycopg
 from psycopg import sql as psql
 
-from pgprod import browse, db, registry
+from pgprod import browse, db, registry, structure
 from pgprod.actions import recorded
 from pgprod.commands.envs import default_role
 from pgprod.environment import Environment
@@ -202,3 +202,30 @@ def row_delete(project: Project, env: str, schema: str, name: str, key: Mapping[
     (RowsAffected). Recorded; `dry_run`: only the SQL."""
     return _change(project, env, schema, name, "delete",
                    lambda t: browse.delete_sql(t, key), actor, dry_run)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """An environment's tables with their columns and keys (`browse.Table`), and each
+    table's indexes and CHECK/UNIQUE/EXCLUDE constraints (`structure`)."""
+
+    env: str
+    tables: list[browse.Table]
+    indexes: list[structure.Index]
+    constraints: list[structure.Constraint]
+
+    def indexes_of(self, t: browse.Table) -> list[structure.Index]:
+        return [i for i in self.indexes if (i.schema, i.table) == (t.schema, t.name)]
+
+    def constraints_of(self, t: browse.Table) -> list[structure.Constraint]:
+        return [c for c in self.constraints if (c.schema, c.table) == (t.schema, t.name)]
+
+
+def schema(project: Project, env: str) -> Schema:
+    """The schema page of `env`: tables and views with columns, keys, foreign keys both
+    ways, sizes, indexes and constraints, in five catalog queries over one connection
+    as the environment's read role (read-only)."""
+    environ, conn = _reader(project, env)
+    with conn, db.sql_errors():
+        return Schema(environ.name, browse.tables(conn), structure.indexes(conn),
+                      structure.constraints(conn))

@@ -173,6 +173,15 @@ def current(project: Project) -> Published | None:
                      lifecycle.next_step(found, record))
 
 
+def change_document(project: Project, publish_id: str) -> str | None:
+    """The change documentation publish `publish_id` kept (its plan as Markdown, the
+    `change.md` of its folder); None for a record without one. Reads files only."""
+    found = History(project)
+    found.load(publish_id)  # an unknown id is an error
+    path = found.folder(publish_id) / "change.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def logs(project: Project, publish_id: str | None = None, follow: bool = False,
          interval: float = 0.5) -> Iterator[dict[str, object]]:
     """A publish's log events (default: the latest); with `follow`, keep yielding while

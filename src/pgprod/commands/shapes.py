@@ -11,7 +11,7 @@ from typing import Any
 from pgprod import backups, browse, events, registry
 from pgprod.actions import Action
 from pgprod.commands.backing import RestoredCopy, RestoreResult
-from pgprod.commands.browsing import RowChange, RowDetail
+from pgprod.commands.browsing import RowChange, RowDetail, Schema
 from pgprod.commands.envs import RotateResult
 from pgprod.commands.previews import MaskSuggestions, PreviewInfo
 from pgprod.commands.publishing import Diff, Published
@@ -231,3 +231,15 @@ def _(change: RowChange) -> dict[str, Any]:
     return {"env": change.env, "schema": change.schema, "table": change.table,
             "action": change.action, "role": change.role, "sql": change.sql,
             "rows": change.rows, "dry_run": change.dry_run}
+
+
+@to_dict.register
+def _(found: Schema) -> dict[str, Any]:
+    return {"env": found.env, "tables": [
+        {**to_dict(t),
+         "indexes": [{"name": i.name, "definition": i.definition, "unique": i.unique,
+                      "primary": i.primary, "valid": i.valid, "size_bytes": i.size_bytes}
+                     for i in found.indexes_of(t)],
+         "constraints": [{"name": c.name, "kind": c.kind, "definition": c.definition,
+                          "validated": c.validated} for c in found.constraints_of(t)]}
+        for t in found.tables]}
