@@ -25,6 +25,7 @@ table; docs/benchmarks.md records a run.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -36,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pgprod import backups, commands, preview
+from pgprod.events import Message
 from pgprod.project import Project, init
 
 
@@ -96,10 +98,18 @@ def _run(project: Project, args: argparse.Namespace) -> None:
     during = _tps(writers.communicate()[0])
     preview.delete(project, "during")
 
+    phases: list[tuple[float, str]] = []
+
+    def noted(event: object) -> None:  # each phase's message, when it came
+        if isinstance(event, Message):
+            phases.append((time.monotonic(), event.text))
+
+    began = time.monotonic()
     timings = {
         "preview (base backup + WAL)": _timed(
-            lambda: preview.create(project, "quiet")),
+            lambda: preview.create(project, "quiet", on_progress=noted)),
     }
+    ended = time.monotonic()
     preview.delete(project, "quiet")
     with dev.connect_admin() as conn:
         conn.execute("CREATE DATABASE restored")
@@ -124,6 +134,11 @@ def _run(project: Project, args: argparse.Namespace) -> None:
     print("|---|---:|---:|")
     for name, seconds in timings.items():
         print(f"| {name} | {seconds:.1f} | {seconds / base:.2f}x |")
+    print("\nWhere the preview's time went (from each progress message to the next):\n")
+    print("| from the message | seconds |\n|---|---:|")
+    marks = [(began, "(start)"), *phases, (ended, "(ready)")]
+    for (at, text), (until, _) in itertools.pairwise(marks):
+        print(f"| {text.replace('|', '/')} | {until - at:.2f} |")
     print(f"\nprod's writers ({args.clients} pgbench clients, {args.seconds} s): "
           f"{alone:.0f} tps alone, {during:.0f} tps while a preview was made "
           f"({during / alone:.0%}); that preview took {loaded:.1f} s")
