@@ -29,7 +29,10 @@ def test_lock_timeout_is_retried_until_the_lock_comes(fresh_db: str) -> None:
     holder = psycopg.connect(fresh_db, application_name="report")
     holder.execute("LOCK TABLE public.t IN ACCESS SHARE MODE")  # the app reading
     holder_pid = holder.info.backend_pid
-    threading.Timer(2.0, holder.commit).start()
+    # the app commits after 2 s; the holder is closed only once that commit has returned
+    # (closing it while the timer's thread waits for COMMIT frees the connection under it)
+    release = threading.Timer(2.0, holder.commit)
+    release.start()
     events: list[Event] = []
     step = Step("ALTER TABLE public.t ADD COLUMN v int", EXPAND, 1, "add v")
     try:
@@ -38,6 +41,7 @@ def test_lock_timeout_is_retried_until_the_lock_comes(fresh_db: str) -> None:
                            on_event=events.append)
             assert conn.execute("SHOW lock_timeout").fetchone() == ("0",)
     finally:
+        release.join()
         holder.close()
     assert result.attempts > 1 and result.outcome == "done"
     retries = [e for e in events if e.kind == "retry"]
