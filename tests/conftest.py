@@ -25,6 +25,9 @@ from pgprod.errors import PgprodError
 from pgprod.project import Project
 from pgprod.project import init as init_project
 
+# the console tests' fixtures (login, browser)
+pytest_plugins = ("tests.console_kit",)
+
 SHM = Path("/dev/shm")
 SHM_ROOM = 4 << 30  # bytes /dev/shm must have free to hold the tests' clusters
 

@@ -12,9 +12,10 @@ from starlette.testclient import TestClient
 
 from pgprod import commands
 from pgprod.cli import main
-from pgprod.console import app, auth, serve
+from pgprod.console import auth, serve
 from pgprod.errors import UsageError
 from pgprod.project import Project
+from tests.console_kit import client_for, logged_in
 
 
 @pytest.fixture(scope="module")
@@ -35,25 +36,9 @@ def shop(module_project: Project) -> Project:
 
 
 @pytest.fixture
-def login() -> auth.Login:
-    return auth.Login.new("tester (console)")
-
-
-@pytest.fixture
 def client(shop: Project, login: auth.Login) -> Iterator[TestClient]:
-    with TestClient(app.create(shop, login), follow_redirects=False) as client:
+    with client_for(shop, login) as client:
         yield client
-
-
-def _logged_in(client: TestClient, login: auth.Login) -> str:
-    """Log in with the token; the CSRF token the page carries."""
-    answer = client.get(f"/?token={login.token}")
-    assert answer.status_code == 303 and answer.headers["location"] == "/"
-    page = client.get("/")
-    assert page.status_code == 200
-    found = re.search(r'hx-headers=\'\{"X-CSRF-Token": "([^"]+)"\}\'', page.text)
-    assert found, "the page carries its CSRF token for htmx"
-    return found.group(1)
 
 
 def test_nothing_without_the_token(client: TestClient, login: auth.Login) -> None:
@@ -92,7 +77,7 @@ def test_bearer_token_for_the_api(client: TestClient, login: auth.Login) -> None
 
 def test_state_changes_need_the_csrf_token(client: TestClient, login: auth.Login,
                                            shop: Project) -> None:
-    csrf = _logged_in(client, login)
+    csrf = logged_in(client, login)
     refused = client.post("/api/edit", json={"on": True, "for": "5m"})
     assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
     refused = client.post("/api/edit", json={"on": True, "for": "5m"},
@@ -126,7 +111,7 @@ def test_errors_are_one_line_responses(client: TestClient, login: auth.Login) ->
 
 
 def test_sql_page_runs_and_escapes(client: TestClient, login: auth.Login) -> None:
-    csrf = _logged_in(client, login)
+    csrf = logged_in(client, login)
     ran = client.post("/sql", headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
                       data={"env": "prod", "sql": "SELECT name, id FROM customers ORDER BY id",
                             "timeout": "5", "run": "r1"})
@@ -185,7 +170,7 @@ def test_prod_writes_only_while_edit_is_on(client: TestClient, login: auth.Login
 
 def test_row_form_shows_the_sql_then_runs_it(client: TestClient, login: auth.Login,
                                              shop: Project) -> None:
-    csrf = _logged_in(client, login)
+    csrf = logged_in(client, login)
     headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
     form = {"key.id": "2", "v.id": "2", "o.id": "2", "v.name": "Bea", "o.name": "Bea",
             "v.<script>x</script>": "", "o.<script>x</script>": "",
@@ -208,7 +193,7 @@ def test_row_form_shows_the_sql_then_runs_it(client: TestClient, login: auth.Log
 
 def test_explain_analyze_measures_and_undoes(client: TestClient, login: auth.Login,
                                              shop: Project) -> None:
-    csrf = _logged_in(client, login)
+    csrf = logged_in(client, login)
     headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
     form = {"env": "dev", "sql": "DELETE FROM orders WHERE id <= 10", "timeout": "5"}
     plan = client.post("/sql", headers=headers, data={**form, "mode": "explain"})

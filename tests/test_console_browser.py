@@ -8,26 +8,17 @@ missing Chromium is a failure (scripts/test-deps installs it), never a skip.
 
 from __future__ import annotations
 
-import os
 import re
-import select
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from pgprod import commands
 from pgprod.project import Project
-
-CHROMIUM = "/usr/bin/chromium"
-# Chromium as root needs --no-sandbox; the rest keep it off this machine's closed network
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
+from tests.console_kit import launch, open_page, shot
 
 
 @pytest.fixture(scope="module")
@@ -53,49 +44,14 @@ def shop(module_project: Project) -> Project:
 
 @pytest.fixture(scope="module")
 def console_url(shop: Project) -> Iterator[str]:
-    """`pgprod console` in its own process; the login URL it prints."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pgprod", "--project", str(shop.root), "console",
-         "--port", "0", "--no-open"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        line = process.stdout.readline() if ready else ""
-        found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)
-        assert found, f"no URL printed: {line!r} {process.stderr.read() if not ready else ''}"
-        yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run scripts/test-deps"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with launch(shop) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser: Browser, console_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(console_url)
-    yield page
-    assert not dialogs, f"a script ran: {dialogs}"
-    context.close()
-
-
-def _shot(page: Page, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("PGPROD_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    with open_page(browser, console_url) as page:
+        yield page
 
 
 def test_login_lists_the_environments(page: Page, console_url: str, tmp_path: Path) -> None:
@@ -103,7 +59,7 @@ def test_login_lists_the_environments(page: Page, console_url: str, tmp_path: Pa
     expect(page.get_by_role("heading", name="Environments")).to_be_visible()
     expect(page.get_by_role("link", name="prod", exact=True)).to_be_visible()
     expect(page.get_by_text("read-only")).to_be_visible()  # prod's Edit state
-    _shot(page, "environments", tmp_path)
+    shot(page, "environments", tmp_path)
     # another browser, without the token, gets nothing
     other = page.context.browser.new_context()  # type: ignore[union-attr]
     try:
@@ -116,7 +72,7 @@ def test_login_lists_the_environments(page: Page, console_url: str, tmp_path: Pa
 def test_browse_sort_filter_and_follow_a_foreign_key(page: Page, tmp_path: Path) -> None:
     page.get_by_role("link", name="prod", exact=True).click()
     expect(page.get_by_role("link", name="orders")).to_be_visible()
-    _shot(page, "tables", tmp_path)
+    shot(page, "tables", tmp_path)
     page.get_by_role("link", name="orders").click()
     expect(page.get_by_role("heading", name=re.compile("orders"))).to_be_visible()
     rows = page.locator("table.rows tbody tr")
@@ -125,7 +81,7 @@ def test_browse_sort_filter_and_follow_a_foreign_key(page: Page, tmp_path: Path)
     page.get_by_role("link", name="total", exact=True).click()
     page.get_by_role("link", name="total ▲").click()
     expect(rows.first.locator("td").nth(1)).to_have_text("130")
-    _shot(page, "rows", tmp_path)
+    shot(page, "rows", tmp_path)
     # keyset paging: the next page starts where this one ended
     page.get_by_role("link", name="Next page").click()
     expect(rows.first.locator("td").nth(1)).to_have_text("80")
@@ -149,7 +105,7 @@ def test_a_row_shows_what_references_it(page: Page, tmp_path: Path) -> None:
     page.goto(page.url.split("?")[0] + "environments/prod/tables/public/customers")
     page.get_by_role("link", name="open this row").first.click()
     expect(page.get_by_role("link", name="43 orders")).to_be_visible()  # 3, 6, ... 129
-    _shot(page, "row", tmp_path)
+    shot(page, "row", tmp_path)
     page.get_by_role("link", name="43 orders").click()
     expect(page.locator("table.rows tbody tr")).to_have_count(43)
 
@@ -168,7 +124,7 @@ def test_sql_runs_and_cancels(page: Page, tmp_path: Path) -> None:
     page.get_by_label("SQL").fill("SELECT name, id FROM customers ORDER BY id")
     page.get_by_role("button", name="Run").click()
     expect(page.locator("#results").get_by_role("cell", name="Ada")).to_be_visible()
-    _shot(page, "sql", tmp_path)
+    shot(page, "sql", tmp_path)
     page.get_by_label("SQL").fill("SELECT pg_sleep(30)")
     started = time.monotonic()
     page.get_by_role("button", name="Run").click()

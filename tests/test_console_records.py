@@ -5,28 +5,21 @@ Chromium for the screenshots. One project for the module, with one publish."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import select
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from starlette.testclient import TestClient
 
 from pgprod import commands
-from pgprod.console import app, auth
+from pgprod.console import auth
 from pgprod.project import Project
+from tests.console_kit import client_for, launch, logged_in, open_page, shot
 from tests.test_command_layer import same_shape
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "json.md"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
 ORDERS = "<script>orders</script>"
 NOTE = "<script>alert(1)</script>"
 
@@ -51,25 +44,9 @@ def records(module_project: Project) -> Project:
 
 
 @pytest.fixture
-def login() -> auth.Login:
-    return auth.Login.new("tester (console)")
-
-
-@pytest.fixture
 def client(records: Project, login: auth.Login) -> Iterator[TestClient]:
-    with TestClient(app.create(records, login), follow_redirects=False) as client:
+    with client_for(records, login) as client:
         yield client
-
-
-def _logged_in(client: TestClient, login: auth.Login) -> str:
-    """Log in with the token; the CSRF token the page carries."""
-    answer = client.get(f"/?token={login.token}")
-    assert answer.status_code == 303 and answer.headers["location"] == "/"
-    page = client.get("/")
-    assert page.status_code == 200
-    found = re.search(r'hx-headers=\'\{"X-CSRF-Token": "([^"]+)"\}\'', page.text)
-    assert found, "the page carries its CSRF token for htmx"
-    return found.group(1)
 
 
 def _escaped(html: str) -> None:
@@ -79,7 +56,7 @@ def _escaped(html: str) -> None:
 
 def test_history_lists_each_publish(client: TestClient, login: auth.Login,
                                     records: Project) -> None:
-    _logged_in(client, login)
+    logged_in(client, login)
     (published,) = commands.history(records)
     page = client.get("/history")
     assert page.status_code == 200, page.text
@@ -93,7 +70,7 @@ def test_history_lists_each_publish(client: TestClient, login: auth.Login,
 def test_a_publish_shows_steps_log_and_its_documentation(client: TestClient,
                                                           login: auth.Login,
                                                           records: Project) -> None:
-    _logged_in(client, login)
+    logged_in(client, login)
     (published,) = commands.history(records)
     page = client.get(f"/publishes/{published.record.id}")
     assert page.status_code == 200, page.text
@@ -119,7 +96,7 @@ def test_history_api_has_the_cli_shape(client: TestClient, login: auth.Login,
 
 def test_actions_newest_first_and_filtered(client: TestClient, login: auth.Login,
                                            records: Project) -> None:
-    _logged_in(client, login)
+    logged_in(client, login)
     every = commands.actions(records)
     page = client.get("/actions")
     assert page.status_code == 200
@@ -136,8 +113,8 @@ def test_actions_newest_first_and_filtered(client: TestClient, login: auth.Login
 
     bearer = {"Authorization": f"Bearer {login.token}"}
     api = client.get("/api/actions?command=sql&env=dev", headers=bearer).json()
-    assert [(a["command"], a["env"]) for a in api] == [("sql", "dev")]
-    assert api[0] == commands.to_dict([a for a in every if a.command == "sql"][-1])
+    dev_sql = [a for a in every if a.command == "sql" and a.env == "dev"]
+    assert dev_sql and api == [commands.to_dict(a) for a in reversed(dev_sql)]
     newest = client.get("/api/actions?limit=1", headers=bearer).json()
     assert newest == [commands.to_dict(every[-1])]
     assert client.get("/api/actions?actor=nobody", headers=bearer).json() == []
@@ -147,7 +124,7 @@ def test_actions_newest_first_and_filtered(client: TestClient, login: auth.Login
 
 def test_schema_page_and_api(client: TestClient, login: auth.Login,
                              records: Project) -> None:
-    _logged_in(client, login)
+    logged_in(client, login)
     page = client.get("/environments/prod/schema")
     assert page.status_code == 200, page.text
     text = page.text
@@ -179,7 +156,7 @@ def test_schema_page_and_api(client: TestClient, login: auth.Login,
 
 def test_backups_restore_and_promote_behind_confirmations(
         client: TestClient, login: auth.Login, records: Project) -> None:
-    csrf = _logged_in(client, login)
+    csrf = logged_in(client, login)
     page = client.get("/backups")
     assert page.status_code == 200, page.text
     listing = commands.listing(records)
@@ -206,7 +183,7 @@ def test_backups_restore_and_promote_behind_confirmations(
 
 def test_previews_with_their_report_and_delete(client: TestClient, login: auth.Login,
                                                records: Project) -> None:
-    csrf = _logged_in(client, login)
+    csrf = logged_in(client, login)
     assert "No previews" in client.get("/previews").text
     commands.backup(records)
     made = commands.preview_create(records, "look", ttl="1h").preview
@@ -246,43 +223,13 @@ def test_previews_with_their_report_and_delete(client: TestClient, login: auth.L
 
 @pytest.fixture(scope="module")
 def console_url(records: Project) -> Iterator[str]:
-    """`pgprod console` in its own process; the login URL it prints."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pgprod", "--project", str(records.root), "console",
-         "--port", "0", "--no-open"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        line = process.stdout.readline() if ready else ""
-        found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)
-        assert found, f"no URL printed: {line!r} {process.stderr.read() if not ready else ''}"
-        yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run scripts/test-deps"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with launch(records) as url:
+        yield url
 
 
 def test_history_and_actions_in_a_browser(browser: Browser, console_url: str,
                                           records: Project, tmp_path: Path) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    folder = Path(os.environ.get("PGPROD_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        page.goto(console_url)
+    with open_page(browser, console_url) as page:
         page.get_by_role("link", name="History").click()
         expect(page.get_by_role("heading", name="History")).to_be_visible()
         (published,) = commands.history(records)
@@ -290,7 +237,7 @@ def test_history_and_actions_in_a_browser(browser: Browser, console_url: str,
         expect(page.get_by_role("heading", name="Change documentation")).to_be_visible()
         expect(page.get_by_text(ORDERS).first).to_be_visible()  # a name, shown as text
         page.go_back()
-        page.screenshot(path=str(folder / "history.png"), full_page=True)
+        shot(page, "history", tmp_path)
 
         page.get_by_role("link", name="Actions").click()
         page.get_by_label("command").select_option("publish")
@@ -298,7 +245,4 @@ def test_history_and_actions_in_a_browser(browser: Browser, console_url: str,
         expect(page.get_by_text("1 of 1 matching action,")).to_be_visible()
         page.get_by_role("link", name="clear").click()
         expect(page.get_by_text(NOTE, exact=False).first).to_be_visible()
-        page.screenshot(path=str(folder / "actions.png"), full_page=True)
-        assert not dialogs, f"a script ran: {dialogs}"
-    finally:
-        context.close()
+        shot(page, "actions", tmp_path)
