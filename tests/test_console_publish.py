@@ -6,26 +6,20 @@ on dev and leaves prod matching dev."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import select
-import subprocess
-import sys
+import signal
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from starlette.testclient import TestClient
 
 from pgprod import commands
-from pgprod.console import app, auth
+from pgprod.console import auth
 from pgprod.project import Project
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
+from tests.console_kit import client_for, htmx_headers, launch, open_page, shot, start_console
 
 
 @pytest.fixture(scope="module")
@@ -40,22 +34,15 @@ def shop(module_project: Project) -> Project:
 
 
 @pytest.fixture
-def login() -> auth.Login:
-    return auth.Login.new("tester (console)")
-
-
-@pytest.fixture
 def client(shop: Project, login: auth.Login) -> Iterator[TestClient]:
-    with TestClient(app.create(shop, login), follow_redirects=False) as client:
+    with client_for(shop, login) as client:
         yield client
 
 
-def _logged_in(client: TestClient, login: auth.Login) -> dict[str, str]:
-    """Log in with the token; the headers an htmx request of the page sends."""
-    assert client.get(f"/?token={login.token}").status_code == 303
-    found = re.search(r'hx-headers=\'\{"X-CSRF-Token": "([^"]+)"\}\'', client.get("/").text)
-    assert found
-    return {"X-CSRF-Token": found.group(1), "HX-Request": "true"}
+@pytest.fixture(autouse=True)
+def settled(shop: Project) -> None:
+    """Each test starts with prod matching dev and no publish open, whatever ran before."""
+    assert not _pending(shop), "an earlier test left a change unpublished"
 
 
 def _events(client: TestClient, publish_id: str, **headers: str) -> list[dict[str, object]]:
@@ -75,22 +62,24 @@ def _pending(project: Project) -> list[str]:
 def test_review_page_shows_the_plan_and_api_plan_its_json(client: TestClient,
                                                          login: auth.Login,
                                                          shop: Project) -> None:
-    commands.sql(shop, "dev", "ALTER TABLE customers ADD COLUMN email text", role="owner")
-    _logged_in(client, login)
+    commands.sql(shop, "dev", "ALTER TABLE customers ADD COLUMN website text", role="owner")
+    htmx_headers(client, login)
     page = client.get("/publish")
     assert page.status_code == 200, page.text
-    assert "ADD COLUMN email text" in page.text
+    assert "ADD COLUMN website text" in page.text
     assert "Ready to publish" in page.text and 'name="confirm"' in page.text
     bearer = {"Authorization": f"Bearer {login.token}"}
     plan = client.get("/api/plan", headers=bearer).json()
     assert plan["refused"] is None
-    assert any("email" in step["sql"] for step in plan["steps"])
+    assert any("website" in step["sql"] for step in plan["steps"])
     assert plan["steps"] and set(plan) >= {"changes", "findings", "fingerprint"}
+    commands.sql(shop, "dev", "ALTER TABLE customers DROP COLUMN website", role="owner")
 
 
 def test_publish_refusals_publish_nothing(client: TestClient, login: auth.Login,
                                           shop: Project) -> None:
-    headers = _logged_in(client, login)
+    commands.sql(shop, "dev", "ALTER TABLE customers ADD COLUMN nickname text", role="owner")
+    headers = htmx_headers(client, login)
     before = len(commands.history(shop))
     wrong = client.post("/publish", data={"confirm": "not-the-name"}, headers=headers)
     assert wrong.status_code == 400 and "not confirmed" in wrong.text
@@ -102,11 +91,13 @@ def test_publish_refusals_publish_nothing(client: TestClient, login: auth.Login,
     assert stale.status_code == 409 and "plan changed" in stale.text
     assert len(commands.history(shop)) == before
     assert _pending(shop), "still pending: nothing was published"
+    commands.sql(shop, "dev", "ALTER TABLE customers DROP COLUMN nickname", role="owner")
 
 
 def test_publish_from_the_form_streams_the_log(client: TestClient, login: auth.Login,
                                                shop: Project) -> None:
-    headers = _logged_in(client, login)
+    commands.sql(shop, "dev", "ALTER TABLE customers ADD COLUMN email text", role="owner")
+    headers = htmx_headers(client, login)
     page = client.get("/publish").text
     digest = re.search(r'name="plan" value="([0-9a-f]+)"', page)
     assert digest
@@ -131,7 +122,7 @@ def test_publish_from_the_form_streams_the_log(client: TestClient, login: auth.L
 
 def test_api_publish_then_rollback(client: TestClient, login: auth.Login,
                                    shop: Project) -> None:
-    commands.sql(shop, "dev", "CREATE INDEX customers_name ON customers (name)",
+    commands.sql(shop, "dev", "CREATE INDEX customers_newest ON customers (id DESC)",
                  role="owner")
     bearer = {"Authorization": f"Bearer {login.token}"}
     stale = client.post("/api/publish", json={"fingerprint": "0" * 16}, headers=bearer)
@@ -145,7 +136,7 @@ def test_api_publish_then_rollback(client: TestClient, login: auth.Login,
     nothing = client.post("/api/publish", json={}, headers=bearer)
     assert nothing.status_code == 409 and "nothing to publish" in nothing.json()["error"]
     # undo it by its reverse plan, from the page
-    headers = _logged_in(client, login)
+    headers = htmx_headers(client, login)
     wrong = client.post(f"/publishes/{publish_id}/rollback", data={"confirm": "no"},
                         headers=headers)
     assert wrong.status_code == 400
@@ -160,15 +151,17 @@ def test_api_publish_then_rollback(client: TestClient, login: auth.Login,
     result = _events(client, reverse)[-1]
     assert result["status"] == "done" and result["rollback_of"] == publish_id
     assert _pending(shop), "prod no longer has dev's index"
-    commands.sql(shop, "dev", "DROP INDEX customers_name", role="owner")
+    commands.sql(shop, "dev", "DROP INDEX customers_newest", role="owner")
     assert not _pending(shop)
 
 
 def test_rename_question_then_contract(client: TestClient, login: auth.Login,
                                        shop: Project) -> None:
-    commands.sql(shop, "dev", "ALTER TABLE customers RENAME COLUMN name TO full_name",
-                 role="owner")
-    headers = _logged_in(client, login)
+    for env in ("dev", "prod"):
+        commands.sql(shop, env, "CREATE TABLE labels (id bigint PRIMARY KEY, name text); "
+                     "INSERT INTO labels VALUES (1, 'red')", role="owner")
+    commands.sql(shop, "dev", "ALTER TABLE labels RENAME COLUMN name TO title", role="owner")
+    headers = htmx_headers(client, login)
     asked = client.get("/publish").text
     found = re.search(r'name="rename" value="([^"]+)"> Rename', asked)
     assert found, "the page asks whether it is a rename"
@@ -201,7 +194,7 @@ def test_data_loss_is_allowed_in_the_page(client: TestClient, login: auth.Login,
     for env in ("dev", "prod"):
         commands.sql(shop, env, "ALTER TABLE customers ADD COLUMN fax text", role="owner")
     commands.sql(shop, "dev", "ALTER TABLE customers DROP COLUMN fax", role="owner")
-    headers = _logged_in(client, login)
+    headers = htmx_headers(client, login)
     stopped = client.get("/publish").text
     assert "Stopped:" in stopped and 'name="confirm"' not in stopped
     found = re.search(r'name="allow" value="([^"]+)"> Allow losing', stopped)
@@ -229,7 +222,7 @@ def test_values_for_existing_rows_are_asked_in_the_page(client: TestClient,
     commands.sql(shop, "dev", "ALTER TABLE customers ADD COLUMN region text NOT NULL "
                  "DEFAULT 'eu'; ALTER TABLE customers ALTER COLUMN region DROP DEFAULT",
                  role="owner")
-    headers = _logged_in(client, login)
+    headers = htmx_headers(client, login)
     asked = client.get("/publish").text
     assert "Stopped:" in asked
     found = re.search(r'name="(fill\.[^"]+region)"', asked)
@@ -264,49 +257,14 @@ def test_unknown_publish_events(client: TestClient, login: auth.Login) -> None:
 
 @pytest.fixture(scope="module")
 def console_url(shop: Project) -> Iterator[str]:
-    """`pgprod console` in its own process; the login URL it prints."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pgprod", "--project", str(shop.root), "console",
-         "--port", "0", "--no-open"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        line = process.stdout.readline() if ready else ""
-        found = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line)
-        assert found, f"no URL printed: {line!r}"
-        yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run scripts/test-deps"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with launch(shop) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser: Browser, console_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(console_url)
-    yield page
-    assert not dialogs, f"a script ran: {dialogs}"
-    context.close()
-
-
-def _shot(page: Page, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("PGPROD_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    with open_page(browser, console_url) as page:
+        yield page
 
 
 def test_publish_from_the_page_and_watch_the_log(page: Page, shop: Project,
@@ -332,7 +290,7 @@ def test_publish_from_the_page_and_watch_the_log(page: Page, shop: Project,
     expect(page.locator(".live .log li.start").first).to_be_visible()
     expect(page.get_by_role("button", name="Publish")).to_be_hidden()  # done its work
     assert "/publishes/" in page.url  # the log has its own address
-    _shot(page, "publish", tmp_path)
+    shot(page, "publish", tmp_path)
     assert not _pending(shop)
     # the log's own page replays it to the end
     page.reload()
@@ -356,7 +314,7 @@ def test_a_failing_step_shows_in_the_outcome(client: TestClient, login: auth.Log
                for e in found)
     result = found[-1]
     assert result["status"] == "failed" and "resume" in str(result["next"])
-    headers = _logged_in(client, login)
+    headers = htmx_headers(client, login)
     page = client.get("/publish").text
     assert "is failed" in page and "division by zero" in page
     undone = client.post(f"/publishes/{publish_id}/rollback",
@@ -386,4 +344,40 @@ def test_backfill_progress_then_the_contract_phase(page: Page, shop: Project) ->
     page.get_by_label("project name", exact=True).fill(shop.config.name)
     page.get_by_role("button", name="Run the contract phase").click()
     expect(page.locator("#live .outcome")).to_contain_text("published: done")
+    assert not _pending(shop)
+
+
+def test_a_stopped_console_finishes_its_publish_and_says_so(shop: Project) -> None:
+    """Ctrl-C while a publish it started runs: the console says it waits, waits, and
+    exits once the publish is done; prod is not left between two schemas."""
+    for env in ("dev", "prod"):
+        commands.sql(shop, env, "CREATE TABLE parcels (id bigint PRIMARY KEY)", role="owner")
+    commands.sql(shop, "dev", "ALTER TABLE parcels ADD COLUMN weight int", role="owner")
+    process, url = start_console(shop)
+    token = url.split("token=")[1]
+    base = url.split("/?")[0]
+    try:
+        with commands.environment(shop, "prod").connect("owner", autocommit=False) as app:
+            app.execute("LOCK TABLE parcels IN ACCESS SHARE MODE")  # the step must wait
+            request = urllib.request.Request(
+                f"{base}/api/publish", data=b"{}", method="POST",
+                headers={"Authorization": f"Bearer {token}",
+                         "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                assert answer.status == 200
+            process.send_signal(signal.SIGINT)
+            assert process.stderr is not None
+            said = process.stderr.readline()
+            assert "waiting for 1 publish started here to finish" in said
+            assert "Ctrl-C again leaves it interrupted" in said
+            assert process.poll() is None, "the console waits for its publish"
+        # the lock is gone: the publish runs to its end, then the console exits
+        assert process.wait(60) == 0
+        assert "the publish started here has finished" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+    latest = commands.current(shop)
+    assert latest is not None and latest.record.status == "done"
     assert not _pending(shop)

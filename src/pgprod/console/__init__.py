@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,13 +30,19 @@ def loopback(host: str) -> bool:
         return False
 
 
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def serve(project: Project, host: str = "127.0.0.1", port: int = 0, *,
           actor: str | None = None,
           certfile: Path | None = None, keyfile: Path | None = None,
-          ready: Callable[[str], None] = print) -> None:
+          ready: Callable[[str], None] = print,
+          notice: Callable[[str], None] = _to_stderr) -> None:
     """Serve the console until interrupted. `ready` gets the login URL once the socket
-    listens (the CLI prints it and may open a browser). Actions are recorded as `actor`
-    (default: the OS user, marked as using the console)."""
+    listens (the CLI prints it and may open a browser); `notice` gets what the console
+    says while it stops. Actions are recorded as `actor` (default: the OS user, marked
+    as using the console)."""
     import uvicorn
 
     from pgprod.actions import os_actor
@@ -64,6 +72,23 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 0, *,
         pass
     finally:  # a statement still running would keep its worker thread, and us, waiting
         application.state.console.queries.cancel_all()
+    _finish_publishes(application.state.console.unfinished(), notice)
+
+
+def _finish_publishes(running: list[threading.Thread], notice: Callable[[str], None]) -> None:
+    """Wait for the publishes started in the console, saying so: stopping in the middle
+    of one would leave prod between two schemas. A second Ctrl-C leaves them, and the
+    next `pgprod publish --resume` (or `rollback`) takes them up."""
+    if not running:
+        return
+    notice(f"pgprod console: waiting for {len(running)} publish"
+           f"{'es' if len(running) > 1 else ''} started here to finish (see `pgprod logs`); "
+           "Ctrl-C again leaves it interrupted, for `pgprod publish --resume` or "
+           "`pgprod rollback`")
+    for thread in running:
+        thread.join()
+    notice("pgprod console: the publish started here has finished")
+
 
 
 def _listen(host: str, port: int) -> socket.socket:

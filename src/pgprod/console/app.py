@@ -73,6 +73,8 @@ class Console:
     project: Project
     login: auth.Login
     queries: Queries = field(default_factory=Queries)
+    publishing: list[threading.Thread] = field(default_factory=list)
+    """The threads of the publishes, contract phases and rollbacks started here."""
     templates: Environment = field(default_factory=lambda: _templates())
 
     def page(self, request: Request, name: str, status: int = 200,
@@ -84,6 +86,10 @@ class Console:
 
     def actor(self, request: Request) -> str:
         return auth.actor(request, self.login)
+
+    def unfinished(self) -> list[threading.Thread]:
+        """The publishes started here that are still running."""
+        return [thread for thread in self.publishing if thread.is_alive()]
 
 
 def _templates() -> Environment:

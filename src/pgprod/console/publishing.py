@@ -2,7 +2,8 @@
 log, the contract phase and rollback.
 
 A publish, contract phase or rollback started here runs in a thread of its own that
-outlives the request: a browser closing does not stop it. The request waits until the
+outlives the request: a browser closing does not stop it, and a console stopped with
+Ctrl-C waits for it (`pgprod.console.serve`). The request waits until the
 publish's record exists (its id is what the page follows), then the page streams the
 publish's log as server-sent events (`GET /api/publishes/{id}/events`), each event one
 `data:` JSON line in the shape of `pgprod logs --json`, and last the outcome in the
@@ -78,9 +79,10 @@ class Run:
         return self.thread is not None and not self.thread.is_alive()
 
 
-def start(work: Callable[[events.OnEvent], Any]) -> Run:
-    """Run `work` in a thread that outlives the request (not a daemon: the console
-    finishes a publish it started before its process ends)."""
+def start(console: Console, work: Callable[[events.OnEvent], Any]) -> Run:
+    """Run `work` in a thread that outlives the request. The console waits for it
+    before its process ends (`Console.publishing`); the thread is a daemon only so that
+    a second Ctrl-C can leave it, interrupted, for `pgprod publish --resume`."""
     run = Run()
 
     def target() -> None:
@@ -91,8 +93,9 @@ def start(work: Callable[[events.OnEvent], Any]) -> Run:
             if not isinstance(exc, PgprodError):  # a bug: the log cannot say it
                 logging.getLogger(__name__).exception("publish thread failed")
 
-    run.thread = threading.Thread(target=target, name="pgprod-publish")
+    run.thread = threading.Thread(target=target, name="pgprod-publish", daemon=True)
     run.thread.start()
+    console.publishing.append(run.thread)
     return run
 
 
@@ -217,7 +220,7 @@ def _run_routes(console: Console) -> list[BaseRoute]:
         latest = await call(commands.current, project)
         open_id = latest.record.id if latest is not None else None
         actor = console.actor(request)
-        run = start(lambda on_event: commands.contract(project, on_event, actor))
+        run = start(console, lambda on_event: commands.contract(project, on_event, actor))
         publish_id = await started(console, run, lambda r: r.id == open_id)
         return _following(console, request, publish_id)
 
@@ -232,8 +235,8 @@ def _run_routes(console: Console) -> list[BaseRoute]:
                                 events.ignore, actor)
             return _following(console, request, str(record.id))
         confirm(form, name, "rollback")
-        run = start(lambda on_event: commands.rollback(project, undone, False, False,
-                                                        on_event, actor))
+        run = start(console, lambda on_event: commands.rollback(project, undone, False, False,
+                                                                 on_event, actor))
         publish_id = await started(console, run, lambda r: r.rollback_of == undone)
         return _following(console, request, publish_id)
 
@@ -261,7 +264,7 @@ async def _publish(console: Console, request: Request, answers: Answers, shown: 
     latest = await call(commands.current, project)
     before = latest.record.id if latest is not None else None
     actor = console.actor(request)
-    run = start(lambda on_event: commands.publish(
+    run = start(console, lambda on_event: commands.publish(
         project, answers.renames, answers.allowed, on_event, actor=actor,
         fills=dict(answers.fills)))
     return await started(console, run, lambda r: r.id != before and not r.rollback_of)
