@@ -270,3 +270,22 @@ def test_an_external_prod_gets_a_logical_copy(new_project: ProjectFactory,
     assert empty.origin.startswith("prod (pg_dump, schema only) at ")
     for name in ("ext", "shape"):
         preview.delete(project, name)
+
+
+def test_renames_are_followed_by_the_integrity_checks(prod_project: Project) -> None:
+    """A renamed table and column are the same data under new names: compared, not
+    counted as a table dropped and one created, or a column lost and one new."""
+    project = prod_project
+    _sql(project, "CREATE TABLE purchases (id int PRIMARY KEY, total numeric(10,4), "
+                  "remark text)", "dev")
+    renames = ["public.orders=purchases", "public.orders.note=remark"]
+    commands.review(project, renames)
+    commands.preview_create(project, "renamed")
+    done = commands.preview_apply(project, "renamed", renames)
+    by_code = {c.code: c for c in done.report.checks}
+    assert not [c for c in done.report.checks if c.status == "fail"], done.report.checks
+    counted = by_code["row-counts"].evidence
+    assert (counted["dropped"], counted["created"]) == ([], [])
+    compared = by_code["column-checksums"].evidence
+    assert (compared["columns"], compared["dropped"], compared["new"]) == (3, [], [])
+    commands.preview_delete(project, "renamed")

@@ -17,6 +17,7 @@ from dataclasses import fields
 
 from pgprod.catalog.model import Catalog
 from pgprod.diff import Migration, ops
+from pgprod.diff.renames import Renames, partition
 from pgprod.diff.render import render as render_op
 from pgprod.diff.render.foreign import redacted
 from pgprod.errors import PgprodError
@@ -30,7 +31,8 @@ from .ledgers import Ledger, compile_ledgers
 from .model import BLOCKING, DESTRUCTIVE, PHASES, Change, Finding, Plan, Step
 from .probe import Probe
 
-__all__ = ["Plan", "PlanRefused", "changes_of", "fingerprint", "make_plan", "refusal"]
+__all__ = ["Plan", "PlanRefused", "changes_of", "confirmed_renames", "fingerprint", "make_plan",
+           "refusal"]
 
 
 def fingerprint(catalog: Catalog) -> str:
@@ -98,6 +100,32 @@ def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Pro
                 tuple(renames), tuple(f"{u.kind} {u.name}" for u in migration.unmodelled),
                 tuple(named(filled).items()),
                 tuple(ledger.recorded() for ledger in ledgers if ledger.pending))
+
+
+def confirmed_renames(plan: Plan) -> Renames:
+    """The renames `plan` assumes, read back from `Plan.renames` (``old=new`` table keys,
+    ``table.old=new`` column keys, as `make_plan` writes them)."""
+    tables: dict[str, str] = {}
+    columns: dict[tuple[str, str], str] = {}
+    for entry in plan.renames:
+        left, _, right = partition(entry)
+        if len(split_qualified(left)) == 2:
+            tables[left] = right
+        else:
+            cut = _last_dot(left)
+            columns[(left[:cut], left[cut + 1:])] = right
+    return Renames(tables, columns)
+
+
+def _last_dot(key: str) -> int:
+    """Where the last dot outside double quotes is in `key`."""
+    quoted, last = False, -1
+    for i, ch in enumerate(key):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "." and not quoted:
+            last = i
+    return last
 
 
 def _maintenance(steps: Sequence[Step], changes: Sequence[tuple[Change, ops.Op]],

@@ -64,6 +64,7 @@ def integrity(before: Snapshot, conn: Connection,
               added: Collection[tuple[str, str]] = (), *,
               dropped: Collection[str] = (), written: Collection[str] = (),
               renamed: Mapping[str, str] | None = None,
+              renamed_columns: Mapping[tuple[str, str], str] | None = None,
               indexes: Collection[str] = ()) -> list[Check]:
     """The integrity section: the preview after the plan (`conn`: a superuser on its app
     database) against `before`.
@@ -71,7 +72,8 @@ def integrity(before: Snapshot, conn: Connection,
     Keys are quoted (``public.orders``, ``amount``) and name the objects after the plan;
     `converted`: columns whose type the plan changed; `added`: columns it added;
     `dropped`: tables it dropped; `written`: tables it writes rows into (migration
-    ledgers); `renamed`: tables it renamed (before -> after); `indexes`: indexes it built
+    ledgers); `renamed`: tables it renamed (before -> after); `renamed_columns`: columns
+    it renamed ((table after, column before) -> column after); `indexes`: indexes it built
     or touched, checked with amcheck. Reads every table once; creates (and drops) the
     amcheck extension if it has to."""
     renamed = dict(renamed or {})
@@ -82,7 +84,8 @@ def integrity(before: Snapshot, conn: Connection,
     checks += _orphans(conn)
     same_rows = {t.name for t in before.tables
                  if (a := after.get(renamed.get(t.name, t.name))) and a.rows == t.rows}
-    checks += _checksums(before, after, set(converted) | set(added), renamed, same_rows)
+    checks += _checksums(before, after, set(converted) | set(added), renamed,
+                         dict(renamed_columns or {}), same_rows)
     checks += [_converted(conn, before, after, table, column) for table, column in converted]
     checks += [_added(after, table, column) for table, column in added]
     checks += _amcheck(conn, indexes, after_indexes)
@@ -204,9 +207,11 @@ def _orphans(conn: Connection) -> list[Check]:
 
 
 def _checksums(before: Snapshot, after: Mapping[str, Table], exempt: set[tuple[str, str]],
-               renamed: Mapping[str, str], same_rows: set[str]) -> list[Check]:
-    """Columns the plan leaves alone keep their checksum (tables that changed their row
-    count are reported by the row counts, not column by column)."""
+               renamed: Mapping[str, str], renamed_columns: Mapping[tuple[str, str], str],
+               same_rows: set[str]) -> list[Check]:
+    """Columns the plan leaves alone keep their checksum, renamed ones under their new
+    name (tables that changed their row count are reported by the row counts, not
+    column by column)."""
     failures: list[Check] = []
     compared, dropped, new = 0, [], []
     for table in before.tables:
@@ -214,8 +219,9 @@ def _checksums(before: Snapshot, after: Mapping[str, Table], exempt: set[tuple[s
         now = after.get(name)
         if now is None:
             continue
+        moved = {old: new for (t, old), new in renamed_columns.items() if t == name}
         for column in table.columns:
-            found = now.column(column.name)
+            found = now.column(moved.get(column.name, column.name))
             if found is None:
                 dropped.append(f"{name}.{column.name}")
             elif (name, column.name) in exempt or table.name not in same_rows:
@@ -229,7 +235,8 @@ def _checksums(before: Snapshot, after: Mapping[str, Table], exempt: set[tuple[s
             else:
                 compared += 1
         new += [f"{name}.{c.name}" for c in now.columns
-                if table.column(c.name) is None and (name, c.name) not in exempt]
+                if table.column(c.name) is None and (name, c.name) not in exempt
+                and c.name not in moved.values()]
     return [*failures, Check(INTEGRITY, PASS, "column-checksums", f"{compared} columns",
                              "unchanged contents in the columns the plan leaves alone",
                              {"columns": compared, "dropped": dropped, "new": new})]

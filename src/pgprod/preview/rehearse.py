@@ -36,7 +36,7 @@ from pgprod import events, registry, roles, schemadiff
 from pgprod.errors import PgprodError
 from pgprod.events import Message
 from pgprod.names import quote_ident, split_qualified
-from pgprod.plan import Plan, fingerprint, ledgers
+from pgprod.plan import Plan, confirmed_renames, fingerprint, ledgers
 from pgprod.plan.execute import Event, StepFailed, run
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, Step
 from pgprod.project import Project
@@ -196,7 +196,8 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
     preview = start(project, name)  # a stopped preview is started again
     plan, _ = publishable(project, answers, allowed, fills)
     env = environment(project, preview)
-    if fingerprint(schemadiff.load_prod(env)) != plan.fingerprint:
+    source = schemadiff.load_prod(env)
+    if fingerprint(source) != plan.fingerprint:
         raise PreviewDrifted(preview.name)
     started = time.monotonic()
     phases = (EXPAND, MIGRATE, *((CONTRACT,) if contract else ()))
@@ -204,6 +205,7 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
     app_env = dict(env.conninfo("app").environment())
     prod = registry.prod(project, running=True)
     target = schemadiff.load_env(registry.dev(project))  # the schema the plan leads to
+    renamed = confirmed_renames(plan)
     converted = _columns(plan, "AlterColumnType")
     on_event(Message(f"{preview.name}: reading prod's top statements and the copy's tables"))
     with prod.connect("readonly") as conn:
@@ -239,8 +241,12 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
         built = [i for i in _index_names(admin) if i not in {x.name for x in before.indexes}]
         found += checking.integrity(
             before, admin, converted, _columns(plan, "AddColumn"),
-            dropped=[t.name for t in before.tables if t.name not in target.tables],
+            dropped=[t.name for t in before.tables
+                     if renamed.tables.get(t.name, t.name) not in target.tables],
             written=[c.object for c in plan.changes if c.kind == ledgers.KIND],
+            renamed=renamed.tables, renamed_columns={
+                (renamed.tables.get(t, t), old): new
+                for (t, old), new in renamed.columns.items()},
             indexes=built)
         found += checking.performance(before, admin, statements)
         measure.discard(admin, before)
