@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import secrets
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -18,10 +22,40 @@ from pgprod.errors import UsageError
 PAGE_ROWS = 50
 SHOWN_ROWS = 1000
 """Rows of each SQL result shown in the page (the rest are counted, not shown)."""
+KEPT_RUNS = 10
+"""SQL runs whose results the console keeps for export: the newest, in its memory."""
+EXPORTS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+class Fetched:
+    """The results of the SQL page's newest runs, each under a random key: what its CSV
+    and JSON links export (every row the run fetched; the statement does not run
+    again, so a write is not repeated and the export is what the page showed)."""
+
+    def __init__(self) -> None:
+        self.runs: OrderedDict[str, tuple[str, str, list[Any]]] = OrderedDict()
+
+    def keep(self, actor: str, env: str, results: list[Any]) -> str:
+        """Keep a run's results (forgetting the oldest beyond `KEPT_RUNS`); its key."""
+        key = secrets.token_urlsafe(16)
+        self.runs[key] = (actor, env, results)
+        while len(self.runs) > KEPT_RUNS:
+            self.runs.popitem(last=False)
+        return key
+
+    def find(self, actor: str, key: str, index: int) -> tuple[str, Any]:
+        """The environment and result `index` (from 0) of run `key` by `actor`."""
+        kept = self.runs.get(key)
+        if kept is None or kept[0] != actor or not 0 <= index < len(kept[2]) \
+                or not kept[2][index].columns:
+            raise HTTPException(404, "no such result: run the statement again (the "
+                                f"console keeps the results of its newest {KEPT_RUNS} runs)")
+        return kept[1], kept[2][index]
 
 
 def routes(console: Console) -> list[Route]:
     project = console.project
+    fetched = Fetched()
 
     async def home(request: Request) -> Response:
         found = await call(commands.status, project)
@@ -131,7 +165,19 @@ def routes(console: Console) -> list[Route]:
                                      console.actor(request), timeout, started)
         finally:
             console.queries.finished(run)
-        return console.page(request, "sql_results.html", results=results, shown=SHOWN_ROWS)
+        return console.page(request, "sql_results.html", results=results, shown=SHOWN_ROWS,
+                            export=fetched.keep(console.actor(request), env, results))
+
+    async def sql_export(request: Request) -> Response:
+        fmt, params = request.path_params["fmt"], request.query_params
+        index = int(params["result"]) if params.get("result", "").isdigit() else -1
+        env, result = fetched.find(console.actor(request), params.get("run", ""), index)
+        if fmt not in EXPORTS:
+            raise HTTPException(404, f"no export as {fmt!r}: csv or json")
+        body = _csv(result) if fmt == "csv" else _json_export(result)
+        filename = f"{env}-result-{index + 1}.{fmt}".replace('"', "")
+        return StreamingResponse(body, media_type=EXPORTS[fmt], headers={
+            "content-disposition": f'attachment; filename="{filename}"'})
 
     async def sql_cancel(request: Request) -> Response:
         cancelled = console.queries.cancel(request.path_params["run"])
@@ -163,6 +209,7 @@ def routes(console: Console) -> list[Route]:
         Route("/sql", sql_page),
         Route("/sql", sql_run, methods=["POST"]),
         Route("/sql/cancel/{run}", sql_cancel, methods=["POST"]),
+        Route("/sql/export.{fmt:str}", sql_export),
         Route("/edit", edit_state),
         Route("/edit", edit, methods=["POST"]),
     ]
@@ -255,4 +302,35 @@ def _opened(stream: Any) -> Iterator[bytes]:
         finally:
             stream.__exit__(None, None, None)
     return body()
+
+
+def _csv(result: Any) -> Iterator[str]:
+    """A result as CSV, a line at a time: a header, then the rows with values as the
+    page shows them as text (`render.plain`). Only CSV quoting: NULL is an empty field,
+    an empty string is "" (as PostgreSQL's CSV tells them apart)."""
+    yield _csv_line(result.columns)
+    for row in result.rows:
+        yield _csv_line([None if v is None else render.plain(v) for v in row])
+
+
+def _csv_line(fields: Iterable[str | None]) -> str:
+    return ",".join(_csv_field(f) for f in fields) + "\r\n"
+
+
+def _csv_field(field: str | None) -> str:
+    if field is None:
+        return ""
+    if field == "" or any(c in field for c in ',"\r\n'):
+        return '"' + field.replace('"', '""') + '"'
+    return field
+
+
+def _json_export(result: Any) -> Iterator[str]:
+    """A result as `POST /api/environments/{env}/sql` answers each one: {"columns",
+    "rows" (each a list), "status"}, a row a line."""
+    yield '{"columns": ' + json.dumps(list(result.columns), ensure_ascii=False) + ', "rows": ['
+    for i, row in enumerate(result.rows):
+        yield ("," if i else "") + "\n  " + json.dumps(list(row), ensure_ascii=False,
+                                                       default=render.plain)
+    yield '\n], "status": ' + json.dumps(result.status, ensure_ascii=False) + "}\n"
 

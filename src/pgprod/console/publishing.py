@@ -1,13 +1,14 @@
-"""The console's publish pages: the review of the pending change, publish with its live
-log, the contract phase and rollback.
+"""The console's publish pages and their JSON twins: the review of the pending change,
+publish with its live log, the contract phase, resume and rollback.
 
-A publish, contract phase or rollback started here runs in a thread of its own that
-outlives the request: a browser closing does not stop it, and a console stopped with
-Ctrl-C waits for it (`pgprod.console.serve`). The request waits until the
+A publish, contract phase, resume or rollback started here runs in a thread of its own
+that outlives the request: a browser closing does not stop it, and a console stopped
+with Ctrl-C waits for it (`pgprod.console.serve`). The request waits until the
 publish's record exists (its id is what the page follows), then the page streams the
 publish's log as server-sent events (`GET /api/publishes/{id}/events`), each event one
 `data:` JSON line in the shape of `pgprod logs --json`, and last the outcome in the
-shape of `pgprod publish --json`'s result line.
+shape of `pgprod publish --json`'s result line; a quiet stream gets a comment line
+every `KEEPALIVE` seconds.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import itertools
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.concurrency import iterate_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -37,10 +37,15 @@ OPEN = ("running", "interrupted", "failed", "contract pending")
 """The states in which a publish holds prod between two schemas (`publish.lifecycle`):
 the page shows that publish instead of a new plan."""
 ROLLBACKABLE = ("interrupted", "failed", "verification failed", "contract pending", "done")
+RESUMABLE = ("interrupted", "failed")
+"""The states in which the page offers Resume (`pgprod publish --resume`)."""
 SEVERITIES = ("blocking", "destructive", "warning", "info")
 PHASES = ("expand", "migrate", "contract")
 POLL = 0.1
 """Seconds between looks for the record of a publish this console started."""
+KEEPALIVE = 15.0
+"""Seconds of a quiet event stream before a comment line (`: keep-alive`) is sent, so
+proxies and browsers do not drop the connection of a long publish."""
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,16 @@ def start(console: Console, work: Callable[[events.OnEvent], Any]) -> Run:
 async def started(console: Console, run: Run,
                   opened: Callable[[Any], bool]) -> str:
     """The id of the publish `run` opened, once its record is running (`opened` tells
-    it from others); raises the command's error when it ended before that."""
+    it from others); raises the command's error when it ended before that, unless the
+    record was opened (it ran and failed: its log says how)."""
     while True:
         if run.done:
-            if run.error is not None:
-                raise run.error
-            return str(run.record.id)
+            if run.error is None:
+                return str(run.record.id)
+            now = await call(commands.current, console.project)
+            if isinstance(run.error, PgprodError) and now is not None and opened(now.record):
+                return str(now.record.id)
+            raise run.error
         now = await call(commands.current, console.project)
         if now is not None and now.record.status == "running" and opened(now.record):
             return str(now.record.id)
@@ -143,7 +152,8 @@ def _review_routes(console: Console) -> list[BaseRoute]:
         latest = await call(commands.current, project)
         if latest is not None and latest.record.status in OPEN:
             return console.page(request, "publish_open.html", published=latest,
-                                rollbackable=latest.record.status in ROLLBACKABLE)
+                                rollbackable=latest.record.status in ROLLBACKABLE,
+                                resumable=latest.record.status in RESUMABLE)
         answers = Answers.read(request.query_params)
         shown = await call(_reviewed, project, answers)
         return console.page(request, "publish.html", answers=answers, latest=latest,
@@ -217,33 +227,75 @@ def _run_routes(console: Console) -> list[BaseRoute]:
     async def contract(request: Request) -> Response:
         form = await request.form()
         confirm(form, name, "contract phase")
-        latest = await call(commands.current, project)
-        open_id = latest.record.id if latest is not None else None
-        actor = console.actor(request)
-        run = start(console, lambda on_event: commands.contract(project, on_event, actor))
-        publish_id = await started(console, run, lambda r: r.id == open_id)
-        return _following(console, request, publish_id)
+        return _following(console, request,
+                          await _continue(console, request, commands.contract))
+
+    async def contract_api(request: Request) -> Response:
+        confirm(await _body(request), name, "contract phase")
+        return JSONResponse({"publish": await _continue(console, request,
+                                                        commands.contract)})
+
+    async def resume(request: Request) -> Response:
+        form = await request.form()
+        confirm(form, name, "resume")
+        return _following(console, request, await _continue(console, request,
+                                                            commands.resume))
+
+    async def resume_api(request: Request) -> Response:
+        confirm(await _body(request), name, "resume")
+        return JSONResponse({"publish": await _continue(console, request, commands.resume)})
 
     async def rollback(request: Request) -> Response:
-        undone = request.path_params["id"]
         form = await request.form()
-        actor = console.actor(request)
-        if form.get("restore") == "1":
-            # without the typed name the command says what a restore discards, and stops
-            typed = str(form.get("confirm") or "").strip() == name
-            record = await call(commands.rollback, project, undone, True, typed,
-                                events.ignore, actor)
-            return _following(console, request, str(record.id))
-        confirm(form, name, "rollback")
-        run = start(console, lambda on_event: commands.rollback(project, undone, False, False,
-                                                                 on_event, actor))
-        publish_id = await started(console, run, lambda r: r.rollback_of == undone)
+        publish_id = await _rollback(console, request, request.path_params["id"],
+                                     form.get("restore") == "1", form)
         return _following(console, request, publish_id)
+
+    async def rollback_api(request: Request) -> Response:
+        body = await _body(request)
+        publish_id = await _rollback(console, request, request.path_params["id"],
+                                     body.get("restore") is True, body)
+        return JSONResponse({"publish": publish_id})
 
     return [Route("/publish", publish, methods=["POST"]),
             Route("/api/publish", publish_api, methods=["POST"]),
             Route("/publish/contract", contract, methods=["POST"]),
-            Route("/publishes/{id}/rollback", rollback, methods=["POST"])]
+            Route("/api/publish/contract", contract_api, methods=["POST"]),
+            Route("/publish/resume", resume, methods=["POST"]),
+            Route("/api/publish/resume", resume_api, methods=["POST"]),
+            Route("/publishes/{id}/rollback", rollback, methods=["POST"]),
+            Route("/api/publishes/{id}/rollback", rollback_api, methods=["POST"])]
+
+
+async def _continue(console: Console, request: Request,
+                    command: Callable[..., Any]) -> str:
+    """Run `command` (`commands.contract` or `commands.resume`) on the open publish in
+    the background; the publish's id once it runs again (its record gains a transition)."""
+    project, actor = console.project, console.actor(request)
+    latest = await call(commands.current, project)
+    before = (latest.record.id, len(latest.record.transitions)) if latest else ("", 0)
+    run = start(console, lambda on_event: command(project, on_event, actor))
+    return await started(console, run, lambda r: r.id == before[0]
+                         and len(r.transitions) > before[1])
+
+
+async def _rollback(console: Console, request: Request, undone: str, restore: bool,
+                    fields: FormData | Mapping[str, Any]) -> str:
+    """Undo publish `undone`: by its reverse plan in the background (the project's name
+    typed), or by restoring its restore point (without the typed name the command says
+    what a restore discards, and stops); the id of the publish to follow."""
+    project, name, actor = console.project, console.project.config.name, console.actor(request)
+    if restore:
+        typed = str(fields.get("confirm") or "").strip() == name
+        record = await call(commands.rollback, project, undone, True, typed,
+                            events.ignore, actor)
+        return str(record.id)
+    confirm(fields, name, "rollback")
+    latest = await call(commands.current, project)
+    before = latest.record.id if latest is not None else None
+    run = start(console, lambda on_event: commands.rollback(project, undone, False, False,
+                                                             on_event, actor))
+    return await started(console, run, lambda r: r.rollback_of == undone and r.id != before)
 
 
 async def _publish(console: Console, request: Request, answers: Answers, shown: str = "",
@@ -313,7 +365,7 @@ def _log_routes(console: Console) -> list[BaseRoute]:
         logged = commands.logs(project, publish_id, follow=True)
         first = await call(next, logged, None)  # an unknown id fails here, not mid-stream
         body = _sse(project, publish_id, first, logged, int(seen) if seen.isdigit() else 0)
-        return StreamingResponse(iterate_in_threadpool(body), media_type="text/event-stream",
+        return StreamingResponse(_kept_alive(body), media_type="text/event-stream",
                                  headers={"cache-control": "no-cache"})
 
     return [Route("/publishes/{id}/log", log_page),
@@ -338,3 +390,25 @@ def _sse(project: Any, publish_id: str, first: dict[str, object] | None,
             yield f"id: {number}\ndata: {json.dumps(event, default=str)}\n\n"
     outcome = {"event": "result", **commands.to_dict(_published(project, publish_id))}
     yield f"data: {json.dumps(outcome, default=str)}\n\n"
+
+
+async def _kept_alive(chunks: Iterator[str]) -> AsyncIterator[str]:
+    """`chunks`, each read in a worker thread (reading waits for the publish's next
+    event), with a comment line whenever none came for `KEEPALIVE` seconds (EventSource
+    ignores comments). A read still waiting when the client leaves ends with the next
+    event or the publish."""
+    pending = asyncio.ensure_future(call(_next, chunks))
+    while True:
+        done, _ = await asyncio.wait({pending}, timeout=KEEPALIVE)
+        if not done:
+            yield ": keep-alive\n\n"
+            continue
+        chunk = pending.result()
+        if chunk is None:
+            return
+        yield chunk
+        pending = asyncio.ensure_future(call(_next, chunks))
+
+
+def _next(chunks: Iterator[str]) -> str | None:
+    return next(chunks, None)

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from pgprod import commands
 from pgprod.console import render
-from pgprod.console.api import _json
+from pgprod.console.api import _body, _json
 from pgprod.console.app import Console, call
 from pgprod.errors import UsageError
 from pgprod.project import Project
@@ -126,6 +126,40 @@ def routes(console: Console) -> list[BaseRoute]:
         found = await call(commands.schema, project, request.path_params["env"])
         return _json(commands.to_dict(found))
 
+    async def api_backups(request: Request) -> Response:
+        return _json(commands.to_dict(await call(commands.listing, project)))
+
+    async def api_restores(request: Request) -> Response:
+        return _json([commands.to_dict(c) for c in await call(commands.restores, project)])
+
+    async def api_restore(request: Request) -> Response:
+        target = str((await _body(request)).get("to") or "").strip()
+        if not target:
+            raise UsageError('say where to restore to: {"to": "..."}',
+                             "a time, a restore point or a publish id (GET /api/backups "
+                             "lists the restore points)")
+        done = await call(commands.restore, project, target, "new",
+                          actor=console.actor(request))
+        return _json(commands.to_dict(done))
+
+    async def api_promote(request: Request) -> Response:
+        body = await _body(request)
+        name = str(body.get("name") or "")
+        _confirmed(name, str(body.get("confirm") or "").strip())
+        done = await call(commands.promote, project, name, True,
+                          actor=console.actor(request))
+        return _json(commands.to_dict(done))
+
+    async def api_previews(request: Request) -> Response:
+        found = await call(commands.preview_list, project)
+        return _json([commands.to_dict(p) for p in found])
+
+    async def api_preview_delete(request: Request) -> Response:
+        name = request.path_params["name"]
+        _confirmed(name, str((await _body(request)).get("confirm") or "").strip())
+        await call(commands.preview_delete, project, name, console.actor(request))
+        return _json({"deleted": name})
+
     return [
         Route("/history", history),
         Route("/publishes/{id}", publish),
@@ -139,6 +173,12 @@ def routes(console: Console) -> list[BaseRoute]:
         Route("/api/history", api_history),
         Route("/api/actions", api_actions),
         Route("/api/environments/{env}/schema", api_schema),
+        Route("/api/backups", api_backups),
+        Route("/api/restores", api_restores),
+        Route("/api/backups/restore", api_restore, methods=["POST"]),
+        Route("/api/backups/promote", api_promote, methods=["POST"]),
+        Route("/api/previews", api_previews),
+        Route("/api/previews/{name}", api_preview_delete, methods=["DELETE"]),
     ]
 
 
