@@ -9,8 +9,11 @@ base backup is taken (a preview starts from prod's backups; that one is not time
 then pgbench writes for a while so that the copy has WAL to replay. Timed, one after
 the other on the same machine:
 
-- **preview**: `pgprod.preview.create` (archive prod's latest WAL, unpack the base
-  backup, replay, new passwords), until the copy accepts connections;
+- **preview --from-backups**: `pgprod.preview.create` from the backups (archive prod's
+  latest WAL, unpack the base backup, replay, new passwords), until the copy accepts
+  connections;
+- **preview --from-prod** (the default for a copy of now): the same, streamed from
+  prod's server by pg_basebackup;
 - **pg_dump | pg_restore**: `pg_dump -Fc` of prod's database piped into `pg_restore`
   into a new database on another embedded server (dev), indexes and constraints built;
 - **pg_basebackup**: a physical copy streamed from prod (reads prod's data files);
@@ -18,7 +21,7 @@ the other on the same machine:
   without reflinks; not a consistent copy).
 
 Then prod's write throughput: pgbench (`--clients`, the default TPC-B-like script) for
-`--seconds` alone, and again while a preview is being made. It prints a Markdown
+`--seconds` alone, and again while a preview is being made, each way. It prints a Markdown
 table; docs/benchmarks.md records a run.
 """
 
@@ -91,12 +94,17 @@ def _run(project: Project, args: argparse.Namespace) -> None:
     alone = _tps(_pgbench(bindir, url, *load))  # also WAL for the copy to replay
 
     # writers while a preview is made: pgbench in the background, the copy meanwhile
-    writers = subprocess.Popen([str(bindir / "pgbench"), *load, url],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2)
-    loaded = _timed(lambda: preview.create(project, "during"))
-    during = _tps(writers.communicate()[0])
-    preview.delete(project, "during")
+    def while_writing(from_prod: bool) -> tuple[float, float]:
+        writers = subprocess.Popen([str(bindir / "pgbench"), *load, url],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+        took = _timed(lambda: preview.create(project, "during", from_prod=from_prod))
+        tps = _tps(writers.communicate()[0])
+        preview.delete(project, "during")
+        return took, tps
+
+    loaded, during = while_writing(False)
+    streamed, during_stream = while_writing(True)
 
     phases: list[tuple[float, str]] = []
 
@@ -106,10 +114,13 @@ def _run(project: Project, args: argparse.Namespace) -> None:
 
     began = time.monotonic()
     timings = {
-        "preview (base backup + WAL)": _timed(
-            lambda: preview.create(project, "quiet", on_progress=noted)),
+        "preview --from-backups (base backup + WAL)": _timed(
+            lambda: preview.create(project, "quiet", on_progress=noted, from_prod=False)),
     }
     ended = time.monotonic()
+    preview.delete(project, "quiet")
+    timings["preview --from-prod (pg_basebackup)"] = _timed(
+        lambda: preview.create(project, "quiet", from_prod=True))
     preview.delete(project, "quiet")
     with dev.connect_admin() as conn:
         conn.execute("CREATE DATABASE restored")
@@ -127,21 +138,25 @@ def _run(project: Project, args: argparse.Namespace) -> None:
         ["cp", "-a", str(data), str(scratch / "files")], check=True))
     shutil.rmtree(scratch, ignore_errors=True)
 
-    base = timings["preview (base backup + WAL)"]
+    dump = timings["pg_dump -Fc \\| pg_restore"]
+    files = timings["file copy (cp -a)"]
     print(f"\nprod: {size / 1e9:.2f} GB (pgbench scale {args.scale}); "
           f"{os.cpu_count()} cores\n")
-    print("| copy of prod | seconds | against the preview |")
-    print("|---|---:|---:|")
+    print("| copy of prod | seconds | times faster than dump/restore | against cp -a |")
+    print("|---|---:|---:|---:|")
     for name, seconds in timings.items():
-        print(f"| {name} | {seconds:.1f} | {seconds / base:.2f}x |")
-    print("\nWhere the preview's time went (from each progress message to the next):\n")
+        print(f"| {name} | {seconds:.1f} | {dump / seconds:.1f}x | {seconds / files:.2f}x |")
+    print("\nWhere the --from-backups preview's time went (from each progress message to "
+          "the next):\n")
     print("| from the message | seconds |\n|---|---:|")
     marks = [(began, "(start)"), *phases, (ended, "(ready)")]
     for (at, text), (until, _) in itertools.pairwise(marks):
         print(f"| {text.replace('|', '/')} | {until - at:.2f} |")
     print(f"\nprod's writers ({args.clients} pgbench clients, {args.seconds} s): "
-          f"{alone:.0f} tps alone, {during:.0f} tps while a preview was made "
-          f"({during / alone:.0%}); that preview took {loaded:.1f} s")
+          f"{alone:.0f} tps alone, {during:.0f} tps while a preview was made from the "
+          f"backups ({during / alone:.0%}; it took {loaded:.1f} s), {during_stream:.0f} tps "
+          f"while one was streamed --from-prod ({during_stream / alone:.0%}; it took "
+          f"{streamed:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -17,18 +17,22 @@ long run is in docs/lifecycle-property.md.
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
@@ -707,6 +711,30 @@ def _reset(project: Project) -> None:
     (project.state / "reviewed-plan.json").unlink(missing_ok=True)
 
 
+FIRST_FAILURE: list[str] = []
+"""With signals, the traceback of the first rule or invariant that failed: hypothesis
+then replays the example, the replay takes another path (a signal lands elsewhere), and
+it reports only that it could not replay it (Flaky)."""
+
+
+def _keeps_its_failure(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)  # keeps hypothesis's rule and invariant markers
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            if not FIRST_FAILURE:
+                FIRST_FAILURE.append(traceback.format_exc())
+            raise
+    return kept
+
+
+for _name, _method in list(vars(Lifecycle).items()):
+    if callable(_method) and any(k.startswith("hypothesis_stateful") for k in
+                                 getattr(_method, "__dict__", {})):
+        setattr(Lifecycle, _name, _keeps_its_failure(_method))
+
+
 @pytest.fixture
 def lifecycle_project(new_project: ProjectFactory) -> Iterator[Project]:
     yield new_project()
@@ -714,6 +742,13 @@ def lifecycle_project(new_project: ProjectFactory) -> Iterator[Project]:
 
 def test_publish_lifecycle(lifecycle_project: Project) -> None:
     Lifecycle.project = lifecycle_project
-    run_state_machine_as_test(Lifecycle, settings=settings(
-        max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
-        suppress_health_check=list(HealthCheck), print_blob=True, database=None))
+    FIRST_FAILURE.clear()
+    try:
+        run_state_machine_as_test(Lifecycle, settings=settings(
+            max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
+            suppress_health_check=list(HealthCheck), print_blob=True, database=None))
+    except Flaky:
+        if not FIRST_FAILURE:
+            raise
+        pytest.fail("the example failed, and hypothesis could not replay it (a signal "
+                    f"landed elsewhere); the first failure:\n{FIRST_FAILURE[0]}")

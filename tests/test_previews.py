@@ -137,9 +137,31 @@ def test_bad_names_and_too_little_disk_are_refused_before_copying(
 def test_without_a_base_backup_nothing_is_made(new_project: ProjectFactory) -> None:
     project = new_project(up=("prod",))
     with pytest.raises(backups.TargetNotRecoverable, match="run `pgprod backup`"):
-        preview.create(project, "early")
+        preview.create(project, "early", from_prod=False)
     assert not project.cluster_dir("preview-early").exists()
     assert commands.preview_list(project) == []
+
+
+def test_from_prod_streams_a_copy_without_any_backup(new_project: ProjectFactory) -> None:
+    """A preview of prod now is streamed from prod's server by pg_basebackup (the
+    default; --from-prod): no base backup or archived WAL is needed, and the copy is a
+    preview like any other (its own passwords, isolated)."""
+    project = new_project(up=("prod",))
+    _sql(project, "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,4), note text);"
+         "INSERT INTO orders SELECT g, g / 7.0, 'n' || g FROM generate_series(1, 500) g")
+    with pytest.raises(UsageError, match="--from-prod streams a prod pgprod runs, as it is"):
+        commands.preview_create(project, "then", at="1 hour ago", from_prod=True)
+    made = commands.preview_create(project, "live")
+    assert made.preview.origin.startswith("prod (pg_basebackup) at ")
+    assert _contents(project, "preview-live") == _contents(project, "prod")
+    _sql(project, "INSERT INTO orders VALUES (90001, 1, 'preview only')", "preview-live",
+         "app")
+    assert _sql(project, "SELECT count(*) FROM orders WHERE id > 90000", "prod") == [(0,)]
+    env = commands.environment(project, "preview-live")
+    prod = commands.environment(project, "prod")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(env.conninfo("app").with_(password=prod.passwords["app"]).url())
+    commands.preview_delete(project, "live")
 
 
 def test_a_killed_create_leaves_nothing_registered(prod_project: Project) -> None:

@@ -806,16 +806,20 @@ def preview() -> None:
               help="Mask the columns of [preview.mask] before anyone but pgprod connects.")
 @click.option("--schema-only", is_flag=True,
               help="An external prod: copy its schema without rows.")
+@click.option("--from-prod/--from-backups", "from_prod", default=None,
+              help="Stream prod as it is now from its server (pg_basebackup; the default "
+                   "without --at), or recover it from its backups (reads none of prod's "
+                   "files, replays the WAL since the base backup; the default with --at).")
 @JSON
 @click.pass_context
 def preview_create(ctx: click.Context, name: str | None, at: str, ttl: str, masked: bool,
-                   schema_only: bool, as_json: bool) -> None:
-    """Copy prod into a new preview: from its backups (no load on prod), or an external
-    prod by pg_dump."""
+                   schema_only: bool, from_prod: bool | None, as_json: bool) -> None:
+    """Copy prod into a new preview: streamed from prod's server, recovered from its
+    backups (--at, --from-backups), or an external prod by pg_dump."""
     project = _project(ctx)
     made = _with_progress(lambda progress: commands.preview_create(
         project, name, at, ttl, _json_event if as_json else progress, masked=masked,
-        schema_only=schema_only), stderr=True)
+        schema_only=schema_only, from_prod=from_prod), stderr=True)
     if as_json:
         click.echo(json.dumps({"event": "result", **_shape(made)}))
         return

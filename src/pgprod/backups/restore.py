@@ -193,6 +193,53 @@ def copy(project: Project, name: str, target: Target, action: str | None,
         return _restore(project, name, target, base, timeline, on_progress, setup)
 
 
+def stream(project: Project, name: str, on_progress: OnProgress = _quiet,
+           setup: Setup = RESTORE) -> Restored:
+    """A copy of prod as it is now in a new environment `name`, streamed from prod's
+    running server by pg_basebackup with the WAL that makes it consistent (the caller
+    holds its lock). No base backup or WAL replay is needed, so it is faster than `copy`
+    when much WAL has built up since the last base backup; but it reads all of prod's
+    data files through the server that serves users."""
+    env = prod(project, running=True)
+    cluster = cluster_of(project, name)
+    cluster.prepare()
+    now = utcnow()
+    restored = save(Restored(
+        name=name, port=free_port(), target="now", resolved=now.isoformat(timespec="seconds"),
+        base_backup="", created=now, root=cluster.root,
+        step="streaming prod's files (pg_basebackup)"))
+    on_progress(Message(f"{name}: {restored.step}"))
+    try:
+        connection = {k: v for k, v in env.admin().environment().items()
+                      if k != "DATABASE_URL"} | {"PGAPPNAME": "pgprod preview"}
+        done = cluster.user.run(
+            [env.binaries.path("pg_basebackup"), "-D", cluster.data, "-X", "stream",
+             "-c", "fast", "-w", "--no-manifest"], cwd=cluster.root, extra_env=connection)
+        if done.returncode != 0:
+            said = [ln for ln in done.stderr.splitlines() if "pg_basebackup: " in ln]
+            raise RestoreFailed(name, "pg_basebackup from prod failed",
+                                said[-3:] or [f"exit {done.returncode}"])
+        configure(project, cluster, restored.port, {}, setup)
+        restored = save(restored, step="starting the copy")
+        on_progress(Message(f"{name}: {restored.step}"))
+        try:
+            cluster.start(HOST, restored.port, timeout=int(RECOVERY_TIMEOUT))
+        except ServerStartFailed as exc:
+            raise RestoreFailed(name, "the server did not start", exc.log_lines) from exc
+        from pgprod import db
+
+        with db.connect(admin(project, restored), env=name, role="admin",
+                        autocommit=True) as conn:
+            timeline = archive.timeline(conn)
+        return save(restored, timeline=timeline, state=RESTORED, step="")
+    except PgprodError:
+        save(load(cluster.root), state=FAILED)
+        raise
+    except BaseException:
+        cluster.halt()
+        raise
+
+
 def _restore(project: Project, name: str, target: Target, base: BaseBackup, timeline: int,
              on_progress: OnProgress, setup: Setup = RESTORE) -> Restored:
     """Recover and verify, recording each step. A failure is recorded as such (the files

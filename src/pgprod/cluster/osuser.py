@@ -13,7 +13,7 @@ import pwd
 import shutil
 import stat
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +34,11 @@ class ServerUser:
         return self.uid == os.geteuid()
 
     def run(
-        self, argv: Sequence[str | Path], cwd: Path, check: bool = False
+        self, argv: Sequence[str | Path], cwd: Path, check: bool = False,
+        extra_env: Mapping[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run a server tool as this user, with a clean C.UTF-8 environment.
+        """Run a server tool as this user, with a clean C.UTF-8 environment (and
+        `extra_env`: a connection's PG* variables, so no password is on a command line).
 
         In its own session: a Ctrl-C in the terminal reaches pgprod only (whose
         KeyboardInterrupt ends the tool), not the tool, which would otherwise fail
@@ -46,6 +48,7 @@ class ServerUser:
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "HOME": str(cwd),
+            **(extra_env or {}),
         }
         kwargs: dict[str, object] = {}
         if not self.is_current:

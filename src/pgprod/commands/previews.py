@@ -35,14 +35,17 @@ def _info(project: Project, made: preview.Preview) -> PreviewInfo:
 def preview_create(project: Project, name: str | None = None, at: str = "now",
                    ttl: str = preview.DEFAULT_TTL, on_event: events.OnEvent = events.ignore,
                    actor: str | None = None, masked: bool = False,
-                   schema_only: bool = False) -> PreviewInfo:
+                   schema_only: bool = False, from_prod: bool | None = None,
+                   ) -> PreviewInfo:
     """A new preview: a copy of prod at `at`, deleted after `ttl`; `masked`: with the
     columns of `[preview.mask]` masked before anyone but pgprod's superuser connects;
-    `schema_only` (an external prod): without rows."""
+    `schema_only` (an external prod): without rows; `from_prod`: streamed from prod's
+    server as it is now (True; the default for now) or recovered from its backups
+    (False; the only way for a moment before now)."""
     with recorded(project, "preview create", name, actor, at=at, ttl=ttl,
-                  masked=masked, schema_only=schema_only) as act:
+                  masked=masked, schema_only=schema_only, from_prod=from_prod) as act:
         made = preview.create(project, name, at, ttl, on_event, masked=masked,
-                              schema_only=schema_only)
+                              schema_only=schema_only, from_prod=from_prod)
         act.result = {"preview": made.name, "origin": made.origin,
                       "expires": made.expires.isoformat(), "masked": made.masked}
         return _info(project, made)

@@ -45,6 +45,7 @@ from pgprod.backups import restored as copies
 from pgprod.backups.base import OnProgress, _quiet
 from pgprod.backups.restore import Target, choose_base, resolve
 from pgprod.backups.restore import copy as copy_of_prod
+from pgprod.backups.restore import stream as stream_prod
 from pgprod.backups.restored import HOST, Setup
 from pgprod.backups.store import new_id, utcnow
 from pgprod.cluster import Cluster, free_port, port_in_use
@@ -269,11 +270,16 @@ def check_space(project: Project) -> tuple[int, int]:
 
 def create(project: Project, name: str | None = None, at: str = "now",
            ttl: str = DEFAULT_TTL, on_progress: OnProgress = _quiet,
-           masked: bool = False, schema_only: bool = False) -> Preview:
+           masked: bool = False, schema_only: bool = False,
+           from_prod: bool | None = None) -> Preview:
     """A new preview of prod at `at` (now, a restore point, a publish id, a time),
-    deleted after `ttl`. An external prod (a URL) is copied logically, as it is now
-    (`pgprod.preview.logical`; `schema_only`: no rows). Refused before anything is
-    copied when the name is taken, there is no base backup to start from or the disk is
+    deleted after `ttl`. A copy of prod as it is now is streamed from its running server
+    (`backups.restore.stream`, `from_prod`: the default for now, measured faster); a
+    moment before now, or now with `from_prod=False`, is recovered from prod's backups
+    (they read none of prod's files, but replay all WAL since the base backup). An
+    external prod (a URL) is copied logically, as it is now (`pgprod.preview.logical`;
+    `schema_only`: no rows). Refused before anything is copied when the name is taken,
+    there is no base backup to start from (from the backups) or the disk is
     too small. A failure leaves the preview recorded as failed (its files kept for
     inspection); an interruption leaves it to be swept. The preview's lock is held
     throughout: a listing meanwhile does not take it for an interrupted one.
@@ -290,10 +296,16 @@ def create(project: Project, name: str | None = None, at: str = "now",
     if schema_only and not logical:
         raise UsageError("--schema-only is for an external prod",
                          "a preview of a prod pgprod runs is a physical copy, with its rows")
+    if from_prod and (logical or at != "now"):
+        raise UsageError("--from-prod streams a prod pgprod runs, as it is now",
+                         "leave out --at" if not logical else
+                         "an external prod is always copied by pg_dump: leave out --from-prod")
+    if from_prod is None:
+        from_prod = not logical and at == "now" and _prod_env(project).cluster().pid() is not None
     target = None if logical else resolve(project, at)
     rules = _mask_rules(project) if masked else ()
     sweep(project)
-    if target is not None:
+    if target is not None and not from_prod:
         choose_base(project, target)  # no base backup to start from: refused now
     check_space(project)
     started = time.monotonic()
@@ -302,7 +314,8 @@ def create(project: Project, name: str | None = None, at: str = "now",
     created = utcnow()
     moment = created.isoformat(timespec="seconds")
     origin = (f"prod (pg_dump{', schema only' if schema_only else ''}) at {moment}"
-              if logical else f"prod at {target}")
+              if logical else f"prod (pg_basebackup) at {moment}" if from_prod
+              else f"prod at {target}")
     with cluster.lock("preview"):
         preview = _save(Preview(full, 0, origin, created, created + lifetime,
                                 root=cluster.root, step="copying", masked=masked,
@@ -312,7 +325,8 @@ def create(project: Project, name: str | None = None, at: str = "now",
             if target is None:
                 preview = _copy_logically(project, preview, schema_only)
             else:
-                preview = _copy_physically(project, preview, target, on_progress)
+                preview = _copy_physically(project, preview, target, on_progress,
+                                           from_prod)
             if rules:
                 preview = _save(preview, step="masking")
                 _mask(project, preview, rules, on_progress)
@@ -333,13 +347,15 @@ def create(project: Project, name: str | None = None, at: str = "now",
 
 
 def _copy_physically(project: Project, preview: Preview, target: Target,
-                     on_progress: OnProgress) -> Preview:
-    """Recover prod's backups into the preview, admitting only pgprod's superuser, and
-    give every role a password of the preview's own."""
+                     on_progress: OnProgress, from_prod: bool = False) -> Preview:
+    """Recover prod's backups into the preview (or stream prod's files, `from_prod`),
+    admitting only pgprod's superuser, and give every role a password of the preview's
+    own."""
     # no checksum of the copy's contents: a full read, with nothing to compare it to
     setup = Setup(SETTINGS, tuple(_superuser_only(environment(project, preview).hba())),
                   checksum=False)
-    copy = copy_of_prod(project, preview.name, target, None, on_progress, setup)
+    copy = (stream_prod(project, preview.name, on_progress, setup) if from_prod
+            else copy_of_prod(project, preview.name, target, None, on_progress, setup))
     preview = _save(preview, port=copy.port, step="new passwords")
     on_progress(Message(f"{preview.name}: new passwords for every role"))
     _new_passwords(project, preview, copy)
