@@ -52,3 +52,16 @@ def test_public_is_empty_and_statements_are_readable_in_pgprod(
     commands.up(project, ["dev"])
     assert _placed(project, "dev") == "pgprod"
     assert not commands.diff(project).changes()
+
+
+def test_pgprods_own_tables_are_not_the_apps(new_project: ProjectFactory) -> None:
+    """The publish lock's table lives in the app database when an external prod's
+    admin URL names it: the schema engine leaves schema pgprod's tables out."""
+    from pgprod import own
+
+    project = new_project()
+    prod = commands.environment(project, "prod")
+    with prod.connect_admin(prod.database) as conn:
+        own.provision_lock(conn)
+        conn.execute("CREATE INDEX ON pgprod.publish_lock (held)")
+    assert not commands.diff(project).changes()

@@ -77,6 +77,11 @@ SETTINGS: tuple[Setting, ...] = (
         "env", "agent_statement_timeout", str, lambda env: "30s" if env == "prod" else "0",
         "statement_timeout for the agent role (0 = none).",
     ),
+    Setting(
+        "env", "connection_limits", str, "owner=10, app=60, agent=5, readonly=5, editor=3",
+        "Most sessions each role may hold at once (role=N, separated by ','; -1 = no "
+        "limit; roles not named keep these defaults).",
+    ),
     Setting("edit", "default_duration", str, "15m", "How long `pgprod edit on` lasts by default."),
     Setting(
         "plan", "evidence_timeout", str, "5s",
@@ -168,10 +173,16 @@ class EnvConfig:
     tls: str
     role_prefix: str
     agent_statement_timeout: str
+    connection_limits: str = ""
 
     @property
     def embedded(self) -> bool:
         return not self.url
+
+    @property
+    def role_connection_limits(self) -> dict[str, int]:
+        """Each role's connection limit (`connection_limits` over the defaults)."""
+        return parse_connection_limits(self.connection_limits)
 
 
 @dataclass(frozen=True)
@@ -254,6 +265,12 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
                        f"database name {database!r} must be a plain identifier",
                        "use letters, digits and underscores")
     _check_lock_waits(values["publish"], environ, path)
+    for name in ENVIRONMENTS:
+        try:
+            parse_connection_limits(str(values[name]["connection_limits"]))
+        except ValueError as exc:
+            raise _invalid(name, "connection_limits", environ, path, f": {exc}",
+                           "write role=N pairs, e.g. \"app=60, agent=5\"") from exc
     envs = {name: EnvConfig(name=name, **values[name]) for name in ENVIRONMENTS}  # type: ignore[arg-type]
     for env in envs.values():
         if env.embedded and not 0 < env.port < 65536:
@@ -284,6 +301,25 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         preview_test_timeout=str(values["preview"]["test_timeout"]),
         preview_mask=MappingProxyType(dict(raw.get("preview", {}).get("mask", {}))),
     )
+
+
+ROLE_NAMES = ("owner", "app", "agent", "readonly", "editor")  # pgprod.roles.ROLES
+
+
+def parse_connection_limits(text: str) -> dict[str, int]:
+    """``"app=60, agent=5"`` -> every role's limit, the defaults for roles not named;
+    raises ValueError naming what is wrong."""
+    default = next(s.default for s in SETTINGS if s.key == "connection_limits")
+    limits: dict[str, int] = {}
+    for source in (str(default), text):
+        for part in filter(None, (p.strip() for p in source.split(","))):
+            role, eq, number = (x.strip() for x in part.partition("="))
+            if role not in ROLE_NAMES:
+                raise ValueError(f"unknown role {role!r} (roles: {', '.join(ROLE_NAMES)})")
+            if not eq or not re.fullmatch(r"-?[0-9]+", number) or int(number) < -1:
+                raise ValueError(f"{part!r}: the limit must be a whole number >= -1")
+            limits[role] = int(number)
+    return limits
 
 
 def _check_lock_waits(publish: Mapping[str, Value], environ: Mapping[str, str],

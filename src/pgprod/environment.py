@@ -345,7 +345,13 @@ class Environment:
             if version < MIN_EXTERNAL_VERSION:
                 raise PgprodError(
                     f"{self.name} runs PostgreSQL {version // 10000}; pgprod needs 15 or later")
-            roles.provision_roles(conn, self.rules.roles, self.names, passwords)
+            roles.provision_roles(conn, self.rules.roles, self.names, passwords,
+                                  self.config.role_connection_limits)
+            if self.config.embedded:  # an external server's other databases are not ours
+                for statement in roles.maintenance_statements():
+                    conn.execute(statement)
+            if self.kind == "prod":  # the publish lock, where no role pgprod hands out goes
+                own.provision_lock(conn)
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", [self.database]).fetchone()
             if not exists:
@@ -359,6 +365,16 @@ class Environment:
                                      self.config.agent_statement_timeout)
             if self.rules.edit:
                 edit.sweep(conn, self.names)
+            self.repair_roles(conn)  # settings outside those provisioning sets
+
+    def repair_roles(self, conn: Connection) -> list[roles.Drift]:
+        """Put back the settings and passwords the login roles changed for themselves
+        (`roles.drift`; admin connection) and return what was changed."""
+        found = roles.drift(conn, self.rules.roles, self.names, self.database,
+                            self.config.agent_statement_timeout, self.passwords)
+        if found:
+            roles.repair(conn, self.names, found, self.passwords)
+        return found
 
     def down(self) -> bool:
         """Stop the embedded server; False when it was not running."""
@@ -370,7 +386,8 @@ class Environment:
             return cluster.stop()
 
     def status(self) -> Status:
-        """Running, address, version, size and connections (read-only)."""
+        """Running, address, version, size and connections; what a role changed about
+        itself is put back and said in `problem` (`repair_roles`)."""
         info = self.admin()
         base = Status(self.name, "embedded" if self.config.embedded else "external",
                       running=False, host=info.host, port=info.port, tls=self.tls,
@@ -391,8 +408,10 @@ class Environment:
                              AND backend_type = 'client backend')"""
             ).fetchone()  # type: ignore[misc]
             state = edit.state(conn, self.names) if self.rules.edit else None
+            repaired = self.repair_roles(conn)
         return replace(base, running=True, version=str(version), size_bytes=int(size),
-                        connections=int(connections), edit=state)
+                        connections=int(connections), edit=state,
+                        problem="; ".join(map(str, repaired)) or None)
 
 
 def _addresses(listen: str) -> list[str]:

@@ -5,7 +5,9 @@ The one pgprod creates is `pg_stat_statements` (which statements use what, for
 `public`, where ORMs that introspect the app's schema (drizzle-kit, Prisma's
 `db pull`, Django's `inspectdb`) would take its views for the app's and try to drop
 them. The schema engine leaves schema `pgprod` out (catalog/queries/schemas.sql) and
-role provisioning grants nothing in it beyond USAGE.
+role provisioning grants nothing in it beyond USAGE. On prod (embedded or not) its
+maintenance database (not the app's) holds `pgprod.publish_lock`, the one-row table
+whose row lock is the publish lock.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from psycopg import sql
 from pgprod.db import Connection
 
 SCHEMA = "pgprod"
+LOCK_TABLE = "publish_lock"  # the publish lock (`pgprod.publish.guard`)
 
 _PLACED = sql.SQL(
     "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
@@ -35,3 +38,30 @@ def provision(conn: Connection, statements: bool) -> None:
             conn.execute(sql.SQL("CREATE EXTENSION pg_stat_statements SCHEMA {}").format(schema))
         elif placed[0] != SCHEMA:
             conn.execute(sql.SQL("ALTER EXTENSION pg_stat_statements SET SCHEMA {}").format(schema))
+
+
+def provision_lock(conn: Connection) -> None:
+    """The one-row table whose row lock is the publish lock: in schema `pgprod`, owned
+    by the admin role, with no privilege for anyone else, so no role pgprod hands out can
+    read it or lock its row (`pgprod.publish.guard`).
+    Created when missing (an existing one only gets its row back: altering it would
+    wait for a running publish); commits. Call it outside a transaction."""
+    table = sql.Identifier(SCHEMA, LOCK_TABLE)
+    there = conn.execute("SELECT to_regclass(%s) IS NOT NULL",
+                         [f"{SCHEMA}.{LOCK_TABLE}"]).fetchone()
+    if not conn.autocommit:
+        conn.rollback()  # that read's transaction, so the next block commits
+    if there and there[0]:  # its row, if a superuser deleted it (waits for no publish)
+        with conn.transaction():
+            conn.execute(sql.SQL("INSERT INTO {} DEFAULT VALUES ON CONFLICT DO NOTHING")
+                         .format(table))
+        return
+    with conn.transaction():
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SCHEMA)))
+        conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (held boolean PRIMARY KEY "
+                             "DEFAULT true CHECK (held))").format(table))
+        conn.execute(sql.SQL("INSERT INTO {} DEFAULT VALUES ON CONFLICT DO NOTHING")
+                     .format(table))
+        conn.execute(sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC").format(table))
+        conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(table, sql.Literal(
+            "pgprod: a publish holds a lock on this table while it runs")))

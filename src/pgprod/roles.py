@@ -10,6 +10,9 @@ sides); what differs per environment is which login role is a member of which gr
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +20,7 @@ from psycopg import sql
 
 from pgprod import db
 from pgprod.db import Connection
+from pgprod.errors import ConfigError
 
 ROLES = ("owner", "app", "agent", "readonly", "editor")
 GROUPS = ("pgprod_read", "pgprod_write")
@@ -37,9 +41,12 @@ class Names:
 
 
 def role_statements(
-    kind: str, names: Names, existing: set[str], verifiers: Mapping[str, str]
+    kind: str, names: Names, existing: set[str], verifiers: Mapping[str, str],
+    limits: Mapping[str, int] | None = None,
 ) -> list[sql.Composed]:
-    """Cluster-level statements: create roles, set attributes and passwords, memberships."""
+    """Cluster-level statements: create roles, set attributes, connection limits (-1 for
+    a role `limits` leaves out) and passwords, memberships."""
+    limits = limits or {}
     out: list[sql.Composed] = []
     for group in GROUPS:
         if names(group) not in existing:
@@ -55,8 +62,8 @@ def role_statements(
                 )
         out.append(sql.SQL(
             "ALTER ROLE {} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
-            "NOBYPASSRLS INHERIT PASSWORD {}"
-        ).format(ident, sql.Literal(verifiers[role])))
+            "NOBYPASSRLS INHERIT CONNECTION LIMIT {} PASSWORD {}"
+        ).format(ident, sql.Literal(limits.get(role, -1)), sql.Literal(verifiers[role])))
     if kind == "dev":
         out.append(sql.SQL("ALTER ROLE {} VALID UNTIL 'infinity'").format(names.ident("editor")))
     members = _memberships(kind)
@@ -126,21 +133,39 @@ def database_statements(
         return prefix + sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value))
 
     dev = kind == "dev"
-    timeout = agent_timeout if agent_timeout not in ("", "0") else None
-    out += [
-        # dev: app and agent act as owner, so everything they create is owned by owner.
-        setting("app", "role", names("owner") if dev else None),
-        setting("agent", "role", names("owner") if dev else None),
-        setting("agent", "default_transaction_read_only", None if dev else "on"),
-        setting("agent", "statement_timeout", timeout),
-        setting("readonly", "default_transaction_read_only", "on"),
-        setting("editor", "idle_session_timeout", None if dev else EDITOR_IDLE_TIMEOUT),
-    ]
+    out += [setting(*each) for each in role_settings(kind, names, agent_timeout)]
     if dev:
         out.append(sql.SQL("GRANT TEMPORARY ON DATABASE {} TO {}").format(
             db_ident, names.ident("agent")))
         out.append(sql.SQL("GRANT {} TO {}").format(write, names.ident("editor")))
     return out
+
+
+def role_settings(kind: str, names: Names, agent_timeout: str,
+                  ) -> list[tuple[str, str, str | None]]:
+    """(role, setting, value) each login role has in the app database; None: not set."""
+    dev = kind == "dev"
+    timeout = agent_timeout if agent_timeout not in ("", "0") else None
+    return [
+        # dev: app and agent act as owner, so everything they create is owned by owner.
+        ("app", "role", names("owner") if dev else None),
+        ("agent", "role", names("owner") if dev else None),
+        ("agent", "default_transaction_read_only", None if dev else "on"),
+        ("agent", "statement_timeout", timeout),
+        ("readonly", "default_transaction_read_only", "on"),
+        ("editor", "idle_session_timeout", None if dev else EDITOR_IDLE_TIMEOUT),
+    ]
+
+
+MAINTENANCE_DATABASES = ("postgres", "template1")
+
+
+def maintenance_statements() -> list[sql.Composed]:
+    """No role but a superuser connects to the maintenance databases (nor makes
+    temporary tables there): only the app database is anyone's. For embedded servers,
+    whose every database is pgprod's; `template0` takes no connections at all."""
+    return [sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name))
+            for name in MAINTENANCE_DATABASES]
 
 
 _USER_SCHEMAS = sql.SQL(
@@ -157,20 +182,42 @@ def scram_verifier(conn: Connection, role: str, password: str) -> str:
     ).decode()
 
 
+def check_connection_room(admin: Connection, limits: Mapping[str, int]) -> None:
+    """Raise ConfigError unless the roles' limits together fit in the connections the
+    server gives non-superusers (max_connections less the reserved slots), so no
+    handed-out role, nor all of them at once, takes the last slots. Read-only."""
+    row = admin.execute(
+        "SELECT current_setting('max_connections')::int"
+        " - current_setting('superuser_reserved_connections')::int"
+        " - coalesce(current_setting('reserved_connections', true)::int, 0)").fetchone()
+    room = int(row[0]) if row else 0
+    total = sum(n for n in limits.values() if n >= 0)
+    if any(n < 0 for n in limits.values()) or total <= room:
+        return
+    raise ConfigError(
+        f"the roles' connection limits add up to {total}, more than the {room} "
+        f"connections the server gives roles that are not superusers",
+        hint="lower connection_limits in pgprod.toml, or raise the server's max_connections")
+
+
 def provision_roles(
     admin: Connection,
     kind: str,
     names: Names,
     passwords: Mapping[str, str],
+    limits: Mapping[str, int] | None = None,
 ) -> None:
-    """Create or update the login and group roles (admin connection, any database)."""
+    """Create or update the login and group roles (admin connection, any database).
+    Raises ConfigError when the connection limits leave no room on the server."""
+    limits = limits or {}
+    check_connection_room(admin, limits)
     existing = {r for (r,) in admin.execute(
         "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)",
         [[names(r) for r in (*ROLES, *GROUPS)]],
     )}
     verifiers = {r: scram_verifier(admin, names(r), passwords[r]) for r in ROLES}
     with admin.transaction():
-        for statement in role_statements(kind, names, existing, verifiers):
+        for statement in role_statements(kind, names, existing, verifiers, limits):
             with db.sql_errors(statement.as_string(admin)):
                 admin.execute(statement)
 
@@ -188,3 +235,110 @@ def provision_database(
         for statement in database_statements(kind, names, database, schemas, agent_timeout):
             with db.sql_errors(statement.as_string(conn)):
                 conn.execute(statement)
+
+
+# -- what a role changed about itself ------------------------------------------------------
+# PostgreSQL lets every role change its own settings (ALTER ROLE self [IN DATABASE d]
+# SET/RESET ..., which outrank the database's and the server's) and its own password;
+# no privilege stops it and no event trigger sees it. pgprod compares them with what it
+# set (`drift`) and puts them back (`repair`) on `up`, `status` and before each publish.
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One thing a role changed about itself: a setting (in `database`, or in every
+    database when None) or its password, with what pgprod had set."""
+
+    role: str  # the role's actual name
+    setting: str  # a setting's name, or "password"
+    database: str | None
+    found: str | None  # None: not set (reset, or a password removed)
+    expected: str | None
+
+    def __str__(self) -> str:
+        if self.setting == "password":
+            return f"{self.role} changed its password: reset"
+        where = f" in database {self.database}" if self.database else ""
+        said = "" if self.expected is None else f" (pgprod sets {self.expected})"
+        if self.found is None:
+            return f"{self.role} reset {self.setting} for itself{where}{said}: set again"
+        return f"{self.role} set {self.setting}={self.found} for itself{where}{said}: reset"
+
+
+_SETTINGS_OF = sql.SQL(
+    "SELECT r.rolname, d.datname, s.setconfig FROM pg_db_role_setting s"
+    " JOIN pg_roles r ON r.oid = s.setrole LEFT JOIN pg_database d ON d.oid = s.setdatabase"
+    " WHERE r.rolname = ANY(%s)")
+
+
+def drift(conn: Connection, kind: str, names: Names, database: str, agent_timeout: str,
+          passwords: Mapping[str, str]) -> list[Drift]:
+    """What the login roles changed about themselves: settings other than those
+    `role_settings` gives them (anywhere), and passwords that are not `passwords` (when
+    this connection may read pg_authid: an embedded server's superuser). Read-only."""
+    expected: dict[tuple[str, str | None, str], str] = {
+        (names(role), database, name): value
+                for role, name, value in role_settings(kind, names, agent_timeout)
+                if value is not None}
+    found: dict[tuple[str, str | None, str], str] = {}
+    for role, db_name, config in conn.execute(_SETTINGS_OF, [[names(r) for r in ROLES]]):
+        for item in config or ():
+            name, _, value = item.partition("=")
+            found[(role, db_name, name)] = value
+    out = [Drift(key[0], key[2], key[1], value, expected.get(key))
+           for key, value in sorted(found.items(), key=str) if expected.get(key) != value]
+    out += [Drift(key[0], key[2], key[1], None, value)
+            for key, value in sorted(expected.items()) if key not in found]
+    readable = conn.execute("SELECT has_table_privilege('pg_authid', 'SELECT')").fetchone()
+    if readable and readable[0]:
+        stored = dict(conn.execute("SELECT rolname, rolpassword FROM pg_authid"
+                                   " WHERE rolname = ANY(%s)", [[names(r) for r in ROLES]]))
+        out += [Drift(names(role), "password", None, None, None) for role in ROLES
+                if names(role) in stored
+                and not scram_matches(stored[names(role)], passwords[role])]
+    return out
+
+
+def repair(conn: Connection, names: Names, drifts: Sequence[Drift],
+           passwords: Mapping[str, str]) -> None:
+    """Put back what `drift` found, in one transaction (admin connection)."""
+    logical = {names(role): role for role in ROLES}
+    statements = []
+    for d in drifts:
+        role = sql.Identifier(d.role)
+        if d.setting == "password":
+            verifier = scram_verifier(conn, d.role, passwords[logical[d.role]])
+            statements.append(sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                role, sql.Literal(verifier)))
+            continue
+        where = (sql.SQL(" IN DATABASE {}").format(sql.Identifier(d.database))
+                 if d.database else sql.SQL(""))
+        name = sql.Identifier(d.setting)
+        statements.append(
+            sql.SQL("ALTER ROLE {}{} RESET {}").format(role, where, name) if d.expected is None
+            else sql.SQL("ALTER ROLE {}{} SET {} = {}").format(
+                role, where, name, sql.Literal(d.expected)))
+    with conn.transaction():
+        for statement in statements:
+            with db.sql_errors(statement.as_string(conn)):
+                conn.execute(statement)
+
+
+def scram_matches(verifier: str | None, password: str) -> bool:
+    """Whether a SCRAM-SHA-256 verifier (pg_authid.rolpassword) is `password`'s
+    (RFC 5802/7677: StoredKey and ServerKey from the salted password). An MD5 or plain
+    verifier, or none, does not match. Pure."""
+    try:
+        method, rest = (verifier or "").split("$", 1)
+        iterations_salt, keys = rest.split("$")
+        iterations, salt = iterations_salt.split(":")
+        stored_key, server_key = keys.split(":")
+        salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt),
+                                     int(iterations))
+    except ValueError:
+        return False
+    client = hmac.digest(salted, b"Client Key", "sha256")
+    server = hmac.digest(salted, b"Server Key", "sha256")
+    return method == "SCRAM-SHA-256" and hmac.compare_digest(
+        hashlib.sha256(client).digest(), base64.b64decode(stored_key)) and hmac.compare_digest(
+        server, base64.b64decode(server_key))

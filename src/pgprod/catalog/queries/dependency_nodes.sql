@@ -13,7 +13,7 @@ WITH rel AS NOT MATERIALIZED (
                           WHEN 'm' THEN 'matview' WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type'
                           WHEN 'f' THEN 'foreign_table' ELSE 'index' END AS kind
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+    WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
       AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f', 'i', 'I')
 ), con AS NOT MATERIALIZED (
     SELECT k.oid, k.conindid, k.contype, k.contypid,
@@ -53,14 +53,14 @@ JOIN pg_type base ON base.oid = coalesce(e.oid, t.oid)
 JOIN pg_namespace n ON n.oid = base.typnamespace
 LEFT JOIN pg_type rt ON rt.oid = base.oid AND rt.typrelid <> 0
 LEFT JOIN rel r ON r.oid = rt.typrelid
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
   AND t.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_proc'::regclass::oid, p.oid, 0,
        'function:' || quote_ident(n.nspname) || '.' || quote_ident(p.proname)
        || '(' || pg_get_function_identity_arguments(p.oid) || ')'
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
   AND p.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_constraint'::regclass::oid, c.oid, 0,
@@ -88,7 +88,7 @@ WHERE w.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_namespace'::regclass::oid, n.oid, 0, 'schema:' || quote_ident(n.nspname)
 FROM pg_namespace n
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
   AND n.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_extension'::regclass::oid, x.oid, 0, 'extension:' || quote_ident(x.extname)
@@ -98,7 +98,7 @@ UNION ALL
 SELECT 'pg_collation'::regclass::oid, c.oid, 0,
        'collation:' || quote_ident(n.nspname) || '.' || quote_ident(c.collname)
 FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
   AND c.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_event_trigger'::regclass::oid, e.oid, 0, 'event_trigger:' || quote_ident(e.evtname)
