@@ -13,6 +13,7 @@ from psycopg import sql
 
 from pgprod import commands
 from pgprod.environment import Environment
+from pgprod.errors import PgprodError
 from pgprod.project import Project
 from pgprod.publish import guard
 from tests.conftest import ProjectFactory
@@ -291,3 +292,39 @@ def test_a_self_change_after_the_plan_makes_publish_refuse_until_put_back(
     done = pgprod("--project", root, "publish")
     assert done.returncode == 0, done.stderr
     _agent_is_bounded_again(prod)
+
+
+# -- 4. idle readers holding a publish step back ----------------------------------------
+
+
+def test_an_idle_reader_is_ended_and_the_publish_goes_on(new_project: ProjectFactory) -> None:
+    """Issue 19's attack: the agent leaves a transaction open on a table a step alters.
+    From the step's second lock timeout the publish ends that session, says so in its
+    log, and carries on; the app's sessions are still waited for."""
+    project = new_project()
+    for env in ("dev", "prod"):
+        commands.sql(project, env, "CREATE TABLE items (id int PRIMARY KEY); "
+                     "INSERT INTO items VALUES (1)", role="owner")
+    commands.sql(project, "dev", "ALTER TABLE items ADD COLUMN note text", role="owner")
+    prod = commands.environment(project, "prod")
+    agent = psycopg.connect(_url(prod, "agent"))  # a transaction, left open
+    try:
+        agent.execute("SELECT 1 FROM items LIMIT 1").fetchall()
+        commands.review(project)
+        record = commands.publish(project)
+        assert record.status == "done"
+        with pytest.raises(psycopg.OperationalError):
+            agent.execute("SELECT 1").fetchall()
+    finally:
+        agent.close()
+    logged = [e for e in commands.logs(project, record.id) if e.get("event") == "ended"]
+    [ended] = logged
+    assert "SELECT 1 FROM items LIMIT 1" in str(ended["sessions"])
+    # the app's open transaction is waited for, not ended
+    commands.sql(project, "dev", "ALTER TABLE items ADD COLUMN memo text", role="owner")
+    with psycopg.connect(_url(prod, "app")) as app:
+        app.execute("SELECT 1 FROM items LIMIT 1").fetchall()
+        commands.review(project)
+        with pytest.raises(PgprodError, match="the lock is held by"):
+            commands.publish(project)
+        assert app.execute("SELECT 1").fetchone() == (1,)

@@ -68,7 +68,9 @@ class Event:
     pages), ``progress`` (an index build in its ``phase``, ``done`` of ``total``
     blocks or tuples), ``commit`` (a transactional step is about to commit as
     transaction ``xid``: whoever records progress can later ask ``pg_xact_status(xid)``
-    whether it did), ``skip`` (the step's work was already done) or ``done``."""
+    whether it did), ``ended`` (sessions of read-only roles that held the step's lock
+    were ended: ``holders``, described), ``skip`` (the step's work was already done) or
+    ``done``."""
 
     step: Step
     kind: str
@@ -100,14 +102,19 @@ class StepFailed(SqlError):
 def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHASES,
         lock_timeout: str = "100ms", lock_timeout_max: str | None = "2s", attempts: int = 6,
         on_event: OnEvent | None = None,
-        monitor: Connection | None = None) -> list[StepResult]:
+        monitor: Connection | None = None,
+        readers: Sequence[str] = ()) -> list[StepResult]:
     """Run the steps of `phases`, in order. The first attempt of a step waits
     `lock_timeout` for its lock, each retry twice as long up to `lock_timeout_max`
     (None: no longer than the first; both in PostgreSQL's units; the defaults are
     `[publish]`'s). `monitor`, a second connection to the same database allowed to see
     and cancel other sessions (publish passes its admin connection), clears autovacuum
     out of the steps' way and watches index builds; without it, `conn` clears what it is
-    allowed to and builds report no progress.
+    allowed to and builds report no progress. `readers`: login roles that only read
+    (agent, readonly): from a step's second lock timeout on, `monitor` ends their
+    sessions holding a lock on the step's tables (an idle transaction would otherwise
+    hold the step back without bound) and says so in an ``ended`` event; other
+    sessions (the app's) are waited for.
     Side effects: changes the database; leaves `conn` in autocommit mode."""
     conn.autocommit = True
     if monitor is not None:
@@ -131,9 +138,11 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
                 continue
             once = functools.partial(_once, conn, step, params=None, emit=emit,
                                      clearer=monitor or conn)
+            ending = (functools.partial(_end_readers, monitor, conn, step, readers)
+                      if monitor is not None and readers else None)
             with _watching(monitor, conn, step, emit):
                 tries, _ = _retrying(conn, step, waits, attempts, emit, once,
-                                     monitor or conn)
+                                     monitor or conn, ending)
         results.append(StepResult(step, round(time.monotonic() - started, 3), tries, rows,
                                   "done"))
         emit(Event(step, "done", attempt=tries))
@@ -142,10 +151,12 @@ def run(conn: Connection, steps: Sequence[Step], *, phases: Sequence[str] = PHAS
 
 def _retrying(conn: Connection, step: Step, waits: LockWaits, attempts: int,
               emit: OnEvent, action: Callable[[str], int],
-              observer: Connection | None = None) -> tuple[int, int]:
+              observer: Connection | None = None,
+              ending: Callable[[], tuple[str, ...]] | None = None) -> tuple[int, int]:
     """Run `action` (given its attempt's lock timeout) until it succeeds; returns
     (attempts used, its result). After a lock timeout, `observer` (default `conn`)
-    says which sessions hold locks on the step's tables."""
+    says which sessions hold locks on the step's tables; from the second on, `ending`
+    ends the read-only ones among them."""
     attempt = 1
     while True:
         try:
@@ -163,6 +174,9 @@ def _retrying(conn: Connection, step: Step, waits: LockWaits, attempts: int,
                 raise StepFailed(step, state, reason(exc), detail, attempt) from exc
             wait = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
             wait *= 0.5 + random.random() / 2
+            ended = ending() if ending is not None and holders and attempt >= 2 else ()
+            if ended:
+                emit(Event(step, "ended", attempt=attempt, holders=ended))
             emit(Event(step, "retry", attempt=attempt, wait=wait, holders=holders))
             time.sleep(wait)
             attempt += 1
@@ -216,6 +230,38 @@ LIMIT 3
 """
 
 
+# Sessions of the roles in the second parameter holding a lock on the tables, ended.
+_READERS = f"""
+SELECT a.pid, a.usename::text, a.state,
+       round(extract(epoch FROM clock_timestamp() - a.xact_start))::int, a.query,
+       pg_terminate_backend(a.pid)
+FROM pg_stat_activity a
+WHERE a.pid NOT IN (pg_backend_pid(), %s) AND a.usename = ANY(%s::text[])
+  AND a.pid IN {_LOCKING}
+"""
+
+
+def _end_readers(monitor: Connection, conn: Connection, step: Step,
+                 readers: Sequence[str]) -> tuple[str, ...]:
+    """End the sessions of `readers` holding a lock on the step's tables; each
+    described as `_holders` describes them. Nothing when that is not allowed."""
+    tables = _tables(step.sql)
+    if not tables or conn.closed:
+        return ()
+    try:  # in autocommit: a failure leaves nothing to roll back
+        rows = monitor.execute(_READERS, [conn.info.backend_pid, list(readers),
+                                          list(tables)]).fetchall()
+    except psycopg.Error:
+        return ()
+    return tuple(f"pid {pid} ({who}, {state} for {seconds} s: {_short(query)})"
+                 for pid, who, state, seconds, query, ended in rows if ended)
+
+
+def _short(query: object) -> str:
+    text = " ".join(str(query or "").split())
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _holders(observer: Connection, conn: Connection, step: Step) -> tuple[str, ...]:
     """Who kept the step from its lock: 'pid 42 (psql, idle in transaction for 310 s:
     SELECT ...)', oldest first. Nothing when that cannot be read."""
@@ -226,12 +272,8 @@ def _holders(observer: Connection, conn: Connection, step: Step) -> tuple[str, .
         rows = observer.execute(_HOLDERS, [conn.info.backend_pid, list(tables)]).fetchall()
     except psycopg.Error:
         return ()
-    described = []
-    for pid, who, state, seconds, query in rows:
-        text = " ".join(str(query or "").split())
-        text = text if len(text) <= 80 else text[:77] + "..."
-        described.append(f"pid {pid} ({who}, {state} for {seconds} s: {text})")
-    return tuple(described)
+    return tuple(f"pid {pid} ({who}, {state} for {seconds} s: {_short(query)})"
+                 for pid, who, state, seconds, query in rows)
 
 
 def _yield_autovacuum(conn: Connection, step: Step) -> None:

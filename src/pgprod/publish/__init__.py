@@ -457,7 +457,8 @@ def _steps(project: Project, env: Environment, history: History, record: Record,
                                            grace, log))
             results = run(conn, [steps[index]], lock_timeout=config.publish_lock_timeout,
                           lock_timeout_max=config.publish_lock_timeout_max,
-                          on_event=_forward(index, log), monitor=admin)
+                          on_event=_forward(index, log), monitor=admin,
+                          readers=[env.names("agent"), env.names("readonly")])
             log("timing", step=index, seconds=results[0].seconds,
                 attempts=results[0].attempts)
             if window and index == window_steps[-1]:
@@ -484,6 +485,8 @@ def _forward(index: int, log: Callable[..., None]) -> Callable[[Event], None]:
                 data["held by"] = list(event.holders)
         elif event.kind == "commit":
             data["xid"] = event.xid
+        elif event.kind == "ended":
+            data["sessions"] = list(event.holders)
         log(event.kind, **data)
     return forward
 
@@ -515,6 +518,9 @@ def _event(name: str, data: dict[str, Any], total: int) -> events.Event | None:
         holders = f" (held by {'; '.join(map(str, held))})" if held else ""
         return events.Message(f"lock not granted in time{holders}; retry "
                               f"{data['attempt']} in {data['wait']} s", "warning")
+    if name == "ended":
+        return events.Message("ended read-only sessions that held the step's lock: "
+                              + "; ".join(map(str, data.get("sessions") or [])), "warning")
     if name in _NOTES:
         details = ", ".join(f"{k}: {v}" for k, v in data.items())
         return events.Message(name + (f" ({details})" if details else ""),
