@@ -191,8 +191,11 @@ def _ident(name: str) -> sql.Identifier:
 class Lifecycle(RuleBasedStateMachine):
     project: Project
 
+    examples = 0  # machines made: the examples run (see test_publish_lifecycle)
+
     def __init__(self) -> None:
         super().__init__()
+        Lifecycle.examples += 1
         self.prod = commands.environment(self.project, "prod")
         self.dev = commands.environment(self.project, "dev")
         self.counter = 0
@@ -742,29 +745,30 @@ def lifecycle_project(new_project: ProjectFactory) -> Iterator[Project]:
 
 def test_publish_lifecycle(lifecycle_project: Project) -> None:
     """Without signals, one hypothesis run of EXAMPLES examples (shrunk on failure).
-    With signals, EXAMPLES runs of one example each, unshrunk: what a signal lands on
-    depends on timing, so the rules an example can draw differ between its runs, which
-    hypothesis takes for an inconsistent strategy as soon as two examples share a
-    prefix (FlakyStrategyDefinition, with no rule failing). Each run starts afresh."""
+    With signals, unshrunk runs until EXAMPLES examples have run: what a signal lands on
+    depends on timing, so the rules an example can draw differ from one run of a prefix
+    to the next, which hypothesis takes for an inconsistent strategy although no rule
+    failed (FlakyStrategyDefinition); such a run is cut short and another one goes on
+    with the examples left."""
     Lifecycle.project = lifecycle_project
     if not SIGNALS:
         run_state_machine_as_test(Lifecycle, settings=settings(
             max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
             suppress_health_check=list(HealthCheck), print_blob=True, database=None))
         return
-    diverged = 0
-    for _ in range(EXAMPLES):
+    Lifecycle.examples, cut_short = 0, 0
+    while Lifecycle.examples < EXAMPLES:
         FIRST_FAILURE.clear()
         try:
             run_state_machine_as_test(Lifecycle, settings=settings(
-                max_examples=1, stateful_step_count=STEPS, deadline=None,
-                phases=[Phase.generate], suppress_health_check=list(HealthCheck),
-                database=None))
+                max_examples=EXAMPLES - Lifecycle.examples, stateful_step_count=STEPS,
+                deadline=None, phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck), database=None))
         except Flaky:
             if FIRST_FAILURE:
                 pytest.fail("an example failed, and hypothesis could not replay it (a "
                             f"signal landed elsewhere); the first failure:\n"
                             f"{FIRST_FAILURE[0]}")
-            diverged += 1  # two test cases of one run took different paths: no failure
-    print(f"lifecycle: {EXAMPLES} runs, {diverged} cut short by a diverging replay",
-          file=sys.stderr)
+            cut_short += 1
+    print(f"lifecycle: {Lifecycle.examples} examples, {cut_short} hypothesis runs cut "
+          "short by a diverging replay", file=sys.stderr)
