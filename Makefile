@@ -39,7 +39,7 @@ test-server: $(STAMP)
 # run: 200 examples of up to 20 rules each (see docs/lifecycle-property.md for timings)
 test-lifecycle: $(STAMP)
 	PGPROD_LIFECYCLE_EXAMPLES=200 PGPROD_LIFECYCLE_STEPS=20 PGPROD_LIFECYCLE_SIGNALS=1 \
-		$(BIN)/python -m pytest -q tests/test_lifecycle_property.py
+		$(BIN)/python -m pytest -q -s tests/test_lifecycle_property.py
 
 # the console's browser tests, keeping their screenshots for docs/console.md
 console-screenshots: $(STAMP)
