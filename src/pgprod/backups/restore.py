@@ -14,6 +14,7 @@ promoted to prod, when prod's archiving takes it over.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import os
@@ -21,6 +22,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -209,7 +211,7 @@ def stream(project: Project, name: str, on_progress: OnProgress = _quiet,
         base_backup="", created=now, root=cluster.root,
         step="streaming prod's files (pg_basebackup)"))
     on_progress(Message(f"{name}: {restored.step}"))
-    try:
+    with _failures_kept(cluster):
         connection = {k: v for k, v in env.admin().environment().items()
                       if k != "DATABASE_URL"} | {"PGAPPNAME": "pgprod preview"}
         done = cluster.user.run(
@@ -232,12 +234,6 @@ def stream(project: Project, name: str, on_progress: OnProgress = _quiet,
                         autocommit=True) as conn:
             timeline = archive.timeline(conn)
         return save(restored, timeline=timeline, state=RESTORED, step="")
-    except PgprodError:
-        save(load(cluster.root), state=FAILED)
-        raise
-    except BaseException:
-        cluster.halt()
-        raise
 
 
 def _restore(project: Project, name: str, target: Target, base: BaseBackup, timeline: int,
@@ -251,11 +247,19 @@ def _restore(project: Project, name: str, target: Target, base: BaseBackup, time
         name=name, port=free_port(), target=target.text,
         resolved=target.point.name if target.point else str(target),
         base_backup=base.id, created=utcnow(), root=cluster.root))
-    try:
+    with _failures_kept(cluster):
         restored = _recover(project, restored, target, base, timeline, on_progress, setup)
         if not setup.checksum:
             return save(restored, state=RESTORED, step="")
         return _verify(project, restored, target, on_progress)
+
+
+@contextlib.contextmanager
+def _failures_kept(cluster: Cluster) -> Iterator[None]:
+    """A failure inside records the copy as failed (its files kept for inspection); an
+    interruption stops its server and leaves the record as it was, to be swept."""
+    try:
+        yield
     except PgprodError:
         save(load(cluster.root), state=FAILED)
         raise
