@@ -120,7 +120,7 @@ WITH rels AS (
   SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgprod')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgprod', 'pgprod_audit')
     AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
     AND (%(schema)s::text IS NULL OR (n.nspname = %(schema)s AND c.relname = %(name)s))
 )

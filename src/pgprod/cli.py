@@ -969,6 +969,90 @@ def actions_command(ctx: click.Context, limit: int | None, as_json: bool) -> Non
     show(table)
 
 
+@cli.group("audit", invoke_without_command=True)
+@click.option("--env", "env", default="prod", show_default=True, metavar="ENV",
+              help="prod, or a copy of it (a restored environment or a preview).")
+@click.option("--actor", default=None, help="Only what this role or pgprod actor did.")
+@click.option("--kind", type=click.Choice(["ddl", "data", "refused", "action"]), default=None,
+              help="Only schema changes, row writes, refusals, or pgprod's actions.")
+@click.option("--since", default=None, metavar="AGE", help="Only the last AGE, e.g. 1h or 7d.")
+@click.option("--publish", default=None, metavar="ID", help="Only what this publish ran.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only the newest N events.")
+@JSON
+@click.pass_context
+def audit_command(ctx: click.Context, env: str, actor: str | None, kind: str | None,
+                  since: str | None, publish: str | None, limit: int | None,
+                  as_json: bool) -> None:
+    """Who changed what on prod: schema changes, row writes by the editor and on
+    `[audit] tables`, refusals, and pgprod's own actions; newest last."""
+    if ctx.invoked_subcommand is not None:
+        return
+    trail = commands.audit_events(_project(ctx), env, actor=actor, kind=kind, since=since,
+                                  publish=publish, limit=limit)
+    if as_json:
+        _print_json([_shape(e) for e in trail.events])
+        return
+    if not trail.collected.log_readable:
+        say(f"note: {trail.env}'s server log could not be read: refusals are not "
+            "recorded", stderr=True)
+    if not trail.events:
+        say("No events match." if (actor or kind or since or publish) else
+            f"No events in {trail.env}'s audit trail yet.")
+        return
+    table = _table("id", "time", "kind", "actor", "command", "object", "what")
+    for e in trail.events:
+        table.add_row(str(e.id), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.kind, e.actor,
+                      e.command or "", e.object or "", _audit_what(e))
+    show(table)
+
+
+def _audit_what(e: Any) -> str:
+    """One event's gist, on one line."""
+    detail = e.detail or {}
+    if e.kind == "data":
+        key = ", ".join(f"{k}={v}" for k, v in (detail.get("key") or {}).items())
+        old, new = detail.get("old") or {}, detail.get("new") or {}
+        changed = [c for c in new if old and old.get(c) != new.get(c)]
+        text = key + (f": {', '.join(changed)} changed" if changed else "")
+    elif e.kind == "refused":
+        text = str(detail.get("message") or detail.get("reason") or "")
+    elif e.kind == "action":
+        text = detail.get("said") or (detail.get("outcome") or "") + (
+            f": {detail['error']}" if detail.get("error") else "")
+    else:
+        text = " ".join((e.statement or "").split())
+    if e.publish:
+        text = f"publish {e.publish}: {text}"
+    return text if len(text) <= 90 else text[:89] + "…"
+
+
+@audit_command.command("verify")
+@click.option("--env", "env", default="prod", show_default=True, metavar="ENV",
+              help="prod, or a copy of it.")
+@JSON
+@click.pass_context
+def audit_verify_command(ctx: click.Context, env: str, as_json: bool) -> None:
+    """Recompute the audit trail's hash chain and name its first broken link; exits 1
+    when it is broken or its triggers are missing."""
+    found = commands.audit_verify(_project(ctx), env)
+    if as_json:
+        _print_json(_shape(found))
+    elif found.ok:
+        span = f" ({found.first} to {found.last})" if found.events else ""
+        say(f"{env}'s audit trail is whole: {found.events} events{span}, every link "
+            "matches, its triggers are in place")
+    else:
+        if found.broken:
+            say(f"{env}'s audit trail is broken: {found.broken}", style="red")
+        for guard in found.guards:
+            say(f"{env}'s audit trail is unguarded: {guard}", style="red")
+        say("events before the first broken link are as recorded; `pgprod up prod` puts "
+            "missing triggers back", stderr=True)
+    if not found.ok:
+        raise click.exceptions.Exit(1)
+
+
 @cli.command("console")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; beyond loopback only with TLS.")

@@ -142,6 +142,17 @@ SETTINGS: tuple[Setting, ...] = (
         "those the server offers; others need an administrator.",
     ),
     Setting(
+        "audit", "tables", str, "",
+        "Tables of prod whose every write is recorded in the audit trail, with the old "
+        "and new rows (table or schema.table, separated by ','); the editor's writes are "
+        "recorded on every table.",
+    ),
+    Setting(
+        "audit", "retention", str, "365d",
+        "How long prod's audit trail keeps events; older ones are pruned when `pgprod "
+        "audit` runs (the pruning is recorded). 0 = forever.",
+    ),
+    Setting(
         "preview", "test", str, "",
         "The app's test command `pgprod preview apply` runs against the preview, with "
         "DATABASE_URL and PG* set for the app role (empty: none).",
@@ -153,7 +164,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _SECTIONS = ("project", "server", *ENVIRONMENTS, "edit", "plan", "publish", "backup",
-             "extensions", "preview")
+             "extensions", "preview", "audit")
 _TABLES = {"preview": ("mask",)}
 """Keys that hold a table of their own rather than a setting: `[preview.mask]` maps
 columns to masking rules (read by `pgprod.preview.mask.rules`, where they are used)."""
@@ -209,7 +220,14 @@ class Config:
     extensions_allow: str = ""
     preview_test: str = ""
     preview_test_timeout: str = "10m"
+    audit_tables: str = ""
+    audit_retention: str = "365d"
     preview_mask: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def audited_tables(self) -> list[str]:
+        """`[audit] tables` as names (as written: `orders`, `billing.invoices`)."""
+        return [t for t in (p.strip() for p in self.audit_tables.split(",")) if t]
 
     def env(self, name: str) -> EnvConfig:
         from pgprod.errors import UsageError
@@ -299,6 +317,8 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         extensions_allow=str(values["extensions"]["allow"]),
         preview_test=str(values["preview"]["test"]),
         preview_test_timeout=str(values["preview"]["test_timeout"]),
+        audit_tables=str(values["audit"]["tables"]),
+        audit_retention=str(values["audit"]["retention"]),
         preview_mask=MappingProxyType(dict(raw.get("preview", {}).get("mask", {}))),
     )
 

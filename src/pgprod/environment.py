@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from psycopg import sql
 
-from pgprod import db, edit, own, roles
+from pgprod import audit, db, edit, own, roles
 from pgprod.cluster import Binaries, Cluster, locate, reachable_binaries, server_user, trusted
 from pgprod.cluster.server import ConfValue
 from pgprod.config import EnvConfig
@@ -47,11 +47,12 @@ class Rules:
     edit: bool  # Edit mode: the editor role writes only inside a window
     sql_role: str  # the role `pgprod sql` uses when none is given
     own_passwords: bool = False  # a copy with passwords of its own, not its origin's
+    audit: bool = False  # the audit trail (`pgprod.audit`); copies carry their origin's
 
 
 RULES: dict[str, Rules] = {
     "dev": Rules(roles="dev", archives=False, edit=False, sql_role="app"),
-    "prod": Rules(roles="prod", archives=True, edit=True, sql_role="readonly"),
+    "prod": Rules(roles="prod", archives=True, edit=True, sql_role="readonly", audit=True),
     # a copy of prod keeps prod's roles and data: read-only unless a role says otherwise
     "restored": Rules(roles="prod", archives=False, edit=False, sql_role="readonly"),
     # a preview: a disposable copy of prod where a publish is rehearsed (`pgprod.preview`)
@@ -242,6 +243,8 @@ class Environment:
         if self.rules.archives:
             settings |= {
                 "logging_collector": True,
+                # jsonlog: the refusals the audit trail records (`pgprod.audit.sources`)
+                "log_destination": "stderr,jsonlog",
                 "log_directory": str(cluster.log_dir),
                 "log_filename": "postgresql-%a.log",
                 "log_truncate_on_rotation": True,
@@ -365,6 +368,8 @@ class Environment:
                                      self.config.agent_statement_timeout)
             if self.rules.edit:
                 edit.sweep(conn, self.names)
+            if self.rules.audit:
+                audit.provision(conn, self.names, self.project.config.audited_tables)
             self.repair_roles(conn)  # settings outside those provisioning sets
 
     def repair_roles(self, conn: Connection) -> list[roles.Drift]:
@@ -374,6 +379,12 @@ class Environment:
                             self.config.agent_statement_timeout, self.passwords)
         if found:
             roles.repair(conn, self.names, found, self.passwords)
+            if audit.installed(conn):  # each one an event of the trail
+                for item in found:
+                    audit.append(conn, "action", "pgprod", "repair role", item.role,
+                                 {"setting": item.setting, "database": item.database,
+                                  "found": None if item.setting == "password" else item.found,
+                                  "expected": item.expected, "said": str(item)})
         return found
 
     def down(self) -> bool:

@@ -171,7 +171,7 @@ def maintenance_statements() -> list[sql.Composed]:
 _USER_SCHEMAS = sql.SQL(
     "SELECT nspname FROM pg_namespace "
     "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'"
-    " AND nspname <> 'pgprod' ORDER BY 1"  # pgprod's own (pgprod.own)
+    " AND nspname NOT IN ('pgprod', 'pgprod_audit') ORDER BY 1"  # pgprod's own
 )
 
 

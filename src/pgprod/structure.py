@@ -41,7 +41,7 @@ class Constraint:
 
 _APP_TABLES = sql.SQL("""
   c.relkind IN ('r', 'p', 'm')
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgprod')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgprod', 'pgprod_audit')
   AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
 """)
 

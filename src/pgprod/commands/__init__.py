@@ -16,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pgprod.commands.audit import actions
+    from pgprod.commands.audit import Trail, actions, audit_events, audit_verify
     from pgprod.commands.backing import (
         RestoredCopy,
         RestoreResult,
@@ -92,7 +92,7 @@ if TYPE_CHECKING:
     from pgprod.commands.shapes import to_dict
 
 _WHERE = {
-    "audit": ["actions"],
+    "audit": ["Trail", "actions", "audit_events", "audit_verify"],
     "backing": ["RestoredCopy", "RestoreResult", "backup", "connection", "drop_restored",
                 "listing", "promote", "restore", "restores"],
     "browsing": ["RowChange", "RowDetail", "Schema", "export", "row", "row_delete",
@@ -124,7 +124,10 @@ __all__ = [
     "RowChange",
     "RowDetail",
     "Schema",
+    "Trail",
     "actions",
+    "audit_events",
+    "audit_verify",
     "backup",
     "change_document",
     "connection",

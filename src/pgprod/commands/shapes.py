@@ -8,7 +8,7 @@ import datetime as dt
 from functools import singledispatch
 from typing import Any
 
-from pgprod import backups, browse, events, registry
+from pgprod import audit, backups, browse, events, registry
 from pgprod.actions import Action
 from pgprod.commands.backing import RestoredCopy, RestoreResult
 from pgprod.commands.browsing import RowChange, RowDetail, Schema
@@ -64,6 +64,20 @@ def _(entry: registry.Entry) -> dict[str, Any]:
 @to_dict.register
 def _(action: Action) -> dict[str, Any]:
     return action.to_dict()
+
+
+@to_dict.register
+def _(e: audit.Event) -> dict[str, Any]:
+    return {"id": e.id, "at": _time(e.at), "kind": e.kind, "actor": e.actor,
+            "login": e.login, "application": e.application, "client": e.client,
+            "publish": e.publish, "command": e.command, "object": e.object,
+            "statement": e.statement, "detail": e.detail}
+
+
+@to_dict.register
+def _(v: audit.Verified) -> dict[str, Any]:
+    return {"ok": v.ok, "events": v.events, "first": v.first, "last": v.last,
+            "broken": v.broken, "broken_id": v.broken_id, "guards": list(v.guards)}
 
 
 @to_dict.register(events.Started)

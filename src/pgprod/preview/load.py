@@ -102,7 +102,7 @@ _RESOLVE = sql.SQL("""
 SELECT format('%I.%I', n.nspname, c.relname)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = to_regclass({name}) AND c.relkind IN ('r', 'p')
-  AND n.nspname <> 'pgprod' AND n.nspname !~ '^pg_'
+  AND n.nspname NOT IN ('pgprod', 'pgprod_audit') AND n.nspname !~ '^pg_'
 """)
 
 

@@ -278,7 +278,7 @@ def _index_names(conn: Any) -> list[str]:
     """The preview's indexes outside pgprod's schema, as quoted schema.name."""
     return [name for (name,) in conn.execute(
         "SELECT format('%I.%I', schemaname, indexname) FROM pg_indexes "
-        "WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'pgprod')")]
+        "WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'pgprod', 'pgprod_audit')")]
 
 
 def _timeout(project: Project) -> float:

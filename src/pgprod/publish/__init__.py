@@ -26,6 +26,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from pgprod import durations, events, registry, scaffolding, schemadiff
 from pgprod.catalog.model import Catalog
@@ -449,6 +450,9 @@ def _steps(project: Project, env: Environment, history: History, record: Record,
     # steps run as owner (objects it creates get owner's default privileges, as in
     # dev); the maintenance window needs the admin connection to change the app role
     with env.connect("owner") as conn, env.connect_admin(env.database) as admin:
+        # the audit trail links the steps' statements to this publish by this name
+        conn.execute(sql.SQL("SET application_name = {}").format(
+            sql.Literal(f"pgprod publish {record.id}")))
         for index in wanted:
             if index in done:
                 continue

@@ -59,7 +59,7 @@ LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
 WHERE c.relkind IN ('r', 'p')
-  AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+  AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   -- A foreign key that references a partitioned table gets one extra, derived row per
   -- referenced partition (same conrelid as its parent row); only the parent is real.
   AND NOT (con.contype = 'f' AND con.conparentid <> 0

@@ -13,7 +13,7 @@ WITH rel AS NOT MATERIALIZED (
                           WHEN 'm' THEN 'matview' WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type'
                           WHEN 'f' THEN 'foreign_table' ELSE 'index' END AS kind
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+    WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
       AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f', 'i', 'I')
 ), con AS NOT MATERIALIZED (
     SELECT k.oid, k.conindid, k.contype, k.contypid,
@@ -53,14 +53,14 @@ JOIN pg_type base ON base.oid = coalesce(e.oid, t.oid)
 JOIN pg_namespace n ON n.oid = base.typnamespace
 LEFT JOIN pg_type rt ON rt.oid = base.oid AND rt.typrelid <> 0
 LEFT JOIN rel r ON r.oid = rt.typrelid
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND t.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_proc'::regclass::oid, p.oid, 0,
        'function:' || quote_ident(n.nspname) || '.' || quote_ident(p.proname)
        || '(' || pg_get_function_identity_arguments(p.oid) || ')'
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND p.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_constraint'::regclass::oid, c.oid, 0,
@@ -74,7 +74,8 @@ UNION ALL
 SELECT 'pg_trigger'::regclass::oid, t.oid, 0,
        'trigger:' || r.key || '.' || quote_ident(t.tgname)
 FROM pg_trigger t JOIN rel r ON r.oid = t.tgrelid
-WHERE NOT t.tgisinternal AND t.oid = ANY (%(oids)s::oid[])
+JOIN pg_proc tp ON tp.oid = t.tgfoid JOIN pg_namespace tn ON tn.oid = tp.pronamespace
+WHERE NOT t.tgisinternal AND tn.nspname <> 'pgprod_audit' AND t.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_policy'::regclass::oid, p.oid, 0, 'policy:' || r.key || '.' || quote_ident(p.polname)
 FROM pg_policy p JOIN rel r ON r.oid = p.polrelid
@@ -88,7 +89,7 @@ WHERE w.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_namespace'::regclass::oid, n.oid, 0, 'schema:' || quote_ident(n.nspname)
 FROM pg_namespace n
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND n.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_extension'::regclass::oid, x.oid, 0, 'extension:' || quote_ident(x.extname)
@@ -98,12 +99,13 @@ UNION ALL
 SELECT 'pg_collation'::regclass::oid, c.oid, 0,
        'collation:' || quote_ident(n.nspname) || '.' || quote_ident(c.collname)
 FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND c.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_event_trigger'::regclass::oid, e.oid, 0, 'event_trigger:' || quote_ident(e.evtname)
 FROM pg_event_trigger e
-WHERE e.oid = ANY (%(oids)s::oid[])
+JOIN pg_proc ep ON ep.oid = e.evtfoid JOIN pg_namespace en ON en.oid = ep.pronamespace
+WHERE en.nspname <> 'pgprod_audit' AND e.oid = ANY (%(oids)s::oid[])
 UNION ALL
 SELECT 'pg_publication'::regclass::oid, p.oid, 0, 'publication:' || quote_ident(p.pubname)
 FROM pg_publication p

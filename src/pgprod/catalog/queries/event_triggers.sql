@@ -12,6 +12,7 @@ JOIN pg_proc p ON p.oid = t.evtfoid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 LEFT JOIN pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_event_trigger'::regclass AND d.objsubid = 0
-WHERE NOT EXISTS (SELECT FROM pg_depend e
+WHERE pn.nspname <> 'pgprod_audit'  -- the audit trail's: pgprod's own
+  AND NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
                     AND e.classid = 'pg_event_trigger'::regclass AND e.objid = t.oid)

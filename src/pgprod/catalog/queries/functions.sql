@@ -68,6 +68,7 @@ LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 LEFT JOIN pg_description d
        ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
 WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+  AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
                     AND e.classid = 'pg_proc'::regclass AND e.objid = p.oid)

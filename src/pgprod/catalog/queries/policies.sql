@@ -16,7 +16,7 @@ JOIN pg_class c ON c.oid = p.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d
        ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass AND d.objsubid = 0
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
                     AND e.classid = 'pg_class'::regclass AND e.objid = c.oid)

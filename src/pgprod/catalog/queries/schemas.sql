@@ -13,7 +13,7 @@ SELECT quote_ident(n.nspname) AS key,
 FROM pg_namespace n
 LEFT JOIN pg_description d
        ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
-WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
                     AND e.classid = 'pg_namespace'::regclass AND e.objid = n.oid)

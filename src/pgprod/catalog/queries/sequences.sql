@@ -36,7 +36,7 @@ LEFT JOIN (pg_depend od
 LEFT JOIN pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE c.relkind = 'S'
-  AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+  AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
                     AND e.classid = 'pg_class'::regclass AND e.objid = c.oid)

@@ -1,6 +1,7 @@
 -- pgprod catalog: triggers
 -- User triggers on tables and views, constraint triggers included; internal triggers
--- (foreign key enforcement) are implementation details of their constraint.
+-- (foreign key enforcement) are implementation details of their constraint, and the
+-- audit trail's (a function in pgprod_audit) are pgprod's own.
 SELECT format('%I.%I.%I', n.nspname, c.relname, t.tgname) AS key,
        t.tgname AS name,
        format('%I.%I', n.nspname, c.relname) AS "table",
@@ -18,9 +19,9 @@ JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 LEFT JOIN pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
-WHERE NOT t.tgisinternal
+WHERE NOT t.tgisinternal AND pn.nspname <> 'pgprod_audit'
   AND c.relkind IN ('r', 'p', 'v', 'm')
-  AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname <> 'pgprod'
+  AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname NOT IN ('pgprod', 'pgprod_audit')
   AND NOT EXISTS (SELECT FROM pg_depend e
                   WHERE e.refclassid = 'pg_extension'::regclass AND e.deptype = 'e'
                     AND e.classid = 'pg_class'::regclass AND e.objid = c.oid)

@@ -1,0 +1,335 @@
+"""The audit trail: one tamper-evident record, on prod, of who changed what there.
+
+It lives in prod's app database (so every copy of prod, restored or previewed, carries
+it), in schema `pgprod_audit`, owned by a NOLOGIN role (`pgprod_auditor`) that no role
+pgprod hands out is or can become. The table `pgprod_audit.events` is written only by
+the SECURITY DEFINER function `append`, which no handed-out role may execute; they
+reach it only through triggers, which cannot be called directly (`trail.sql`):
+
+- `ddl`: event triggers record every DDL command (role, login, application, client,
+  statement, objects; a publish's steps carry its id through their application_name);
+- `data`: a row trigger on every table of the app records the editor's writes (and
+  refuses them once the Edit window has ended, whatever session they come from) and
+  every write to the tables of `[audit] tables`, with the key and the old and new rows;
+- `refused`: permission and read-only errors and failed logins, read from the server's
+  JSON log (`sources`);
+- `action`: pgprod's own commands, from the action log (`sources`), and the role
+  settings and passwords pgprod put back.
+
+Each event carries the SHA-256 of the previous event's hash and its own canonical text
+(`CANONICAL`); `verify` recomputes the chain with pgprod's own copy of that expression,
+not the stored function's, and names the first broken link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from pgprod.db import Connection
+from pgprod.errors import UsageError
+from pgprod.names import quote_ident, split_qualified
+from pgprod.roles import Names
+
+SCHEMA = "pgprod_audit"
+AUDITOR = "pgprod_auditor"  # the NOLOGIN role owning the trail (role prefix applied)
+TRIGGER = "pgprod_audit"  # the row trigger on each of the app's tables
+EVENT_TRIGGERS = {"pgprod_audit_ddl": ("ddl_command_end", "on_ddl"),
+                  "pgprod_audit_drop": ("sql_drop", "on_drop")}
+KINDS = ("ddl", "data", "refused", "action")
+GENESIS = hashlib.sha256(b"pgprod audit trail").hexdigest()  # the hash before event 1
+
+# What an event's hash covers, besides the previous hash: every column but the hash,
+# the time as microseconds since the epoch (a timestamp's text depends on the session).
+CANONICAL = (
+    "jsonb_build_array(e.id, (extract(epoch FROM e.at) * 1000000)::bigint, e.kind,"
+    " e.actor, e.login, e.application, e.client, e.publish, e.command, e.object,"
+    " e.statement, e.detail)::text")
+
+_COLUMNS = ("id", "at", "kind", "actor", "login", "application", "client", "publish",
+            "command", "object", "statement", "detail")
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: dt.datetime
+    kind: str
+    actor: str
+    login: str | None
+    application: str | None
+    client: str | None
+    publish: str | None
+    command: str | None
+    object: str | None
+    statement: str | None
+    detail: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    attached: list[str] = field(default_factory=list)  # tables that got the row trigger now
+    busy: list[str] = field(default_factory=list)  # tables whose lock did not come in time
+    unknown: list[str] = field(default_factory=list)  # [audit] tables prod does not have
+
+
+def _script(names: Names) -> sql.Composed:
+    text = resources.files(__package__).joinpath("trail.sql").read_text()
+    return sql.SQL(text).format(  # a file of pgprod's, not user input
+        auditor=names.ident(AUDITOR), editor=sql.Literal(names("editor")),
+        owner=sql.Literal(names("owner")), canonical=sql.SQL(CANONICAL),
+        genesis=sql.Literal(GENESIS))
+
+
+def installed(conn: Connection) -> bool:
+    """Whether the database has the trail (read-only)."""
+    row = conn.execute("SELECT to_regclass('pgprod_audit.events') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
+def provision(conn: Connection, names: Names, tables: Sequence[str]) -> Provisioned:
+    """Create or update the trail in `conn`'s database (admin, a superuser: event
+    triggers need one), then give every table of the app its row trigger (`tables`
+    recorded whole). Idempotent; commits. A table whose lock does not come within 2 s
+    (a long transaction on it) is left for the next run and named in `busy`."""
+    auditor = names(AUDITOR)
+    with conn.transaction():
+        if not conn.execute("SELECT FROM pg_roles WHERE rolname = %s", [auditor]).fetchone():
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(names.ident(AUDITOR)))
+        conn.execute(_script(names))
+        for name, (event, function) in EVENT_TRIGGERS.items():
+            row = conn.execute("SELECT evtenabled FROM pg_event_trigger WHERE evtname = %s",
+                               [name]).fetchone()
+            if row is None:
+                conn.execute(sql.SQL(
+                    "CREATE EVENT TRIGGER {} ON {} EXECUTE FUNCTION {}()").format(
+                        sql.Identifier(name), sql.SQL(event),
+                        sql.Identifier(SCHEMA, function)))
+            elif row[0] != "O":
+                conn.execute(sql.SQL("ALTER EVENT TRIGGER {} ENABLE").format(
+                    sql.Identifier(name)))
+        unknown = _set_tables(conn, tables)
+    attached, busy = _attach(conn)
+    return Provisioned(attached, busy, unknown)
+
+
+def _set_tables(conn: Connection, tables: Sequence[str]) -> list[str]:
+    """Make `pgprod_audit.tables` the tables of `tables` (schema `public` unless named),
+    quoted and qualified, those not created yet included (a publish creates them, and
+    `on_ddl` then finds them listed); returns those prod does not have yet."""
+    wanted = [_qualified(name) for name in tables]
+    conn.execute("DELETE FROM pgprod_audit.tables WHERE NOT name = ANY(%s)", [wanted])
+    conn.execute("INSERT INTO pgprod_audit.tables SELECT unnest(%s::text[])"
+                 " ON CONFLICT DO NOTHING", [wanted])
+    return [name for name in wanted
+            if conn.execute("SELECT to_regclass(%s) IS NULL", [name]).fetchone() != (False,)]
+
+
+def _qualified(name: str) -> str:
+    """``payments`` -> ``public.payments``; ``"Billing".invoices`` as it is."""
+    parts = split_qualified(name)
+    if len(parts) == 1:
+        parts = ["public", *parts]
+    if len(parts) != 2:
+        raise UsageError(f"[audit] tables: {name!r} is not a table's name",
+                         "write table or schema.table, separated by ','")
+    return ".".join(quote_ident(part) for part in parts)
+
+
+_NEEDING_TRIGGER = """
+SELECT c.oid::regclass::text, t.oid IS NOT NULL AND t.tgenabled NOT IN ('O', 'A')
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = 'pgprod_audit'
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence <> 't'
+  AND n.nspname NOT IN ('pgprod', 'pgprod_audit', 'information_schema')
+  AND n.nspname !~ '^pg_'
+  AND (t.oid IS NULL OR t.tgenabled NOT IN ('O', 'A')
+       OR (t.tgqual IS NULL) <> EXISTS (SELECT FROM pgprod_audit.tables a
+                                        WHERE a.name = format('%I.%I', n.nspname, c.relname)))
+ORDER BY 1
+"""
+
+
+def _attach(conn: Connection) -> tuple[list[str], list[str]]:
+    """Give each table without it (or with a stale or disabled one) the row trigger,
+    one table per transaction, waiting at most 2 s for each table's lock."""
+    with conn.transaction():
+        conn.execute("SET LOCAL search_path = pg_catalog, pg_temp")  # names qualified
+        wanted = conn.execute(_NEEDING_TRIGGER).fetchall()
+    attached, busy = [], []
+    for table, disabled in wanted:
+        try:
+            with conn.transaction():
+                conn.execute("SET LOCAL lock_timeout = '2s'")
+                if disabled:
+                    conn.execute(sql.SQL("ALTER TABLE {} ENABLE TRIGGER {}").format(
+                        sql.SQL(table), sql.Identifier(TRIGGER)))
+                (statement,) = conn.execute("SELECT pgprod_audit.trigger_sql(%s::regclass)",
+                                            [table]).fetchone()  # type: ignore[misc]
+                conn.execute(sql.SQL(statement))  # built by trigger_sql, names quoted
+        except psycopg.errors.LockNotAvailable:
+            busy.append(table)
+        else:
+            attached.append(table)
+    return attached, busy
+
+
+def append(conn: Connection, kind: str, actor: str, command: str, object: str | None,
+           detail: dict[str, Any], *, at: str | None = None, login: str | None = None,
+           application: str | None = None, client: str | None = None,
+           statement: str | None = None) -> int:
+    """Add one event (admin connection) and return its id; commits."""
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT pgprod_audit.append(%s, %s, %s, %s, %s, %s::jsonb, %s::timestamptz,"
+            " %s, %s, %s)",
+            [kind, actor, command, object, statement, json.dumps(detail, default=str), at,
+             login, application, client]).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def events(conn: Connection, *, actor: str | None = None, kind: str | None = None,
+           since: dt.datetime | None = None, publish: str | None = None,
+           limit: int | None = None) -> list[Event]:
+    """The events that match, oldest first (the newest `limit` when given); read-only."""
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
+    where: list[sql.Composable] = [sql.SQL("true")]
+    params: list[Any] = []
+    for column, value in (("actor", actor), ("kind", kind), ("publish", publish)):
+        if value is not None:
+            where.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+            params.append(value)
+    if since is not None:
+        where.append(sql.SQL("at >= %s"))
+        params.append(since)
+    query = sql.SQL("SELECT {} FROM pgprod_audit.events WHERE {} ORDER BY at DESC, id DESC"
+                    ).format(sql.SQL(", ").join(map(sql.Identifier, _COLUMNS)),
+                             sql.SQL(" AND ").join(where))
+    if limit is not None:
+        query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
+    rows = conn.execute(query, params).fetchall()
+    return [Event(*row) for row in reversed(rows)]
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What `verify` found: the chain whole or its first broken link."""
+
+    events: int
+    first: int | None  # the oldest event kept (older ones were pruned)
+    last: int | None
+    broken: str | None = None  # the first broken link, in words
+    broken_id: int | None = None
+    guards: list[str] = field(default_factory=list)  # missing or disabled triggers
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and not self.guards
+
+
+_CHECK = sql.SQL("""
+WITH links AS (
+    SELECT e.id, e.hash,
+           encode(sha256(convert_to(coalesce(lag(e.hash) OVER w, c.pruned_hash) || {canonical},
+                                    'UTF8')), 'hex') AS expected,
+           coalesce(lag(e.id) OVER w, c.pruned_id) AS previous
+    FROM pgprod_audit.events e CROSS JOIN pgprod_audit.chain c
+    WINDOW w AS (ORDER BY e.id)
+)
+SELECT (SELECT count(*) FROM links), (SELECT min(id) FROM links), (SELECT max(id) FROM links),
+       (SELECT last_id FROM pgprod_audit.chain), (SELECT last_hash FROM pgprod_audit.chain),
+       (SELECT pruned_id FROM pgprod_audit.chain),
+       (SELECT row(id, previous, hash = expected) FROM links
+         WHERE hash <> expected OR previous <> id - 1 ORDER BY id LIMIT 1)::text
+""").format(canonical=sql.SQL(CANONICAL))
+
+
+def verify(conn: Connection, anchor: Path | None = None) -> Verified:
+    """Recompute the chain (read-only on the server) and check that the trail's guards
+    are in place. With `anchor` (a file kept outside the server), also check that the
+    last event seen by the previous verify is still there, unchanged, and record the
+    newest one when the chain is whole."""
+    row = conn.execute(_CHECK).fetchone()
+    assert row is not None
+    count, first, last, head_id, head_hash, pruned_id, bad = row
+    broken, broken_id = None, None
+    if bad is not None:
+        broken_id, previous, _ = _parse_row(bad)
+        if broken_id - previous > 2:
+            broken = f"events {previous + 1} to {broken_id - 1} are missing: deleted"
+        elif broken_id - previous == 2:
+            broken, broken_id = f"event {broken_id - 1} is missing: deleted", broken_id - 1
+        else:
+            broken = f"event {broken_id} does not match its hash: changed after it was recorded"
+    elif (last or pruned_id) != head_id:
+        broken_id = head_id
+        broken = f"events after {last or pruned_id} are missing: the chain's head is {head_id}"
+    if broken is None and anchor is not None:
+        broken, broken_id = _check_anchor(conn, anchor, pruned_id, head_id)
+    guards = _guards(conn)
+    if broken is None and anchor is not None and head_id:
+        anchor.parent.mkdir(parents=True, exist_ok=True)
+        anchor.write_text(json.dumps({"id": head_id, "hash": head_hash}) + "\n")
+    return Verified(count, first, last, broken, broken_id, guards)
+
+
+def _parse_row(text: str) -> tuple[int, int, bool]:
+    """``(12,11,f)`` -> (12, 11, False)."""
+    id_, previous, ok = text.strip("()").split(",")
+    return int(id_), int(previous), ok == "t"
+
+
+def _check_anchor(conn: Connection, anchor: Path, pruned_id: int,
+                  head_id: int) -> tuple[str | None, int | None]:
+    try:
+        seen = json.loads(anchor.read_text())
+    except (FileNotFoundError, ValueError):
+        return None, None
+    seen_id, seen_hash = int(seen["id"]), str(seen["hash"])
+    if seen_id > head_id:
+        return (f"events {head_id + 1} to {seen_id} are missing: a previous verify saw "
+                f"event {seen_id}"), head_id + 1
+    if seen_id <= pruned_id:
+        return None, None
+    row = conn.execute("SELECT hash FROM pgprod_audit.events WHERE id = %s",
+                       [seen_id]).fetchone()
+    if row is None or row[0] != seen_hash:
+        return (f"event {seen_id} differs from what a previous verify saw: the chain was "
+                "rewritten from there"), seen_id
+    return None, None
+
+
+def _guards(conn: Connection) -> list[str]:
+    """The trail's triggers that are missing or disabled (read-only)."""
+    found = []
+    for name in EVENT_TRIGGERS:
+        row = conn.execute("SELECT evtenabled FROM pg_event_trigger WHERE evtname = %s",
+                           [name]).fetchone()
+        if row is None or row[0] not in ("O", "A"):
+            found.append(f"event trigger {name} is {'missing' if row is None else 'disabled'}")
+    with conn.transaction():
+        conn.execute("SET LOCAL search_path = pg_catalog, pg_temp")
+        for table, disabled in conn.execute(_NEEDING_TRIGGER).fetchall():
+            state = "disabled" if disabled else "missing or stale"
+            found.append(f"row trigger on {table} is {state}")
+    return found
+
+
+def prune(conn: Connection, before: dt.datetime, actor: str) -> int:
+    """Delete the events older than `before` (the chain keeps where it was cut, and the
+    pruning is itself an event); returns how many went. Admin connection; commits."""
+    with conn.transaction():
+        row = conn.execute("SELECT pgprod_audit.prune(%s, %s)", [before, actor]).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,276 @@
+-- pgprod's audit trail on prod (pgprod.audit.provision formats and runs this, as the
+-- admin, in one transaction; every statement is idempotent).
+-- Placeholders: {auditor} the NOLOGIN role owning it all, {editor} and {owner} the
+-- login roles' names, {canonical} an event's text the hash covers (pgprod.audit).
+
+CREATE SCHEMA IF NOT EXISTS pgprod_audit AUTHORIZATION {auditor};
+REVOKE ALL ON SCHEMA pgprod_audit FROM PUBLIC;
+GRANT USAGE ON SCHEMA pgprod_audit TO PUBLIC;  -- for the trigger functions, below
+COMMENT ON SCHEMA pgprod_audit IS 'pgprod: the audit trail (`pgprod audit`)';
+
+CREATE TABLE IF NOT EXISTS pgprod_audit.events (
+    id bigint PRIMARY KEY,
+    at timestamptz NOT NULL,
+    kind text NOT NULL,           -- ddl, data, refused, action
+    actor text NOT NULL,          -- the role that acted, or pgprod's actor
+    login text,                   -- the session's login role
+    application text,
+    client text,
+    publish text,                 -- the publish whose session it was
+    command text,                 -- command tag, INSERT/UPDATE/DELETE, SQLSTATE, command
+    object text,                  -- objects changed, the table written
+    statement text,
+    detail jsonb,
+    hash text NOT NULL            -- sha256 of the previous event's hash and this event
+);
+CREATE INDEX IF NOT EXISTS events_at ON pgprod_audit.events (at);
+ALTER TABLE pgprod_audit.events OWNER TO {auditor};
+
+-- The chain's head: the last event's id and hash, and where pruning cut it.
+CREATE TABLE IF NOT EXISTS pgprod_audit.chain (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    last_id bigint NOT NULL,
+    last_hash text NOT NULL,
+    pruned_id bigint NOT NULL DEFAULT 0,
+    pruned_hash text
+);
+INSERT INTO pgprod_audit.chain (last_id, last_hash, pruned_hash)
+VALUES (0, {genesis}, {genesis}) ON CONFLICT DO NOTHING;
+ALTER TABLE pgprod_audit.chain OWNER TO {auditor};
+
+-- Tables whose every write is recorded ([audit] tables), not only the editor's.
+CREATE TABLE IF NOT EXISTS pgprod_audit.tables (name text PRIMARY KEY);
+ALTER TABLE pgprod_audit.tables OWNER TO {auditor};
+
+-- How far the server log and the action log have been read into the trail.
+CREATE TABLE IF NOT EXISTS pgprod_audit.cursors (
+    source text PRIMARY KEY,
+    position bigint NOT NULL,
+    stamp text
+);
+ALTER TABLE pgprod_audit.cursors OWNER TO {auditor};
+
+REVOKE ALL ON pgprod_audit.events, pgprod_audit.chain, pgprod_audit.cursors,
+              pgprod_audit.tables FROM PUBLIC;
+GRANT SELECT ON pgprod_audit.tables TO PUBLIC;  -- read by on_ddl, as whoever runs DDL
+
+-- The one writer of the trail. Not executable by the roles pgprod hands out: they
+-- reach it only through the triggers below, which cannot be called directly.
+CREATE OR REPLACE FUNCTION pgprod_audit.append(
+    p_kind text, p_actor text, p_command text, p_object text, p_statement text,
+    p_detail jsonb, p_at timestamptz DEFAULT NULL, p_login text DEFAULT NULL,
+    p_application text DEFAULT NULL, p_client text DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    head pgprod_audit.chain;
+    e pgprod_audit.events;
+BEGIN
+    SELECT * INTO head FROM pgprod_audit.chain FOR UPDATE;  -- one event at a time
+    e.id := head.last_id + 1;
+    e.at := coalesce(p_at, clock_timestamp());
+    e.kind := p_kind;
+    e.actor := p_actor;
+    e.login := coalesce(p_login, session_user);
+    e.application := coalesce(p_application, current_setting('application_name'));
+    e.client := coalesce(p_client, host(inet_client_addr()));
+    e.publish := substring(e.application FROM '^pgprod publish ([^ ]+)');
+    e.command := p_command;
+    e.object := p_object;
+    e.statement := p_statement;
+    e.detail := p_detail;
+    e.hash := encode(sha256(convert_to(head.last_hash || {canonical}, 'UTF8')), 'hex');
+    INSERT INTO pgprod_audit.events VALUES (e.*);
+    UPDATE pgprod_audit.chain SET last_id = e.id, last_hash = e.hash;
+    RETURN e.id;
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.append(text, text, text, text, text, jsonb, timestamptz, text,
+                                   text, text) OWNER TO {auditor};
+REVOKE ALL ON FUNCTION pgprod_audit.append(text, text, text, text, text, jsonb,
+                                           timestamptz, text, text, text) FROM PUBLIC;
+
+-- Who acted: the role a session SET ROLE to, else its login (inside a SECURITY
+-- DEFINER function current_user is the definer).
+CREATE OR REPLACE FUNCTION pgprod_audit.who() RETURNS text LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT CASE WHEN current_setting('role') = 'none' THEN session_user::text
+                ELSE current_setting('role') END
+$fn$;
+ALTER FUNCTION pgprod_audit.who() OWNER TO {auditor};
+
+-- Row writes: every write by the editor (refused once its Edit window has ended) and
+-- every write to a table in pgprod_audit.tables (the trigger's WHEN says which).
+CREATE OR REPLACE FUNCTION pgprod_audit.capture() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    until timestamptz;
+    old_row jsonb;
+    new_row jsonb;
+    key jsonb;
+BEGIN
+    IF session_user = {editor} THEN
+        SELECT rolvaliduntil INTO until FROM pg_roles WHERE rolname = {editor};
+        IF until IS NULL OR until <= statement_timestamp() THEN
+            RAISE EXCEPTION 'Edit is off on prod (the window ended at %)', until
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'open a window with `pgprod edit on`';
+        END IF;
+    ELSIF session_user = {owner}
+          AND current_setting('application_name') LIKE 'pgprod publish %' THEN
+        RETURN NULL;  -- a publish moving rows (a backfill): its statements are recorded
+    END IF;
+    IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD); END IF;
+    IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW); END IF;
+    SELECT jsonb_object_agg(a.attname, coalesce(new_row, old_row) -> a.attname::text)
+      INTO key
+      FROM pg_index i
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+     WHERE i.indrelid = TG_RELID AND i.indisprimary;
+    PERFORM pgprod_audit.append(
+        'data', pgprod_audit.who(), TG_OP, format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME),
+        current_query(), jsonb_build_object('key', key, 'old', old_row, 'new', new_row));
+    RETURN NULL;
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.capture() OWNER TO {auditor};
+GRANT EXECUTE ON FUNCTION pgprod_audit.capture() TO PUBLIC;  -- to attach it (on_ddl)
+
+-- Records a DDL command: reads the event trigger's own list of what it changed, so it
+-- records nothing when called outside an event trigger (it errors there).
+CREATE OR REPLACE FUNCTION pgprod_audit.record_ddl(p_tag text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    objects jsonb;
+    names text;
+BEGIN
+    SELECT jsonb_agg(jsonb_build_object('tag', c.command_tag, 'type', c.object_type,
+                                        'identity', c.object_identity)),
+           string_agg(DISTINCT c.object_identity, ', ')
+      INTO objects, names
+      FROM pg_event_trigger_ddl_commands() c
+     WHERE NOT (c.command_tag = 'CREATE TRIGGER'
+                AND c.object_identity LIKE 'pgprod_audit on %')
+       AND coalesce(c.schema_name, '') <> 'pgprod_audit';
+    IF objects IS NULL THEN
+        RETURN;  -- only pgprod's own trigger, attached to a new table
+    END IF;
+    IF current_setting('application_name') = 'pgprod'
+       AND (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        RETURN;  -- pgprod provisioning its roles' grants: recorded as its action
+    END IF;
+    PERFORM pgprod_audit.append('ddl', pgprod_audit.who(), p_tag, names, current_query(),
+                                jsonb_build_object('objects', objects));
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.record_ddl(text) OWNER TO {auditor};
+GRANT EXECUTE ON FUNCTION pgprod_audit.record_ddl(text) TO PUBLIC;
+
+CREATE OR REPLACE FUNCTION pgprod_audit.record_drop(p_tag text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    objects jsonb;
+    names text;
+BEGIN
+    SELECT jsonb_agg(jsonb_build_object('type', d.object_type, 'identity', d.object_identity)),
+           string_agg(d.object_identity, ', ') FILTER (WHERE d.original)
+      INTO objects, names
+      FROM pg_event_trigger_dropped_objects() d
+     WHERE coalesce(d.schema_name, '') <> 'pg_temp' AND NOT d.is_temporary;
+    IF objects IS NULL OR p_tag NOT LIKE 'DROP %' THEN
+        RETURN;  -- ALTER TABLE ... DROP COLUMN and the like: recorded by record_ddl
+    END IF;
+    IF current_setting('application_name') = 'pgprod'
+       AND (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        RETURN;
+    END IF;
+    PERFORM pgprod_audit.append('ddl', pgprod_audit.who(), p_tag, names, current_query(),
+                                jsonb_build_object('dropped', objects));
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.record_drop(text) OWNER TO {auditor};
+GRANT EXECUTE ON FUNCTION pgprod_audit.record_drop(text) TO PUBLIC;
+
+-- The row trigger's definition for a table: the editor's writes, or every write.
+CREATE OR REPLACE FUNCTION pgprod_audit.trigger_sql(p_table regclass) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT format('CREATE OR REPLACE TRIGGER pgprod_audit AFTER INSERT OR UPDATE OR DELETE '
+                  'ON %s FOR EACH ROW %s EXECUTE FUNCTION pgprod_audit.capture()',
+                  p_table,
+                  CASE WHEN EXISTS (SELECT FROM pgprod_audit.tables t
+                                    WHERE t.name = p_table::text) THEN ''
+                       ELSE format('WHEN (session_user = %L)', {editor}) END)
+$fn$;
+ALTER FUNCTION pgprod_audit.trigger_sql(regclass) OWNER TO {auditor};
+
+-- After each DDL command, as whoever ran it: a new table gets the row trigger, and
+-- pgprod's trigger cannot be disabled; then the command is recorded.
+CREATE OR REPLACE FUNCTION pgprod_audit.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN
+        SELECT DISTINCT c.oid FROM pg_event_trigger_ddl_commands() d
+          JOIN pg_class c ON c.oid = d.objid AND d.classid = 'pg_class'::regclass
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence <> 't'
+           AND n.nspname NOT IN ('pgprod', 'pgprod_audit', 'information_schema')
+           AND n.nspname !~ '^pg_'
+    LOOP
+        IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = t AND tgname = 'pgprod_audit') THEN
+            EXECUTE pgprod_audit.trigger_sql(t);
+        ELSIF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = t AND tgname = 'pgprod_audit'
+                                                AND tgenabled NOT IN ('O', 'A')) THEN
+            RAISE EXCEPTION 'pgprod''s audit trigger on % cannot be disabled', t
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END LOOP;
+    PERFORM pgprod_audit.record_ddl(TG_TAG);
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.on_ddl() OWNER TO {auditor};
+
+CREATE OR REPLACE FUNCTION pgprod_audit.on_drop() RETURNS event_trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+    IF EXISTS (SELECT FROM pg_event_trigger_dropped_objects() d
+                WHERE d.original AND d.object_type = 'trigger'
+                  AND d.address_names[3] = 'pgprod_audit') THEN
+        RAISE EXCEPTION 'pgprod''s audit trigger cannot be dropped'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM pgprod_audit.record_drop(TG_TAG);
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.on_drop() OWNER TO {auditor};
+
+-- Pruning ([audit] retention): the admin's alone; the chain keeps where it was cut.
+CREATE OR REPLACE FUNCTION pgprod_audit.prune(p_before timestamptz, p_actor text)
+RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    cut pgprod_audit.events;
+    gone bigint;
+BEGIN
+    PERFORM FROM pgprod_audit.chain FOR UPDATE;
+    -- the events before the first one that is not older: the chain is cut in one place
+    -- (an event brought in late, a refusal read from the log, may be older than others)
+    SELECT * INTO cut FROM pgprod_audit.events
+     WHERE id = (SELECT max(id) FROM pgprod_audit.events
+                  WHERE id < coalesce((SELECT min(id) FROM pgprod_audit.events
+                                       WHERE at >= p_before), 'infinity'::numeric));
+    IF cut.id IS NULL THEN
+        RETURN 0;
+    END IF;
+    DELETE FROM pgprod_audit.events WHERE id <= cut.id;
+    GET DIAGNOSTICS gone = ROW_COUNT;
+    UPDATE pgprod_audit.chain SET pruned_id = cut.id, pruned_hash = cut.hash;
+    PERFORM pgprod_audit.append('action', p_actor, 'audit prune', 'pgprod_audit.events',
+                                NULL, jsonb_build_object('events', gone, 'through', cut.id,
+                                                         'before', p_before));
+    RETURN gone;
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.prune(timestamptz, text) OWNER TO {auditor};
+REVOKE ALL ON FUNCTION pgprod_audit.prune(timestamptz, text) FROM PUBLIC;

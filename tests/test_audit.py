@@ -1,0 +1,227 @@
+"""The audit trail on prod (issue 19): each kind of event recorded, the Edit window
+enforced at statement time, the trail out of reach of every role pgprod hands out, and a
+change by the superuser found by `pgprod audit verify`. Roles act as an attacker would,
+connecting directly with the credentials pgprod hands out."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from pgprod import audit, commands
+from pgprod.environment import Environment
+from pgprod.project import Project
+from tests.conftest import ProjectFactory
+from tests.test_cli import pgprod
+
+ROLES = ("owner", "app", "agent", "readonly", "editor")
+
+
+def _raw(env: Environment, role: str) -> psycopg.Connection[object]:
+    """A plain connection with the handed-out credentials (not through pgprod)."""
+    return psycopg.connect(env.conninfo(role).url(), autocommit=True)
+
+
+def _dev_sql(project: Project, text: str) -> None:
+    dev = commands.environment(project, "dev")
+    with dev.connect("owner") as conn:
+        conn.execute(text)
+
+
+def _publish(project: Project) -> str:
+    commands.review(project)
+    return commands.publish(project).id
+
+
+@pytest.fixture(scope="module")
+def shop(request: pytest.FixtureRequest) -> Iterator[tuple[Project, str]]:
+    """A project whose prod has `items` (the editor's) and `payments` (in
+    `[audit] tables`), published once; yields it and the publish's id."""
+    from tests.conftest import _projects
+
+    with _projects() as make:
+        project = make(settings={"audit": {"tables": "payments"}})
+        _dev_sql(project, "CREATE TABLE items (id serial PRIMARY KEY, name text);"
+                          "CREATE TABLE payments (id int PRIMARY KEY, amount int)")
+        publish_id = _publish(project)
+        yield project, publish_id
+
+
+def _events(project: Project, **filters: str) -> list[audit.Event]:
+    return commands.audit_events(project, **filters).events  # type: ignore[arg-type]
+
+
+def test_a_publish_records_its_ddl_with_its_id(shop: tuple[Project, str]) -> None:
+    project, publish_id = shop
+    ddl = _events(project, kind="ddl", publish=publish_id)
+    tags = {e.command for e in ddl}
+    assert {"CREATE TABLE", "ALTER TABLE"} <= tags
+    created = next(e for e in ddl if e.command == "CREATE TABLE" and e.object == "public.items")
+    prod = commands.environment(project, "prod")
+    assert created.actor == prod.names("owner")
+    assert created.statement is not None and "CREATE TABLE" in created.statement
+    # pgprod's own row trigger, attached to each new table, is not an event of its own
+    assert not any("pgprod_audit" in (e.object or "") for e in _events(project, kind="ddl"))
+
+
+def test_the_editor_writes_with_old_and_new_rows_and_its_window_holds(
+        shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    with _raw(prod, "app") as conn:
+        conn.execute("INSERT INTO items (name) VALUES ('lamp') RETURNING id")
+    commands.edit_on(project, "2s", actor="alice")
+    with _raw(prod, "editor") as editor:
+        editor.execute("UPDATE items SET name = 'desk lamp' WHERE name = 'lamp'")
+        time.sleep(2.5)  # the window ends while the session is still open
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="Edit is off"):
+            editor.execute("UPDATE items SET name = 'stolen' WHERE name = 'desk lamp'")
+    commands.edit_off(project, actor="alice")
+    [update] = [e for e in _events(project, kind="data", actor=prod.names("editor"))
+                if e.command == "UPDATE"]
+    assert update.object == "public.items"
+    assert update.detail is not None
+    assert update.detail["old"]["name"] == "lamp" and update.detail["new"]["name"] == "desk lamp"
+    assert update.detail["key"] == {"id": update.detail["new"]["id"]}
+    # the app's writes to a table not in [audit] tables are not recorded
+    assert not [e for e in _events(project, kind="data") if e.actor == prod.names("app")
+                and e.object == "public.items"]
+    # the refused write reached the trail from the server's log, with its statement
+    refused = [e for e in _events(project, kind="refused") if e.actor == prod.names("editor")]
+    assert refused and "stolen" in (refused[-1].statement or "")
+    # pgprod's own actions, with their actor
+    edits = [e for e in _events(project, kind="action", actor="alice")]
+    assert [e.command for e in edits][-2:] == ["edit on", "edit off"]
+
+
+def test_every_write_to_an_audited_table_is_recorded(shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    with _raw(prod, "app") as conn:
+        conn.execute("INSERT INTO payments VALUES (7, 100)")
+        conn.execute("DELETE FROM payments WHERE id = 7")
+    found = [e for e in _events(project, kind="data") if e.object == "public.payments"]
+    assert [(e.command, e.actor) for e in found][-2:] == [
+        ("INSERT", prod.names("app")), ("DELETE", prod.names("app"))]
+    assert found[-1].detail == {"key": {"id": 7}, "old": {"id": 7, "amount": 100}, "new": None}
+
+
+def test_the_agents_refused_delete_is_recorded(shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    with _raw(prod, "agent") as conn, pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        conn.execute("DELETE FROM items")
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(prod.conninfo("app").with_(password="wrong").url())
+    refused = _events(project, kind="refused", since="1h")
+    assert any(e.actor == prod.names("agent") and e.statement == "DELETE FROM items"
+               and e.command == "25006" for e in refused)
+    assert any(e.actor == prod.names("app") and e.command == "28P01" for e in refused)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_handed_out_role_can_change_the_trail(shop: tuple[Project, str], role: str) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    commands.edit_on(project, "1m")  # the editor at its strongest
+    try:
+        with _raw(prod, role) as conn:
+            for attempt in ("UPDATE pgprod_audit.events SET actor = 'nobody'",
+                            "DELETE FROM pgprod_audit.events",
+                            "TRUNCATE pgprod_audit.events",
+                            "UPDATE pgprod_audit.chain SET last_id = 0",
+                            "SELECT pgprod_audit.append('action', 'me', 'forged', null, null,"
+                            " '{}')",
+                            "SELECT pgprod_audit.prune(now(), 'me')",
+                            "DROP TRIGGER pgprod_audit ON items",
+                            "ALTER TABLE items DISABLE TRIGGER pgprod_audit",
+                            "ALTER TABLE items DISABLE TRIGGER ALL",
+                            "SET ROLE pgprod_auditor"):
+                conn.execute("BEGIN READ WRITE")
+                with pytest.raises(psycopg.Error) as refused:
+                    conn.execute(attempt)
+                assert refused.value.sqlstate in ("42501", "42P01"), (attempt, refused.value)
+                conn.execute("ROLLBACK")
+    finally:
+        commands.edit_off(project)
+    assert commands.audit_verify(project).ok
+
+
+def test_verify_names_an_event_the_superuser_changed(new_project: ProjectFactory) -> None:
+    project = new_project()
+    prod = commands.environment(project, "prod")
+    commands.edit_on(project, "1m")
+    commands.edit_off(project)
+    trail = commands.audit_events(project)
+    assert len(trail.events) >= 3
+    first = commands.audit_verify(project)
+    assert first.ok and first.events == len(trail.events)
+    middle = trail.events[1].id
+    with prod.connect_admin(prod.database) as conn:
+        conn.execute("UPDATE pgprod_audit.events SET actor = 'someone else' WHERE id = %s",
+                     [middle])
+    result = pgprod("audit", "verify", "--json", cwd=project.root)
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)
+    assert found["ok"] is False and found["broken_id"] == middle
+    assert f"event {middle} does not match its hash" in found["broken"]
+    # put back as it was, then delete one instead: the gap is named
+    with prod.connect_admin(prod.database) as conn:
+        conn.execute("UPDATE pgprod_audit.events SET actor = %s WHERE id = %s",
+                     [trail.events[1].actor, middle])
+        assert commands.audit_verify(project).ok
+        conn.execute("DELETE FROM pgprod_audit.events WHERE id = %s", [middle])
+    gone = commands.audit_verify(project)
+    assert gone.broken == f"event {middle} is missing: deleted"
+
+
+def test_cutting_the_tail_is_found_against_the_last_verify(
+        new_project: ProjectFactory) -> None:
+    project = new_project()
+    prod = commands.environment(project, "prod")
+    commands.edit_on(project, "1m")
+    commands.audit_events(project)
+    assert commands.audit_verify(project).ok  # remembers the newest event
+    with prod.connect_admin(prod.database) as conn:  # a superuser covering tracks
+        (last,) = conn.execute("SELECT max(id) FROM pgprod_audit.events").fetchone()  # type: ignore[misc]
+        conn.execute("DELETE FROM pgprod_audit.events WHERE id = %s", [last])
+        conn.execute("UPDATE pgprod_audit.chain SET last_id = last_id - 1,"
+                     " last_hash = (SELECT hash FROM pgprod_audit.events WHERE id = %s)",
+                     [last - 1])
+    found = commands.audit_verify(project)
+    assert found.broken is not None and f"a previous verify saw event {last}" in found.broken
+
+
+def test_retention_prunes_and_the_chain_stays_whole(new_project: ProjectFactory) -> None:
+    project = new_project(settings={"audit": {"retention": "1d"}})
+    prod = commands.environment(project, "prod")
+    with prod.connect_admin(prod.database) as conn:  # an event from two days ago
+        assert audit.append(conn, "action", "test", "old", None, {},
+                            at="2000-01-01T00:00:00Z") == 1
+    commands.edit_on(project, "1m")
+    trail = commands.audit_events(project)
+    assert trail.pruned == 1
+    assert trail.events[0].id == 2 and trail.events[-1].command == "audit prune"
+    detail = trail.events[-1].detail or {}
+    assert (detail["events"], detail["through"]) == (1, 1)
+    verified = commands.audit_verify(project)
+    assert verified.ok and verified.first == 2
+
+
+def test_the_cli_lists_and_filters(shop: tuple[Project, str]) -> None:
+    project, publish_id = shop
+    listed = pgprod("audit", "--publish", publish_id, cwd=project.root)
+    assert listed.returncode == 0, listed.stderr
+    assert f"publish {publish_id}: CREATE TABLE public.items" in listed.stdout
+    as_json = pgprod("audit", "--kind", "action", "--json", cwd=project.root)
+    events = json.loads(as_json.stdout)
+    assert events and all(e["kind"] == "action" for e in events)
+    assert [e["id"] for e in events] == sorted(e["id"] for e in events)
+    bad = pgprod("audit", "--since", "yesterday", cwd=project.root)
+    assert bad.returncode != 0 and "cannot read --since 'yesterday'" in bad.stderr
+    dev = pgprod("audit", "--env", "dev", cwd=project.root)
+    assert dev.returncode != 0 and "dev has no audit trail" in dev.stderr
