@@ -212,6 +212,23 @@ def test_retention_prunes_and_the_chain_stays_whole(new_project: ProjectFactory)
     assert verified.ok and verified.first == 2
 
 
+def test_up_again_keeps_the_trail_and_puts_its_triggers_back(
+        shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    before = commands.audit_verify(project).events
+    with prod.connect_admin(prod.database) as conn:  # a superuser removing a guard
+        conn.execute("ALTER EVENT TRIGGER pgprod_audit_drop DISABLE")
+        conn.execute("DROP TRIGGER pgprod_audit ON items")
+    unguarded = commands.audit_verify(project)
+    assert not unguarded.ok and unguarded.broken is None
+    assert set(unguarded.guards) == {"event trigger pgprod_audit_drop is disabled",
+                                     "row trigger on public.items is missing or stale"}
+    commands.up(project, ["prod"])
+    again = commands.audit_verify(project)
+    assert again.ok and again.events >= before
+
+
 def test_the_cli_lists_and_filters(shop: tuple[Project, str]) -> None:
     project, publish_id = shop
     listed = pgprod("audit", "--publish", publish_id, cwd=project.root)

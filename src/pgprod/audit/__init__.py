@@ -103,7 +103,8 @@ def provision(conn: Connection, names: Names, tables: Sequence[str]) -> Provisio
     (a long transaction on it) is left for the next run and named in `busy`."""
     auditor = names(AUDITOR)
     with conn.transaction():
-        if not conn.execute("SELECT FROM pg_roles WHERE rolname = %s", [auditor]).fetchone():
+        found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [auditor]).fetchone()
+        if found is None:
             conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(names.ident(AUDITOR)))
         conn.execute(_script(names))
         for name, (event, function) in EVENT_TRIGGERS.items():
