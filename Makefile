@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint pytest test-server test-lifecycle console-screenshots bench bench-publish bench-startup bench-preview bench-console clean
+.PHONY: demo test lint pytest test-server test-lifecycle console-screenshots bench bench-publish bench-startup bench-preview bench-console bench-audit clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ test-lifecycle: $(STAMP)
 console-screenshots: $(STAMP)
 	scripts/test-deps
 	PGPROD_SCREENSHOTS=docs/console $(BIN)/python -m pytest -q tests/test_console_browser.py \
-		tests/test_console_records.py tests/test_console_publish.py
+		tests/test_console_records.py tests/test_console_publish.py tests/test_console_audit.py
 
 clean:
 	-test -d demo && $(BIN)/pgprod --project demo down
@@ -69,3 +69,7 @@ bench-preview: $(STAMP)
 # against COPY ... TO STDOUT
 bench-console: $(STAMP)
 	$(BIN)/python bench/console.py
+
+# the audit trail's cost to the writes it records, and to those it does not (docs/benchmarks.md)
+bench-audit: $(STAMP)
+	$(BIN)/python bench/audit.py

@@ -143,7 +143,7 @@ def test_bad_config_is_one_line(new_project: ProjectFactory) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == (f"error: {config}: unknown section [dev2]: "
                                    "known sections: project, server, dev, prod, edit, plan, "
-                                   "publish, backup, extensions, preview")
+                                   "publish, backup, extensions, preview, audit")
 
 
 def test_start_failure_is_one_line_and_deletes_nothing(new_project: ProjectFactory) -> None:

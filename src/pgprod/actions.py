@@ -67,7 +67,7 @@ def recorded(project: Project, command: str, env: str | None, actor: str | None,
              **args: Any) -> Iterator[Action]:
     """Run the body as `command` by `actor` (default: the OS user) and append its record,
     whatever the outcome; the body may add to `action.result`."""
-    action = Action(dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+    action = Action(dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
                     actor or os_actor(), command, env, redact(args))
     started = time.monotonic()
     try:

@@ -260,13 +260,38 @@ def sql_command(ctx: click.Context, env: str, text: str | None, role: str | None
 
 
 @cli.command()
-@click.argument("role", metavar="ROLE")
+@click.argument("role", metavar="[ROLE]", required=False)
 @click.option("--env", "envs", multiple=True, metavar="ENV",
               help="Environment (default: dev and prod).")
+@click.option("--recover", is_flag=True,
+              help="Lost or damaged secrets: give every role, the admin included, a new "
+                   "password on the embedded servers.")
+@JSON
 @click.pass_context
-def rotate(ctx: click.Context, role: str, envs: Sequence[str]) -> None:
-    """Give ROLE a new random password (owner, app, agent, readonly or editor)."""
-    for result in commands.rotate(_project(ctx), role, envs):
+def rotate(ctx: click.Context, role: str | None, envs: Sequence[str], recover: bool,
+           as_json: bool) -> None:
+    """Give ROLE a new random password (owner, app, agent, readonly or editor); with
+    --recover, every role a new one when the secrets file is lost or damaged."""
+    if recover and role:
+        raise UsageError("--recover gives every role a new password; name no ROLE")
+    if recover:
+        recovered = commands.recover(_project(ctx), envs)
+        if as_json:
+            _print_json([_shape(r) for r in recovered])
+            return
+        for done in recovered:
+            state = "running again" if done.running else "not running"
+            say(f"{done.env}: new passwords for {', '.join(done.roles) or 'no roles yet'}"
+                f" ({state}); the secrets file has them")
+        return
+    if not role:
+        raise UsageError("name the ROLE to rotate, or pass --recover",
+                         "roles: owner, app, agent, readonly, editor")
+    results = commands.rotate(_project(ctx), role, envs)
+    if as_json:
+        _print_json([_shape(r) for r in results])
+        return
+    for result in results:
         when = "now" if result.applied else "at the next `pgprod up`"
         say(f"{result.env}: new password for {result.role}, effective {when}")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from pgprod.errors import ConfigError
 
 Passwords = dict[str, dict[str, str]]
+RECOVER = "run `pgprod rotate --recover`, which gives every role a new password"
 
 
 def new_password() -> str:
@@ -25,9 +26,12 @@ def load(path: Path) -> Passwords:
         return {}
     except (OSError, ValueError) as exc:
         raise ConfigError(f"unreadable secrets file ({exc})", path,
-                          "restore it from a backup, or remove it and run `pgprod rotate`") from exc
-    if not isinstance(data, dict):
-        raise ConfigError("secrets file is not a JSON object", path)
+                          f"restore it from a backup, or {RECOVER}") from exc
+    if not isinstance(data, dict) or not all(
+            isinstance(roles, dict) and all(isinstance(v, str) for v in roles.values())
+            for roles in data.values()):
+        raise ConfigError("secrets file is not a JSON object of passwords", path,
+                          f"restore it from a backup, or {RECOVER}")
     return {env: dict(roles) for env, roles in data.items()}
 
 
@@ -42,9 +46,23 @@ def save(path: Path, passwords: Mapping[str, Mapping[str, str]]) -> None:
     tmp.replace(path)
 
 
-def ensure(path: Path, wanted: Mapping[str, Iterable[str]]) -> Passwords:
-    """Make sure every (environment, role) in `wanted` has a password; returns them all."""
+def ensure(path: Path, wanted: Mapping[str, Iterable[str]],
+           kept: Mapping[str, Iterable[str]] | None = None) -> Passwords:
+    """Make sure every (environment, role) in `wanted` has a password; returns them all.
+
+    `kept` names the passwords that live on a server already (an existing embedded
+    cluster's superuser): a new one would not match, so their absence is a ConfigError
+    pointing to `pgprod rotate --recover` instead of a password made up."""
     passwords = load(path)
+    for env, roles in (kept or {}).items():
+        missing = [r for r in roles if r not in passwords.get(env, {})]
+        if missing:
+            what = "no passwords" if env not in passwords else f"no {missing[0]} password"
+            raise ConfigError(
+                f"{what} for {env} in the secrets file, but its server exists", path,
+                "a new password would not match the server's: restore the file from a "
+                f"backup, or run `pgprod rotate --recover --env {env}`, which gives every "
+                "role a new password")
     changed = not path.exists()
     for env, roles in wanted.items():
         for role in roles:
@@ -61,3 +79,14 @@ def forget(path: Path, env: str) -> None:
     passwords = load(path)
     if passwords.pop(env, None) is not None:
         save(path, passwords)
+
+
+def salvage(path: Path) -> Passwords:
+    """What can be read of the secrets file, for `pgprod rotate --recover`: a damaged
+    file is moved aside to `<name>.damaged` (replacing an older one; kept for
+    inspection, still mode 0600) and counts as empty."""
+    try:
+        return load(path)
+    except ConfigError:
+        path.replace(path.with_name(path.name + ".damaged"))
+        return {}

@@ -17,6 +17,8 @@ from psycopg import sql
 from pgprod.db import Connection
 
 SCHEMA = "pgprod"
+AUDIT_SCHEMA = "pgprod_audit"  # the audit trail (`pgprod.audit`)
+SCHEMAS = (SCHEMA, AUDIT_SCHEMA)  # pgprod's own: never the app's
 LOCK_TABLE = "publish_lock"  # the publish lock (`pgprod.publish.guard`)
 
 _PLACED = sql.SQL(

@@ -75,9 +75,19 @@ class Project:
         return self.servers_root / "backups" / env
 
     def passwords(self, env: str) -> dict[str, str]:
-        """This environment's role passwords (created on first use)."""
+        """This environment's role passwords (created on first use; never for dev or
+        prod once their embedded server exists, see `kept_passwords`)."""
         wanted = {env: (*ROLES, SUPERUSER)}
-        return credentials.ensure(self.secrets_path, wanted)[env]
+        return credentials.ensure(self.secrets_path, wanted, self.kept_passwords((env,)))[env]
+
+    def kept_passwords(self, envs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """The passwords of `envs` that live on a server already, so pgprod must never
+        make up new ones: the superuser's of dev's and prod's embedded clusters once
+        initialised (read-only). A copy's are its origin's, or made for it once its
+        server exists (a preview's), so copies are not named here."""
+        return {env: (SUPERUSER,) for env in envs if env in ENVIRONMENTS
+                and self.config.env(env).embedded
+                and (self.cluster_dir(env) / "data" / "PG_VERSION").is_file()}
 
     def forget_passwords(self, env: str) -> None:
         """Delete the passwords of an environment that is gone (a deleted preview)."""
@@ -123,7 +133,8 @@ def init(directory: Path, name: str | None = None,
     project.state.mkdir(exist_ok=True)
     os.chmod(project.state, 0o711)
     _place_servers(project)
-    credentials.ensure(project.secrets_path, {env: (*ROLES, SUPERUSER) for env in ENVIRONMENTS})
+    credentials.ensure(project.secrets_path, {env: (*ROLES, SUPERUSER) for env in ENVIRONMENTS},
+                       project.kept_passwords(ENVIRONMENTS))
     if not project.tls.exists():
         tls.generate(project.tls, project.config.name)
     _ignore_state(directory)

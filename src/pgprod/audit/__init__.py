@@ -38,9 +38,10 @@ from psycopg import sql
 from pgprod.db import Connection
 from pgprod.errors import UsageError
 from pgprod.names import quote_ident, split_qualified
+from pgprod.own import AUDIT_SCHEMA
 from pgprod.roles import Names
 
-SCHEMA = "pgprod_audit"
+SCHEMA = AUDIT_SCHEMA
 AUDITOR = "pgprod_auditor"  # the NOLOGIN role owning the trail (role prefix applied)
 TRIGGER = "pgprod_audit"  # the row trigger on each of the app's tables
 EVENT_TRIGGERS = {"pgprod_audit_ddl": ("ddl_command_end", "on_ddl"),
@@ -154,9 +155,7 @@ LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = 'pgprod_audit'
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence <> 't'
   AND n.nspname NOT IN ('pgprod', 'pgprod_audit', 'information_schema')
   AND n.nspname !~ '^pg_'
-  AND (t.oid IS NULL OR t.tgenabled NOT IN ('O', 'A')
-       OR (t.tgqual IS NULL) <> EXISTS (SELECT FROM pgprod_audit.tables a
-                                        WHERE a.name = format('%I.%I', n.nspname, c.relname)))
+  AND NOT pgprod_audit.current(c.oid)
 ORDER BY 1
 """
 
@@ -250,7 +249,7 @@ WITH links AS (
     WINDOW w AS (ORDER BY e.id)
 )
 SELECT (SELECT count(*) FROM links), (SELECT min(id) FROM links), (SELECT max(id) FROM links),
-       (SELECT last_id FROM pgprod_audit.chain), (SELECT last_hash FROM pgprod_audit.chain),
+       (SELECT hash FROM pgprod_audit.events ORDER BY id DESC LIMIT 1),
        (SELECT pruned_id FROM pgprod_audit.chain),
        (SELECT row(id, previous, hash = expected) FROM links
          WHERE hash <> expected OR previous <> id - 1 ORDER BY id LIMIT 1)::text
@@ -264,7 +263,8 @@ def verify(conn: Connection, anchor: Path | None = None) -> Verified:
     newest one when the chain is whole."""
     row = conn.execute(_CHECK).fetchone()
     assert row is not None
-    count, first, last, head_id, head_hash, pruned_id, bad = row
+    count, first, last, head_hash, pruned_id, bad = row
+    head_id = last or pruned_id
     broken, broken_id = None, None
     if bad is not None:
         broken_id, previous, _ = _parse_row(bad)
@@ -274,9 +274,9 @@ def verify(conn: Connection, anchor: Path | None = None) -> Verified:
             broken, broken_id = f"event {broken_id - 1} is missing: deleted", broken_id - 1
         else:
             broken = f"event {broken_id} does not match its hash: changed after it was recorded"
-    elif (last or pruned_id) != head_id:
-        broken_id = head_id
-        broken = f"events after {last or pruned_id} are missing: the chain's head is {head_id}"
+    elif first is not None and first != pruned_id + 1:
+        broken_id = first - 1
+        broken = f"events {pruned_id + 1} to {first - 1} are missing: deleted"
     if broken is None and anchor is not None:
         broken, broken_id = _check_anchor(conn, anchor, pruned_id, head_id)
     guards = _guards(conn)
@@ -334,3 +334,70 @@ def prune(conn: Connection, before: dt.datetime, actor: str) -> int:
     with conn.transaction():
         row = conn.execute("SELECT pgprod_audit.prune(%s, %s)", [before, actor]).fetchone()
     return int(row[0]) if row else 0
+
+
+def after_common(old: Connection, new: Connection) -> list[Event]:
+    """The events of `old`'s trail that `new`'s lacks: those after the newest event both
+    have (same id, same hash), oldest first. For a promote: `old` is prod, `new` a copy of
+    an earlier state of it. Read-only."""
+    common = 0
+    tail = new.execute("SELECT id, hash FROM pgprod_audit.events ORDER BY id DESC LIMIT 1000"
+                       ).fetchall()
+    for id_, hash_ in tail:
+        if old.execute("SELECT 1 FROM pgprod_audit.events WHERE id = %s AND hash = %s",
+                       [id_, hash_]).fetchone() is not None:
+            common = id_
+            break
+    else:
+        row = new.execute("SELECT pruned_id FROM pgprod_audit.chain").fetchone()
+        common = int(row[0]) if row else 0
+    rows = old.execute(sql.SQL("SELECT {} FROM pgprod_audit.events WHERE id > %s ORDER BY id")
+                       .format(sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))),
+                       [common]).fetchall()
+    return [Event(*row) for row in rows]
+
+
+Cursors = list[tuple[str, int, str | None]]
+
+
+def cursors(conn: Connection) -> Cursors:
+    """How far the trail has read its sources (`pgprod.audit.sources`); read-only."""
+    return [(str(s), int(p), t) for s, p, t in conn.execute(
+        "SELECT source, position, stamp FROM pgprod_audit.cursors ORDER BY source")]
+
+
+def carry(conn: Connection, found: Sequence[Event], source: str,
+          read: Cursors | None = None) -> int:
+    """Append `found` (events of another trail, see `after_common`) to this one, each as
+    it was but for `detail.carried` (where it came from and its id there), and take
+    over that trail's cursors `read` (its sources are not read twice), so that a promote
+    keeps the trail continuous. Admin connection; commits."""
+    with conn.transaction():
+        for source_name, position, stamp in read or ():
+            conn.execute("INSERT INTO pgprod_audit.cursors VALUES (%s, %s, %s)"
+                         " ON CONFLICT (source) DO UPDATE SET position = excluded.position,"
+                         " stamp = excluded.stamp", [source_name, position, stamp])
+    for event in found:
+        append(conn, event.kind, event.actor, event.command or "", event.object,
+               {**(event.detail or {}), "carried": {"from": source, "id": event.id}},
+               at=event.at.isoformat(), login=event.login, application=event.application,
+               client=event.client, statement=event.statement)
+    return len(found)
+
+
+def empty(conn: Connection, reason: str, actor: str) -> int:
+    """Remove every event and the statistics sampled from them (a masked preview: the
+    trail holds original rows and statements), start the chain again, and record that
+    as its first event; returns how many went. Superuser connection; commits."""
+    with conn.transaction():
+        row = conn.execute("SELECT count(*) FROM pgprod_audit.events").fetchone()
+        conn.execute("TRUNCATE pgprod_audit.events, pgprod_audit.cursors")
+        # and their statistics, which sample the values (a superuser may delete them)
+        conn.execute("DELETE FROM pg_catalog.pg_statistic WHERE starelid = ANY(%s::regclass[])",
+                     [["pgprod_audit.events", "pgprod_audit.cursors"]])
+        conn.execute("UPDATE pgprod_audit.chain SET pruned_id = 0, pruned_hash = %s",
+                     [GENESIS])
+    gone = int(row[0]) if row else 0
+    append(conn, "action", actor, "audit empty", "pgprod_audit.events",
+           {"events": gone, "reason": reason})
+    return gone

@@ -26,16 +26,17 @@ CREATE TABLE IF NOT EXISTS pgprod_audit.events (
 CREATE INDEX IF NOT EXISTS events_at ON pgprod_audit.events (at);
 ALTER TABLE pgprod_audit.events OWNER TO {auditor};
 
--- The chain's head: the last event's id and hash, and where pruning cut it.
+-- The chain's start: where pruning cut it (the hash before the oldest event kept). Its
+-- one row is also the lock that puts events in order, one at a time (locked, never
+-- updated per event: a row updated a thousand times in one transaction is a thousand
+-- row versions deep).
 CREATE TABLE IF NOT EXISTS pgprod_audit.chain (
     one boolean PRIMARY KEY DEFAULT true CHECK (one),
-    last_id bigint NOT NULL,
-    last_hash text NOT NULL,
-    pruned_id bigint NOT NULL DEFAULT 0,
-    pruned_hash text
+    pruned_id bigint NOT NULL,
+    pruned_hash text NOT NULL
 );
-INSERT INTO pgprod_audit.chain (last_id, last_hash, pruned_hash)
-VALUES (0, {genesis}, {genesis}) ON CONFLICT DO NOTHING;
+INSERT INTO pgprod_audit.chain (pruned_id, pruned_hash)
+VALUES (0, {genesis}) ON CONFLICT DO NOTHING;
 ALTER TABLE pgprod_audit.chain OWNER TO {auditor};
 
 -- Tables whose every write is recorded ([audit] tables), not only the editor's.
@@ -63,11 +64,19 @@ CREATE OR REPLACE FUNCTION pgprod_audit.append(
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
-    head pgprod_audit.chain;
+    last_id bigint;
+    last_hash text;
+    newest record;
     e pgprod_audit.events;
 BEGIN
-    SELECT * INTO head FROM pgprod_audit.chain FOR UPDATE;  -- one event at a time
-    e.id := head.last_id + 1;
+    SELECT pruned_id, pruned_hash INTO last_id, last_hash
+      FROM pgprod_audit.chain FOR UPDATE;  -- one event at a time
+    SELECT id, hash INTO newest FROM pgprod_audit.events ORDER BY id DESC LIMIT 1;
+    IF FOUND THEN
+        last_id := newest.id;
+        last_hash := newest.hash;
+    END IF;
+    e.id := last_id + 1;
     e.at := coalesce(p_at, clock_timestamp());
     e.kind := p_kind;
     e.actor := p_actor;
@@ -79,9 +88,8 @@ BEGIN
     e.object := p_object;
     e.statement := p_statement;
     e.detail := p_detail;
-    e.hash := encode(sha256(convert_to(head.last_hash || {canonical}, 'UTF8')), 'hex');
+    e.hash := encode(sha256(convert_to(last_hash || {canonical}, 'UTF8')), 'hex');
     INSERT INTO pgprod_audit.events VALUES (e.*);
-    UPDATE pgprod_audit.chain SET last_id = e.id, last_hash = e.hash;
     RETURN e.id;
 END
 $fn$;
@@ -100,7 +108,9 @@ $fn$;
 ALTER FUNCTION pgprod_audit.who() OWNER TO {auditor};
 
 -- Row writes: every write by the editor (refused once its Edit window has ended) and
--- every write to a table in pgprod_audit.tables (the trigger's WHEN says which).
+-- every write to a table in pgprod_audit.tables (the trigger's WHEN says which). The
+-- trigger's arguments are the table's primary key columns (`trigger_sql`), so a row's
+-- key costs no catalog lookup.
 CREATE OR REPLACE FUNCTION pgprod_audit.capture() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
@@ -122,13 +132,16 @@ BEGIN
     END IF;
     IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD); END IF;
     IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW); END IF;
-    SELECT jsonb_object_agg(a.attname, coalesce(new_row, old_row) -> a.attname::text)
-      INTO key
-      FROM pg_index i
-      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-     WHERE i.indrelid = TG_RELID AND i.indisprimary;
+    IF TG_NARGS > 0 THEN
+        key := jsonb_build_object(TG_ARGV[0], coalesce(new_row, old_row) -> TG_ARGV[0]);
+        FOR i IN 1 .. TG_NARGS - 1 LOOP
+            key := key || jsonb_build_object(TG_ARGV[i], coalesce(new_row, old_row) -> TG_ARGV[i]);
+        END LOOP;
+    END IF;
     PERFORM pgprod_audit.append(
-        'data', pgprod_audit.who(), TG_OP, format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME),
+        'data', CASE WHEN current_setting('role') = 'none' THEN session_user::text
+                     ELSE current_setting('role') END,
+        TG_OP, format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME),
         current_query(), jsonb_build_object('key', key, 'old', old_row, 'new', new_row));
     RETURN NULL;
 END
@@ -191,20 +204,51 @@ $fn$;
 ALTER FUNCTION pgprod_audit.record_drop(text) OWNER TO {auditor};
 GRANT EXECUTE ON FUNCTION pgprod_audit.record_drop(text) TO PUBLIC;
 
--- The row trigger's definition for a table: the editor's writes, or every write.
+-- A table's primary key columns, in order (none: an empty array).
+CREATE OR REPLACE FUNCTION pgprod_audit.key_columns(p_table regclass) RETURNS text[]
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT coalesce(array_agg(a.attname::text ORDER BY k.ord), ARRAY[]::text[])
+    FROM pg_index i
+    CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+    WHERE i.indrelid = p_table AND i.indisprimary
+$fn$;
+ALTER FUNCTION pgprod_audit.key_columns(regclass) OWNER TO {auditor};
+
+-- The row trigger's definition for a table: the editor's writes, or every write; its
+-- arguments the key columns.
 CREATE OR REPLACE FUNCTION pgprod_audit.trigger_sql(p_table regclass) RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
     SELECT format('CREATE OR REPLACE TRIGGER pgprod_audit AFTER INSERT OR UPDATE OR DELETE '
-                  'ON %s FOR EACH ROW %s EXECUTE FUNCTION pgprod_audit.capture()',
+                  'ON %s FOR EACH ROW %s EXECUTE FUNCTION pgprod_audit.capture(%s)',
                   p_table,
                   CASE WHEN EXISTS (SELECT FROM pgprod_audit.tables t
                                     WHERE t.name = p_table::text) THEN ''
-                       ELSE format('WHEN (session_user = %L)', {editor}) END)
+                       ELSE format('WHEN (session_user = %L)', {editor}) END,
+                  (SELECT string_agg(quote_literal(c), ', ')
+                     FROM unnest(pgprod_audit.key_columns(p_table)) c))
 $fn$;
 ALTER FUNCTION pgprod_audit.trigger_sql(regclass) OWNER TO {auditor};
 
--- After each DDL command, as whoever ran it: a new table gets the row trigger, and
--- pgprod's trigger cannot be disabled; then the command is recorded.
+-- Whether a table's row trigger is there, enabled, and as trigger_sql would make it
+-- (audited or not, its key columns).
+CREATE OR REPLACE FUNCTION pgprod_audit.current(p_table regclass) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT EXISTS (
+        SELECT FROM pg_trigger t
+        WHERE t.tgrelid = p_table AND t.tgname = 'pgprod_audit' AND t.tgenabled IN ('O', 'A')
+          AND (t.tgqual IS NULL) = EXISTS (SELECT FROM pgprod_audit.tables a
+                                           WHERE a.name = p_table::text)
+          AND t.tgargs = coalesce(
+                (SELECT string_agg(convert_to(c, 'UTF8') || '\x00'::bytea, ''::bytea ORDER BY n)
+                   FROM unnest(pgprod_audit.key_columns(p_table)) WITH ORDINALITY k(c, n)),
+                ''::bytea))
+$fn$;
+ALTER FUNCTION pgprod_audit.current(regclass) OWNER TO {auditor};
+
+-- After each DDL command, as whoever ran it: a new table gets the row trigger (and a
+-- changed one a new key), pgprod's trigger cannot be disabled; then the command is
+-- recorded.
 CREATE OR REPLACE FUNCTION pgprod_audit.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
@@ -218,12 +262,12 @@ BEGIN
            AND n.nspname NOT IN ('pgprod', 'pgprod_audit', 'information_schema')
            AND n.nspname !~ '^pg_'
     LOOP
-        IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = t AND tgname = 'pgprod_audit') THEN
-            EXECUTE pgprod_audit.trigger_sql(t);
-        ELSIF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = t AND tgname = 'pgprod_audit'
-                                                AND tgenabled NOT IN ('O', 'A')) THEN
+        IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = t AND tgname = 'pgprod_audit'
+                                            AND tgenabled NOT IN ('O', 'A')) THEN
             RAISE EXCEPTION 'pgprod''s audit trigger on % cannot be disabled', t
                 USING ERRCODE = 'insufficient_privilege';
+        ELSIF NOT pgprod_audit.current(t) THEN
+            EXECUTE pgprod_audit.trigger_sql(t);
         END IF;
     END LOOP;
     PERFORM pgprod_audit.record_ddl(TG_TAG);

@@ -38,6 +38,7 @@ from pgprod.backups.base import (
 from pgprod.backups.checksum import Checksum
 from pgprod.backups.errors import (
     ArchiveStalled,
+    BackupDiskFull,
     BackupError,
     BackupFailed,
     BackupsUnavailable,
@@ -71,6 +72,7 @@ from pgprod.project import Project
 __all__ = [
     "ArchiveStalled",
     "ArchiveState",
+    "BackupDiskFull",
     "BackupError",
     "BackupFailed",
     "BackupsUnavailable",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from pgprod.errors import PgprodError
 
@@ -55,6 +56,43 @@ class BackupFailed(BackupError):
                          "nothing was kept; fix the cause and run `pgprod backup` again")
         self.step = step
         self.detail = detail
+
+
+class BackupDiskFull(BackupFailed):
+    """No room for a base backup where it goes: refused before starting when even a small
+    estimate of it does not fit (`written` None), or failed when the disk filled up."""
+
+    def __init__(self, where: Path, free: int, needed: int, database_bytes: int,
+                 written: int | None = None) -> None:
+        sizes = (f"about {_size(needed)} needed (prod's databases take "
+                 f"{_size(database_bytes)} uncompressed), {_size(free)} free")
+        if written is None:
+            step, detail = "checking free space", f"not enough disk space in {where}: {sizes}"
+        else:
+            step = "pg_basebackup"
+            detail = (f"the disk is full (no space left on device in {where} after "
+                      f"{_size(written)} written): {sizes} before it started")
+        BackupError.__init__(
+            self, f"base backup failed at {step}: {detail}",
+            f"nothing was {'started' if written is None else 'kept'}; free space on that "
+            "filesystem (a shorter [backup] retention keeps fewer backups) or move prod's "
+            "backups to a larger one, then run `pgprod backup` again")
+        self.step = step
+        self.detail = detail
+        self.where = where
+        self.free = free
+        self.needed = needed
+        self.database_bytes = database_bytes
+        self.written = written
+
+
+def _size(n: int) -> str:
+    size, unit = float(n), "bytes"
+    for larger in ("kB", "MB", "GB", "TB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, larger
+    return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
 
 
 class RestorePointFailed(BackupError):

@@ -29,7 +29,8 @@ from typing import Literal
 
 from psycopg import IsolationLevel
 
-from pgprod import durations
+from pgprod import audit, db, durations
+from pgprod.audit import sources
 from pgprod.backups import archive, checksum
 from pgprod.backups.base import OnProgress, _quiet, prod, take_backup, window
 from pgprod.backups.errors import (
@@ -412,9 +413,15 @@ def promote(project: Project, name: str, on_progress: OnProgress = _quiet) -> Pr
         _check_timeline(project, source, restored.timeline)
         store.make_dirs()
         point = None
+        carried: tuple[list[audit.Event], audit.Cursors] | None = None
         if target.pid() is not None:
             point = create_restore_point(project, f"before-{name}", on_progress)
+            carried = _trail_since(project, env, restored)
         kept = _swap(env, source, store.replaced / name, on_progress)
+        if carried is not None:  # what prod's trail recorded since the copy's state
+            on_progress(Message(f"carrying {len(carried[0])} audit events over"))
+            with env.connect_admin(env.database) as conn:
+                audit.carry(conn, carried[0], f"prod before {name}", carried[1])
         shutil.rmtree(source.root, ignore_errors=True)
         store.add_promotion(Promotion(time=utcnow(), timeline=restored.timeline,
                                       restored=name, target=restored.resolved))
@@ -422,6 +429,20 @@ def promote(project: Project, name: str, on_progress: OnProgress = _quiet) -> Pr
     on_progress(Message("base backup of the new prod"))
     backup = take_backup(project, on_progress)
     return Promoted(restored, point, kept / "data", backup)
+
+
+def _trail_since(project: Project, env: Environment, restored: Restored,
+                 ) -> tuple[list[audit.Event], audit.Cursors] | None:
+    """The events of prod's audit trail that `restored` lacks (what happened on prod
+    after the state it holds), prod's pending refusals and actions brought in first.
+    Read-only but for that."""
+    info = admin(project, restored, env.database)
+    with env.connect_admin(env.database) as old, \
+            db.connect(info, env=restored.name, role="admin", autocommit=True) as new:
+        if not (audit.installed(old) and audit.installed(new)):
+            return None
+        sources.collect(old, project)
+        return audit.after_common(old, new), audit.cursors(old)
 
 
 def _swap(env: Environment, source: Cluster, kept: Path, on_progress: OnProgress) -> Path:

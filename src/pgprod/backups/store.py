@@ -51,6 +51,7 @@ class BaseBackup:
     size_bytes: int
     compression: str  # "zstd" | "gzip"
     path: Path = field(compare=False)
+    database_bytes: int | None = None  # prod's databases then, uncompressed (None: older)
 
     @property
     def tar(self) -> Path:

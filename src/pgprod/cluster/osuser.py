@@ -35,10 +35,11 @@ class ServerUser:
 
     def run(
         self, argv: Sequence[str | Path], cwd: Path, check: bool = False,
-        extra_env: Mapping[str, str] | None = None,
+        extra_env: Mapping[str, str] | None = None, stdin: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run a server tool as this user, with a clean C.UTF-8 environment (and
-        `extra_env`: a connection's PG* variables, so no password is on a command line).
+        `extra_env`: a connection's PG* variables, so no password is on a command line;
+        `stdin`: text fed to it, which no other process can see).
 
         In its own session: a Ctrl-C in the terminal reaches pgprod only (whose
         KeyboardInterrupt ends the tool), not the tool, which would otherwise fail
@@ -55,7 +56,8 @@ class ServerUser:
             kwargs = {"user": self.uid, "group": self.gid, "extra_groups": []}
         done: subprocess.CompletedProcess[str] = subprocess.run(
             [str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True,
-            check=check, start_new_session=True, **kwargs,  # type: ignore[call-overload]
+            check=check, start_new_session=True, input=stdin,
+            **kwargs,  # type: ignore[call-overload]
         )
         return done
 

@@ -11,9 +11,10 @@ from psycopg import sql as psql
 
 from pgprod import credentials, query, registry
 from pgprod.actions import recorded
-from pgprod.environment import Environment, Status, UpResult
+from pgprod.cluster import recovery
+from pgprod.environment import Environment, Status, UpResult, _first_address
 from pgprod.errors import ServerNotRunning, UsageError
-from pgprod.project import Project
+from pgprod.project import SUPERUSER, Project
 from pgprod.project import init as init_project
 from pgprod.roles import ROLES, scram_verifier
 
@@ -218,3 +219,74 @@ def _running(env: Environment) -> bool:
         return env.cluster().pid() is not None
     return True
 
+
+@dataclass(frozen=True)
+class RecoverResult:
+    env: str
+    roles: tuple[str, ...]  # given a new password on the server (actual names, admin too)
+    running: bool  # its server was running, and runs again
+
+
+def recover(project: Project, envs: Sequence[str] = (), actor: str | None = None,
+            ) -> list[RecoverResult]:
+    """Rebuild lost or damaged secrets (`pgprod rotate --recover`): every role of each
+    embedded environment named (dev and prod by default), its superuser included, gets
+    a new password, set on its server without knowing any old one
+    (`pgprod.cluster.recovery`: a one-off start only the server's OS user can reach;
+    a running server is stopped meanwhile and started again); nothing else changes.
+    prod's restored copies, which share its passwords, get the same. A damaged secrets
+    file is kept as `secrets.damaged`; the new one is written once a server has them."""
+    selected = registry.select(project, tuple(envs))
+    for env in selected:
+        if not env.config.embedded:
+            raise UsageError(f"{env.name} is an external server: pgprod cannot recover its "
+                             "passwords", "reset them with the server's administrator")
+        if env.copy is not None and not env.rules.own_passwords:
+            raise UsageError(f"{env.name} is a copy of {env.config.name} and shares its "
+                             "passwords", "recover them there: `pgprod rotate --recover "
+                             f"--env {env.config.name}`, which recovers its copies too")
+    stored = credentials.salvage(project.secrets_path)
+    results = []
+    for env in selected:
+        passwords = {role: credentials.new_password() for role in (*ROLES, SUPERUSER)}
+
+        def keep(env: Environment = env, passwords: dict[str, str] = passwords) -> None:
+            stored[env.name] = passwords
+            credentials.save(project.secrets_path, stored)
+
+        for target in [env, *_sharing(env)]:
+            with recorded(project, "rotate", target.name, actor, recover=True) as act:
+                results.append(_recover(target, passwords, keep if target is env else None))
+                act.result = {"roles": list(results[-1].roles),
+                              "running": results[-1].running}
+    return results
+
+
+def _sharing(env: Environment) -> list[Environment]:
+    """The restored copies of `env` that use its passwords (prod's)."""
+    if env.copy is not None or env.name != "prod":
+        return []
+    return [registry.get(env.project, e.name) for e in registry.entries(env.project)
+            if e.kind == registry.RESTORED]
+
+
+def _recover(env: Environment, passwords: dict[str, str],
+             keep: Callable[[], None] | None) -> RecoverResult:
+    """Set `passwords` on `env`'s stopped server (stopping it first when it runs), call
+    `keep` (which writes them to the secrets file), start the server again if it ran."""
+    cluster = env.cluster()
+    with cluster.lock("recover"):
+        if not cluster.initialized():  # no server yet: `up` creates it with these
+            if keep is not None:
+                keep()
+            return RecoverResult(env.name, (), False)
+        running = cluster.settle()
+        cluster.stop()
+        verifiers = {SUPERUSER: recovery.scram_verifier(passwords[SUPERUSER])}
+        verifiers |= {env.names(r): recovery.scram_verifier(passwords[r]) for r in ROLES}
+        changed = recovery.set_passwords(cluster, env.config.port, SUPERUSER, verifiers)
+        if keep is not None:
+            keep()
+        if running:
+            cluster.start(_first_address(env.config.listen_addresses), env.config.port)
+    return RecoverResult(env.name, tuple(changed), running)

@@ -12,7 +12,7 @@ from pgprod import audit, backups, browse, events, registry
 from pgprod.actions import Action
 from pgprod.commands.backing import RestoredCopy, RestoreResult
 from pgprod.commands.browsing import RowChange, RowDetail, Schema
-from pgprod.commands.envs import RotateResult
+from pgprod.commands.envs import RecoverResult, RotateResult
 from pgprod.commands.previews import MaskSuggestions, PreviewInfo
 from pgprod.commands.publishing import Diff, Published
 from pgprod.diff.render import render
@@ -54,6 +54,11 @@ def _(r: UpResult) -> dict[str, Any]:
 @to_dict.register
 def _(r: RotateResult) -> dict[str, Any]:
     return {"env": r.env, "role": r.role, "applied": r.applied}
+
+
+@to_dict.register
+def _(r: RecoverResult) -> dict[str, Any]:
+    return {"env": r.env, "roles": list(r.roles), "running": r.running}
 
 
 @to_dict.register

@@ -120,7 +120,7 @@ def status_of(exc: errors.PgprodError) -> int:
 
 def create(project: Project, login: auth.Login, *, https: bool = False) -> Starlette:
     """The console application for `project`."""
-    from pgprod.console import api, pages, publishing, records
+    from pgprod.console import api, audit, pages, publishing, records
 
     console = Console(project, login)
 
@@ -142,6 +142,7 @@ def create(project: Project, login: auth.Login, *, https: bool = False) -> Starl
                             error=errors.PgprodError(str(exc.detail)), fragment=False)
 
     routes = [*pages.routes(console), *publishing.routes(console), *records.routes(console),
+              *audit.routes(console),
               *api.routes(console),
               Mount("/static", app=StaticFiles(directory=STATIC), name="static")]
     middleware = [

@@ -43,6 +43,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from pgprod import audit
 from pgprod.db import Connection, reason
 from pgprod.errors import ConfigError, PgprodError
 from pgprod.events import Message, OnEvent
@@ -387,6 +388,9 @@ def apply(conn: Connection, found: Sequence[Rule], secret: str,
                                     f"{', '.join(quote_ident(r.column) for r in columns)}"))
                 rows[_shown(table)] = _update(conn, table, columns, secret)
         refreshed = _refresh(conn, plan, on_progress)
+        if audit.installed(conn):  # its rows and statements hold original values
+            on_progress(Message("emptying the copy's audit trail"))
+            audit.empty(conn, "a masked preview keeps no original value", "pgprod")
         on_progress(Message("rewriting the masked tables, without the original rows"))
         _scrub(conn, plan, refreshed)
         on_progress(Message("removing the WAL written before masking"))

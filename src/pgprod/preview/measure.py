@@ -35,10 +35,10 @@ from psycopg import errors, sql
 from pgprod.backups.checksum import PINNED
 from pgprod.db import Connection, reason
 from pgprod.names import quote_ident, split_qualified, unquote
-from pgprod.own import SCHEMA
+from pgprod.own import SCHEMA, SCHEMAS
 from pgprod.plan.usage import references
 
-SKIP_SCHEMAS = [SCHEMA, "information_schema"]
+SKIP_SCHEMAS = [*SCHEMAS, "information_schema"]
 _EXPLAINABLE = ("SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt")
 
 
