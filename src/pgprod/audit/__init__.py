@@ -81,6 +81,7 @@ class Provisioned:
     attached: list[str] = field(default_factory=list)  # tables that got the row trigger now
     busy: list[str] = field(default_factory=list)  # tables whose lock did not come in time
     unknown: list[str] = field(default_factory=list)  # [audit] tables prod does not have
+    possible: bool = True  # False: the admin role is no superuser (see `provision`)
 
 
 def _script(names: Names) -> sql.Composed:
@@ -89,6 +90,12 @@ def _script(names: Names) -> sql.Composed:
         auditor=names.ident(AUDITOR), editor=sql.Literal(names("editor")),
         owner=sql.Literal(names("owner")), canonical=sql.SQL(CANONICAL),
         genesis=sql.Literal(GENESIS))
+
+
+def superuser(conn: Connection) -> bool:
+    """Whether the connection's role may keep a trail (read-only)."""
+    row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    return bool(row and row[0])
 
 
 def installed(conn: Connection) -> bool:
@@ -101,7 +108,11 @@ def provision(conn: Connection, names: Names, tables: Sequence[str]) -> Provisio
     """Create or update the trail in `conn`'s database (admin, a superuser: event
     triggers need one), then give every table of the app its row trigger (`tables`
     recorded whole). Idempotent; commits. A table whose lock does not come within 2 s
-    (a long transaction on it) is left for the next run and named in `busy`."""
+    (a long transaction on it) is left for the next run and named in `busy`. Where the
+    admin role is no superuser (a managed server), nothing is done: event triggers need
+    one (`possible` is False)."""
+    if not superuser(conn):
+        return Provisioned(possible=False)
     auditor = names(AUDITOR)
     with conn.transaction():
         found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [auditor]).fetchone()

@@ -70,6 +70,12 @@ def _trail(project: Project, env: str) -> Iterator[tuple[Environment, Connection
                          "copies keep one", "run `pgprod audit` (prod's)")
     with environment.connect_admin(environment.database) as conn:
         if not audit.installed(conn):
+            if not audit.superuser(conn):
+                raise PgprodError(
+                    f"{environment.name} has no audit trail: pgprod's admin role there is "
+                    "not a superuser, and the trail's event triggers need one",
+                    "give the admin URL's role SUPERUSER, or keep the server's own audit "
+                    "logging (pgaudit on managed services)")
             raise PgprodError(f"{environment.name} has no audit trail yet",
                               f"run `pgprod up {environment.name}`, which creates it")
         yield environment, conn
