@@ -227,3 +227,19 @@ def test_the_audit_page_in_a_browser(browser: Browser, console_url: str,
         expect(page.get_by_text("CREATE TABLE").first).to_be_attached()
         page.get_by_role("link", name="clear").click()
         expect(page.locator(f"#event-{update_id}")).to_have_count(1)
+
+
+def test_console_logins_are_actions_in_the_trail(trail: tuple[Project, int],
+                                                 login: auth.Login) -> None:
+    project, _ = trail
+    with client_for(project, login) as client:
+        assert client.get("/?token=not-the-token").status_code == 401
+        logged_in(client, login)
+    tried = [a for a in commands.actions(project) if a.command == "console login"][-2:]
+    assert [(a.actor, a.outcome, a.error) for a in tried] == [
+        (login.actor, "failed", "wrong or old login token"), (login.actor, "ok", None)]
+    assert tried[0].args == {"client": "testclient"}
+    found = [e for e in commands.audit_events(project, kind="action").events
+             if e.command == "console login"][-2:]
+    assert [(e.actor, (e.detail or {}).get("outcome")) for e in found] == [
+        (login.actor, "failed"), (login.actor, "ok")]

@@ -64,33 +64,30 @@ CREATE OR REPLACE FUNCTION pgprod_audit.append(
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
-    last_id bigint;
-    last_hash text;
-    newest record;
-    e pgprod_audit.events;
+    new_id bigint;
 BEGIN
-    SELECT pruned_id, pruned_hash INTO last_id, last_hash
-      FROM pgprod_audit.chain FOR UPDATE;  -- one event at a time
-    SELECT id, hash INTO newest FROM pgprod_audit.events ORDER BY id DESC LIMIT 1;
-    IF FOUND THEN
-        last_id := newest.id;
-        last_hash := newest.hash;
-    END IF;
-    e.id := last_id + 1;
-    e.at := coalesce(p_at, clock_timestamp());
-    e.kind := p_kind;
-    e.actor := p_actor;
-    e.login := coalesce(p_login, session_user);
-    e.application := coalesce(p_application, current_setting('application_name'));
-    e.client := coalesce(p_client, host(inet_client_addr()));
-    e.publish := substring(e.application FROM '^pgprod publish ([^ ]+)');
-    e.command := p_command;
-    e.object := p_object;
-    e.statement := p_statement;
-    e.detail := p_detail;
-    e.hash := encode(sha256(convert_to(last_hash || {canonical}, 'UTF8')), 'hex');
-    INSERT INTO pgprod_audit.events VALUES (e.*);
-    RETURN e.id;
+    PERFORM FROM pgprod_audit.chain FOR UPDATE;  -- one event at a time
+    -- then, in a statement of its own (a snapshot taken once the lock is held): the
+    -- newest event, or where pruning cut the chain, and this one hashed after it
+    INSERT INTO pgprod_audit.events
+    SELECT e.id, e.at, e.kind, e.actor, e.login, e.application, e.client, e.publish,
+           e.command, e.object, e.statement, e.detail,
+           encode(sha256(convert_to(e.previous || {canonical}, 'UTF8')), 'hex')
+    FROM (SELECT coalesce(newest.id, c.pruned_id) + 1 AS id,
+                 coalesce(newest.hash, c.pruned_hash) AS previous,
+                 coalesce(p_at, clock_timestamp()) AS at, p_kind AS kind, p_actor AS actor,
+                 coalesce(p_login, session_user) AS login, a.application,
+                 coalesce(p_client, host(inet_client_addr())) AS client,
+                 substring(a.application FROM '^pgprod publish ([^ ]+)') AS publish,
+                 p_command AS command, p_object AS object, p_statement AS statement,
+                 p_detail AS detail
+          FROM pgprod_audit.chain c
+          CROSS JOIN (SELECT coalesce(p_application,
+                                      current_setting('application_name')) AS application) a
+          LEFT JOIN LATERAL (SELECT id, hash FROM pgprod_audit.events
+                             ORDER BY id DESC LIMIT 1) newest ON true) e
+    RETURNING id INTO new_id;
+    RETURN new_id;
 END
 $fn$;
 ALTER FUNCTION pgprod_audit.append(text, text, text, text, text, jsonb, timestamptz, text,

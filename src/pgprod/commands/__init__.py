@@ -16,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pgprod.commands.audit import Trail, actions, audit_events, audit_verify
+    from pgprod.commands.audit import Trail, actions, audit_events, audit_verify, console_login
     from pgprod.commands.backing import (
         RestoredCopy,
         RestoreResult,
@@ -94,7 +94,7 @@ if TYPE_CHECKING:
     from pgprod.commands.shapes import to_dict
 
 _WHERE = {
-    "audit": ["Trail", "actions", "audit_events", "audit_verify"],
+    "audit": ["Trail", "actions", "audit_events", "audit_verify", "console_login"],
     "backing": ["RestoredCopy", "RestoreResult", "backup", "connection", "drop_restored",
                 "listing", "promote", "restore", "restores"],
     "browsing": ["RowChange", "RowDetail", "Schema", "export", "row", "row_delete",
@@ -134,6 +134,7 @@ __all__ = [
     "backup",
     "change_document",
     "connection",
+    "console_login",
     "contract",
     "current",
     "default_role",

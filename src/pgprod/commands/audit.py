@@ -8,12 +8,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pgprod import audit, durations, registry
-from pgprod.actions import Action, os_actor, read
+from pgprod.actions import FAILED, Action, os_actor, read, recorded
 from pgprod.audit import sources
 from pgprod.db import Connection
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError, UsageError
 from pgprod.project import Project
+
+
+def console_login(project: Project, actor: str, client: str | None, accepted: bool) -> None:
+    """Record a login to the console from `client`: accepted, or refused (a wrong or
+    old token)."""
+    with recorded(project, "console login", None, actor, client=client) as action:
+        if not accepted:
+            action.outcome, action.error = FAILED, "wrong or old login token"
 
 
 def actions(project: Project, limit: int | None = None) -> list[Action]:

@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from pgprod import errors
+from pgprod import commands, errors
 from pgprod.console import auth, render
 from pgprod.project import Project
 
@@ -148,7 +148,9 @@ def create(project: Project, login: auth.Login, *, https: bool = False) -> Starl
     middleware = [
         Middleware(SessionMiddleware, secret_key=login.cookie_key, session_cookie="pgprod",
                    same_site="strict", https_only=https, max_age=12 * 3600),
-        Middleware(auth.Guard, login=login),
+        Middleware(auth.Guard, login=login,  # each login tried is in the action log
+                   on_login=lambda client, accepted: commands.console_login(
+                       console.project, login.actor, client, accepted)),
     ]
     application = Starlette(routes=routes, middleware=middleware,
                             exception_handlers={errors.PgprodError: pgprod_error,

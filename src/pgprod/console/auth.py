@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
@@ -48,9 +49,11 @@ class Guard:
     request through with a valid session or bearer token and, for a state-changing
     cookie request, the CSRF token; answers 401 / 403 otherwise."""
 
-    def __init__(self, app: ASGIApp, login: Login) -> None:
+    def __init__(self, app: ASGIApp, login: Login,
+                 on_login: Callable[[str | None, bool], None] | None = None) -> None:
         self.app = app
         self.login = login
+        self.on_login = on_login  # told of each login tried with a token: client, accepted
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(OPEN_PATHS):
@@ -81,7 +84,10 @@ class Guard:
         return None
 
     def _log_in(self, request: Request, given: str) -> Response:
-        if not self.login.accepts(given):
+        accepted = self.login.accepts(given)
+        if self.on_login is not None:
+            self.on_login(request.client.host if request.client else None, accepted)
+        if not accepted:
             return _refuse(request, 401, "wrong or old login token: open the URL the "
                                          "running `pgprod console` printed")
         request.session["user"] = self.login.actor
