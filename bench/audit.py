@@ -73,7 +73,7 @@ def _trail(prod: Environment, on: bool) -> None:
         for name in audit.EVENT_TRIGGERS:
             conn.execute(sql.SQL("ALTER EVENT TRIGGER {} DISABLE").format(sql.Identifier(name)))
         for table in TABLES:
-            conn.execute(sql.SQL("DROP TRIGGER {} ON {}").format(
+            conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(
                 sql.Identifier(audit.TRIGGER), sql.Identifier(table)))
 
 

@@ -133,7 +133,7 @@ def test_no_handed_out_role_can_change_the_trail(shop: tuple[Project, str], role
             for attempt in ("UPDATE pgprod_audit.events SET actor = 'nobody'",
                             "DELETE FROM pgprod_audit.events",
                             "TRUNCATE pgprod_audit.events",
-                            "UPDATE pgprod_audit.chain SET pruned_id = 0",
+                            "UPDATE pgprod_audit.lanes SET pruned_seq = 0",
                             "SELECT pgprod_audit.append('action', 'me', 'forged', null, null,"
                             " '{}')",
                             "SELECT pgprod_audit.prune(now(), 'me')",
@@ -175,8 +175,8 @@ def test_verify_names_an_event_the_superuser_changed(new_project: ProjectFactory
                      [trail.events[1].actor, middle])
         assert commands.audit_verify(project).ok
         conn.execute("DELETE FROM pgprod_audit.events WHERE id = %s", [middle])
-    gone = commands.audit_verify(project)
-    assert gone.broken == f"event {middle} is missing: deleted"
+    gone = commands.audit_verify(project)  # a gap in its lane, or its lane's end cut
+    assert gone.broken is not None and "missing" in gone.broken, gone
 
 
 def test_cutting_the_tail_is_found_against_the_last_verify(
@@ -190,7 +190,7 @@ def test_cutting_the_tail_is_found_against_the_last_verify(
         (last,) = conn.execute("SELECT max(id) FROM pgprod_audit.events").fetchone()  # type: ignore[misc]
         conn.execute("DELETE FROM pgprod_audit.events WHERE id = %s", [last])
     found = commands.audit_verify(project)
-    assert found.broken is not None and f"a previous verify saw event {last}" in found.broken
+    assert found.broken is not None and "missing from the end of lane" in found.broken
 
 
 def test_retention_prunes_and_the_chain_stays_whole(new_project: ProjectFactory) -> None:
@@ -203,8 +203,7 @@ def test_retention_prunes_and_the_chain_stays_whole(new_project: ProjectFactory)
     trail = commands.audit_events(project)
     assert trail.pruned == 1
     assert trail.events[0].id == 2 and trail.events[-1].command == "audit prune"
-    detail = trail.events[-1].detail or {}
-    assert (detail["events"], detail["through"]) == (1, 1)
+    assert (trail.events[-1].detail or {})["events"] == 1
     verified = commands.audit_verify(project)
     assert verified.ok and verified.first == 2
 
@@ -224,6 +223,24 @@ def test_up_again_keeps_the_trail_and_puts_its_triggers_back(
     commands.up(project, ["prod"])
     again = commands.audit_verify(project)
     assert again.ok and again.events >= before
+
+
+def test_up_does_not_wait_for_a_transaction_that_wrote_audited_rows(
+        shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    commands.edit_on(project, "1m")
+    try:
+        with _raw(prod, "editor") as editor:
+            editor.execute("BEGIN")
+            editor.execute("INSERT INTO items (name) VALUES ('pending')")  # an event, open
+            started = time.monotonic()
+            commands.up(project, ["prod"])  # the trail is as pgprod left it: not touched
+            assert time.monotonic() - started < 5
+            editor.execute("COMMIT")
+    finally:
+        commands.edit_off(project)
+    assert commands.audit_verify(project).ok
 
 
 def test_the_cli_lists_and_filters(shop: tuple[Project, str]) -> None:

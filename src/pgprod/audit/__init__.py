@@ -36,7 +36,7 @@ import psycopg
 from psycopg import sql
 
 from pgprod.db import Connection
-from pgprod.errors import UsageError
+from pgprod.errors import PgprodError, UsageError
 from pgprod.names import quote_ident, split_qualified
 from pgprod.own import AUDIT_SCHEMA
 from pgprod.roles import Names
@@ -49,11 +49,13 @@ EVENT_TRIGGERS = {"pgprod_audit_ddl": ("ddl_command_end", "on_ddl"),
 KINDS = ("ddl", "data", "refused", "action")
 GENESIS = hashlib.sha256(b"pgprod audit trail").hexdigest()  # the hash before event 1
 
-# What an event's hash covers, besides the previous hash: every column but the hash,
-# the time as microseconds since the epoch (a timestamp's text depends on the session).
+LANES = 8  # chains events are appended to at once (`trail.sql`)
+
+# What an event's hash covers, besides the previous hash of its lane: every column but
+# the hash, the time as microseconds since the epoch (its text depends on the session).
 CANONICAL = (
-    "jsonb_build_array(e.id, (extract(epoch FROM e.at) * 1000000)::bigint, e.kind,"
-    " e.actor, e.login, e.application, e.client, e.publish, e.command, e.object,"
+    "jsonb_build_array(e.id, e.lane, e.seq, (extract(epoch FROM e.at) * 1000000)::bigint,"
+    " e.kind, e.actor, e.login, e.application, e.client, e.publish, e.command, e.object,"
     " e.statement, e.detail)::text")
 
 _COLUMNS = ("id", "at", "kind", "actor", "login", "application", "client", "publish",
@@ -89,7 +91,16 @@ def _script(names: Names) -> sql.Composed:
     return sql.SQL(text).format(  # a file of pgprod's, not user input
         auditor=names.ident(AUDITOR), editor=sql.Literal(names("editor")),
         owner=sql.Literal(names("owner")), canonical=sql.SQL(CANONICAL),
-        genesis=sql.Literal(GENESIS))
+        genesis=sql.Literal(GENESIS), lanes=sql.Literal(LANES))
+
+
+COMMENT = "pgprod: the audit trail (`pgprod audit`), from trail.sql"
+
+
+def _comment(conn: Connection) -> str | None:
+    row = conn.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace"
+                       " WHERE nspname = %s", [SCHEMA]).fetchone()
+    return row[0] if row else None
 
 
 def superuser(conn: Connection) -> bool:
@@ -118,7 +129,19 @@ def provision(conn: Connection, names: Names, tables: Sequence[str]) -> Provisio
         found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [auditor]).fetchone()
         if found is None:
             conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(names.ident(AUDITOR)))
-        conn.execute(_script(names))
+        script = _script(names).as_string(conn)
+        digest = hashlib.sha256(script.encode()).hexdigest()
+        if _comment(conn) != f"{COMMENT} {digest}":
+            conn.execute("SET LOCAL lock_timeout = '5s'")  # not behind a long transaction
+            try:
+                conn.execute(script)  # pgprod's own file, its names and values quoted
+            except psycopg.errors.LockNotAvailable as exc:
+                raise PgprodError(
+                    "the audit trail could not be updated: a transaction that wrote "
+                    "audited rows holds its tables",
+                    "run `pgprod up` again once it ends") from exc
+            conn.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(
+                sql.Identifier(SCHEMA), sql.Literal(f"{COMMENT} {digest}")))
         for name, (event, function) in EVENT_TRIGGERS.items():
             row = conn.execute("SELECT evtenabled FROM pg_event_trigger WHERE evtname = %s",
                                [name]).fetchone()
@@ -252,74 +275,74 @@ class Verified:
 
 _CHECK = sql.SQL("""
 WITH links AS (
-    SELECT e.id, e.hash,
-           encode(sha256(convert_to(coalesce(lag(e.hash) OVER w, c.pruned_hash) || {canonical},
+    SELECT e.id, e.lane, e.seq, e.hash,
+           encode(sha256(convert_to(coalesce(lag(e.hash) OVER w, l.pruned_hash) || {canonical},
                                     'UTF8')), 'hex') AS expected,
-           coalesce(lag(e.id) OVER w, c.pruned_id) AS previous
-    FROM pgprod_audit.events e CROSS JOIN pgprod_audit.chain c
-    WINDOW w AS (ORDER BY e.id)
+           coalesce(lag(e.seq) OVER w, l.pruned_seq) AS previous_seq,
+           lag(e.id) OVER w AS previous_id
+    FROM pgprod_audit.events e JOIN pgprod_audit.lanes l ON l.lane = e.lane
+    WINDOW w AS (PARTITION BY e.lane ORDER BY e.seq)
 )
 SELECT (SELECT count(*) FROM links), (SELECT min(id) FROM links), (SELECT max(id) FROM links),
-       (SELECT hash FROM pgprod_audit.events ORDER BY id DESC LIMIT 1),
-       (SELECT pruned_id FROM pgprod_audit.chain),
-       (SELECT row(id, previous, hash = expected) FROM links
-         WHERE hash <> expected OR previous <> id - 1 ORDER BY id LIMIT 1)::text
+       (SELECT jsonb_object_agg(lane, jsonb_build_array(seq, hash)) FROM (
+            SELECT DISTINCT ON (lane) lane, seq, hash FROM links ORDER BY lane, seq DESC) h),
+       (SELECT jsonb_object_agg(lane, pruned_seq) FROM pgprod_audit.lanes),
+       (SELECT jsonb_build_array(id, previous_id, seq - previous_seq - 1, hash = expected)
+          FROM links WHERE hash <> expected OR seq <> previous_seq + 1
+         ORDER BY id LIMIT 1)
 """).format(canonical=sql.SQL(CANONICAL))
 
 
 def verify(conn: Connection, anchor: Path | None = None) -> Verified:
-    """Recompute the chain (read-only on the server) and check that the trail's guards
-    are in place. With `anchor` (a file kept outside the server), also check that the
-    last event seen by the previous verify is still there, unchanged, and record the
-    newest one when the chain is whole."""
+    """Recompute each lane's chain (read-only on the server) and check that the trail's
+    guards are in place. With `anchor` (a file kept outside the server), also check that
+    the newest event of each lane seen by the previous verify is still there, unchanged,
+    and record the newest ones when the chains are whole."""
     row = conn.execute(_CHECK).fetchone()
     assert row is not None
-    count, first, last, head_hash, pruned_id, bad = row
-    head_id = last or pruned_id
+    count, first, last, heads, pruned, bad = row
+    heads = {int(k): (int(v[0]), str(v[1])) for k, v in (heads or {}).items()}
     broken, broken_id = None, None
     if bad is not None:
-        broken_id, previous, _ = _parse_row(bad)
-        if broken_id - previous > 2:
-            broken = f"events {previous + 1} to {broken_id - 1} are missing: deleted"
-        elif broken_id - previous == 2:
-            broken, broken_id = f"event {broken_id - 1} is missing: deleted", broken_id - 1
-        else:
+        broken_id, previous_id, missing, hash_ok = bad
+        if missing > 0:
+            where = (f"before event {broken_id}" if previous_id is None
+                     else f"between events {previous_id} and {broken_id}")
+            broken = (f"{missing} event{'s' if missing > 1 else ''} missing {where}: "
+                      "deleted")
+        elif not hash_ok:
             broken = f"event {broken_id} does not match its hash: changed after it was recorded"
-    elif first is not None and first != pruned_id + 1:
-        broken_id = first - 1
-        broken = f"events {pruned_id + 1} to {first - 1} are missing: deleted"
+        else:
+            broken = f"event {broken_id} is out of order in its lane"
     if broken is None and anchor is not None:
-        broken, broken_id = _check_anchor(conn, anchor, pruned_id, head_id)
+        broken, broken_id = _check_anchor(conn, anchor, heads,
+                                          {int(k): int(v) for k, v in (pruned or {}).items()})
     guards = _guards(conn)
-    if broken is None and anchor is not None and head_id:
+    if broken is None and anchor is not None and heads:
         anchor.parent.mkdir(parents=True, exist_ok=True)
-        anchor.write_text(json.dumps({"id": head_id, "hash": head_hash}) + "\n")
+        anchor.write_text(json.dumps({str(k): v for k, v in heads.items()}) + "\n")
     return Verified(count, first, last, broken, broken_id, guards)
 
 
-def _parse_row(text: str) -> tuple[int, int, bool]:
-    """``(12,11,f)`` -> (12, 11, False)."""
-    id_, previous, ok = text.strip("()").split(",")
-    return int(id_), int(previous), ok == "t"
-
-
-def _check_anchor(conn: Connection, anchor: Path, pruned_id: int,
-                  head_id: int) -> tuple[str | None, int | None]:
+def _check_anchor(conn: Connection, anchor: Path, heads: dict[int, tuple[int, str]],
+                  pruned: dict[int, int]) -> tuple[str | None, int | None]:
+    """Whether the newest event of each lane a previous verify saw is still there."""
     try:
-        seen = json.loads(anchor.read_text())
-    except (FileNotFoundError, ValueError):
+        seen = {int(k): (int(v[0]), str(v[1])) for k, v in json.loads(anchor.read_text()).items()}
+    except (FileNotFoundError, ValueError, TypeError, AttributeError, IndexError):
         return None, None
-    seen_id, seen_hash = int(seen["id"]), str(seen["hash"])
-    if seen_id > head_id:
-        return (f"events {head_id + 1} to {seen_id} are missing: a previous verify saw "
-                f"event {seen_id}"), head_id + 1
-    if seen_id <= pruned_id:
-        return None, None
-    row = conn.execute("SELECT hash FROM pgprod_audit.events WHERE id = %s",
-                       [seen_id]).fetchone()
-    if row is None or row[0] != seen_hash:
-        return (f"event {seen_id} differs from what a previous verify saw: the chain was "
-                "rewritten from there"), seen_id
+    for lane, (seq, hash_) in sorted(seen.items()):
+        if seq <= pruned.get(lane, 0):
+            continue
+        now = heads.get(lane)
+        if now is None or now[0] < seq:
+            return (f"events are missing from the end of lane {lane}: a previous verify saw "
+                    f"its event {seq}, the trail ends at {now[0] if now else 0}"), None
+        row = conn.execute("SELECT id, hash FROM pgprod_audit.events WHERE lane = %s"
+                           " AND seq = %s", [lane, seq]).fetchone()
+        if row is None or row[1] != hash_:
+            return (f"event {row[0] if row else '?'} differs from what a previous verify saw:"
+                    " its lane was rewritten from there"), (row[0] if row else None)
     return None, None
 
 
@@ -359,8 +382,8 @@ def after_common(old: Connection, new: Connection) -> list[Event]:
                        [id_, hash_]).fetchone() is not None:
             common = id_
             break
-    else:
-        row = new.execute("SELECT pruned_id FROM pgprod_audit.chain").fetchone()
+    else:  # nothing in common (none kept, or too far apart): what the copy has not
+        row = new.execute("SELECT coalesce(max(id), 0) FROM pgprod_audit.events").fetchone()
         common = int(row[0]) if row else 0
     rows = old.execute(sql.SQL("SELECT {} FROM pgprod_audit.events WHERE id > %s ORDER BY id")
                        .format(sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))),
@@ -406,8 +429,8 @@ def empty(conn: Connection, reason: str, actor: str) -> int:
         # and their statistics, which sample the values (a superuser may delete them)
         conn.execute("DELETE FROM pg_catalog.pg_statistic WHERE starelid = ANY(%s::regclass[])",
                      [["pgprod_audit.events", "pgprod_audit.cursors"]])
-        conn.execute("UPDATE pgprod_audit.chain SET pruned_id = 0, pruned_hash = %s",
-                     [GENESIS])
+        conn.execute("UPDATE pgprod_audit.lanes SET pruned_seq = 0, pruned_hash = %s,"
+                     " xact = NULL", [GENESIS])
     gone = int(row[0]) if row else 0
     append(conn, "action", actor, "audit empty", "pgprod_audit.events",
            {"events": gone, "reason": reason})

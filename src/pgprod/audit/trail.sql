@@ -1,15 +1,23 @@
 -- pgprod's audit trail on prod (pgprod.audit.provision formats and runs this, as the
 -- admin, in one transaction; every statement is idempotent).
 -- Placeholders: {auditor} the NOLOGIN role owning it all, {editor} and {owner} the
--- login roles' names, {canonical} an event's text the hash covers (pgprod.audit).
+-- login roles' names, {canonical} an event's text the hash covers, {genesis} the hash
+-- before the first event (pgprod.audit). pgprod runs it only when its text changed (the
+-- schema's comment names its digest): some statements lock the trail's tables.
 
 CREATE SCHEMA IF NOT EXISTS pgprod_audit AUTHORIZATION {auditor};
 REVOKE ALL ON SCHEMA pgprod_audit FROM PUBLIC;
 GRANT USAGE ON SCHEMA pgprod_audit TO PUBLIC;  -- for the trigger functions, below
-COMMENT ON SCHEMA pgprod_audit IS 'pgprod: the audit trail (`pgprod audit`)';
 
+-- Events are chained in lanes (a session writes to lane pg_backend_pid() % {lanes}):
+-- within a lane each event's seq follows the previous one's and its hash covers the
+-- previous one's hash, so sessions in different lanes append at once. `id` (from a
+-- sequence: rolled-back writes leave gaps) orders events across lanes.
+CREATE SEQUENCE IF NOT EXISTS pgprod_audit.event_ids;
 CREATE TABLE IF NOT EXISTS pgprod_audit.events (
     id bigint PRIMARY KEY,
+    lane int NOT NULL,
+    seq bigint NOT NULL,
     at timestamptz NOT NULL,
     kind text NOT NULL,           -- ddl, data, refused, action
     actor text NOT NULL,          -- the role that acted, or pgprod's actor
@@ -21,23 +29,27 @@ CREATE TABLE IF NOT EXISTS pgprod_audit.events (
     object text,                  -- objects changed, the table written
     statement text,
     detail jsonb,
-    hash text NOT NULL            -- sha256 of the previous event's hash and this event
+    hash text NOT NULL,           -- sha256 of the lane's previous hash and this event
+    UNIQUE (lane, seq)
 );
 CREATE INDEX IF NOT EXISTS events_at ON pgprod_audit.events (at);
 ALTER TABLE pgprod_audit.events OWNER TO {auditor};
+ALTER SEQUENCE pgprod_audit.event_ids OWNER TO {auditor};
 
--- The chain's start: where pruning cut it (the hash before the oldest event kept). Its
--- one row is also the lock that puts events in order, one at a time (locked, never
--- updated per event: a row updated a thousand times in one transaction is a thousand
--- row versions deep).
-CREATE TABLE IF NOT EXISTS pgprod_audit.chain (
-    one boolean PRIMARY KEY DEFAULT true CHECK (one),
-    pruned_id bigint NOT NULL,
-    pruned_hash text NOT NULL
+-- One row per lane: where pruning cut it (the seq and hash before its oldest event
+-- kept), and the lock that puts its events in order. The first event of a transaction
+-- updates the row (`xact`), later ones find it theirs and leave it: a REPEATABLE READ
+-- transaction whose lane moved on since its snapshot fails to serialize, as it
+-- should, and a row is not made a thousand versions deep by a thousand events.
+CREATE TABLE IF NOT EXISTS pgprod_audit.lanes (
+    lane int PRIMARY KEY,
+    pruned_seq bigint NOT NULL DEFAULT 0,
+    pruned_hash text NOT NULL,
+    xact xid8
 );
-INSERT INTO pgprod_audit.chain (pruned_id, pruned_hash)
-VALUES (0, {genesis}) ON CONFLICT DO NOTHING;
-ALTER TABLE pgprod_audit.chain OWNER TO {auditor};
+INSERT INTO pgprod_audit.lanes (lane, pruned_hash)
+SELECT lane, {genesis} FROM generate_series(0, {lanes} - 1) lane ON CONFLICT DO NOTHING;
+ALTER TABLE pgprod_audit.lanes OWNER TO {auditor};
 
 -- Tables whose every write is recorded ([audit] tables), not only the editor's.
 CREATE TABLE IF NOT EXISTS pgprod_audit.tables (name text PRIMARY KEY);
@@ -51,8 +63,8 @@ CREATE TABLE IF NOT EXISTS pgprod_audit.cursors (
 );
 ALTER TABLE pgprod_audit.cursors OWNER TO {auditor};
 
-REVOKE ALL ON pgprod_audit.events, pgprod_audit.chain, pgprod_audit.cursors,
-              pgprod_audit.tables FROM PUBLIC;
+REVOKE ALL ON pgprod_audit.events, pgprod_audit.lanes, pgprod_audit.cursors,
+              pgprod_audit.tables, pgprod_audit.event_ids FROM PUBLIC;
 GRANT SELECT ON pgprod_audit.tables TO PUBLIC;  -- read by on_ddl, as whoever runs DDL
 
 -- The one writer of the trail. Not executable by the roles pgprod hands out: they
@@ -64,28 +76,33 @@ CREATE OR REPLACE FUNCTION pgprod_audit.append(
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
+    my_lane int := pg_backend_pid() % {lanes};
     new_id bigint;
 BEGIN
-    PERFORM FROM pgprod_audit.chain FOR UPDATE;  -- one event at a time
+    -- the lane's lock, held to the end of the transaction (see pgprod_audit.lanes)
+    UPDATE pgprod_audit.lanes SET xact = pg_current_xact_id()
+     WHERE lane = my_lane AND xact IS DISTINCT FROM pg_current_xact_id();
     -- then, in a statement of its own (a snapshot taken once the lock is held): the
-    -- newest event, or where pruning cut the chain, and this one hashed after it
+    -- lane's newest event, or where pruning cut it, and this one hashed after it
     INSERT INTO pgprod_audit.events
-    SELECT e.id, e.at, e.kind, e.actor, e.login, e.application, e.client, e.publish,
-           e.command, e.object, e.statement, e.detail,
+    SELECT e.id, e.lane, e.seq, e.at, e.kind, e.actor, e.login, e.application, e.client,
+           e.publish, e.command, e.object, e.statement, e.detail,
            encode(sha256(convert_to(e.previous || {canonical}, 'UTF8')), 'hex')
-    FROM (SELECT coalesce(newest.id, c.pruned_id) + 1 AS id,
-                 coalesce(newest.hash, c.pruned_hash) AS previous,
+    FROM (SELECT nextval('pgprod_audit.event_ids') AS id, l.lane,
+                 coalesce(newest.seq, l.pruned_seq) + 1 AS seq,
+                 coalesce(newest.hash, l.pruned_hash) AS previous,
                  coalesce(p_at, clock_timestamp()) AS at, p_kind AS kind, p_actor AS actor,
                  coalesce(p_login, session_user) AS login, a.application,
                  coalesce(p_client, host(inet_client_addr())) AS client,
                  substring(a.application FROM '^pgprod publish ([^ ]+)') AS publish,
                  p_command AS command, p_object AS object, p_statement AS statement,
                  p_detail AS detail
-          FROM pgprod_audit.chain c
+          FROM pgprod_audit.lanes l
           CROSS JOIN (SELECT coalesce(p_application,
                                       current_setting('application_name')) AS application) a
-          LEFT JOIN LATERAL (SELECT id, hash FROM pgprod_audit.events
-                             ORDER BY id DESC LIMIT 1) newest ON true) e
+          LEFT JOIN LATERAL (SELECT seq, hash FROM pgprod_audit.events
+                             WHERE lane = l.lane ORDER BY seq DESC LIMIT 1) newest ON true
+          WHERE l.lane = my_lane) e
     RETURNING id INTO new_id;
     RETURN new_id;
 END
@@ -286,30 +303,30 @@ END
 $fn$;
 ALTER FUNCTION pgprod_audit.on_drop() OWNER TO {auditor};
 
--- Pruning ([audit] retention): the admin's alone; the chain keeps where it was cut.
+-- Pruning ([audit] retention): the admin's alone; each lane keeps where it was cut.
 CREATE OR REPLACE FUNCTION pgprod_audit.prune(p_before timestamptz, p_actor text)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
-    cut pgprod_audit.events;
+    cut numeric;
     gone bigint;
 BEGIN
-    PERFORM FROM pgprod_audit.chain FOR UPDATE;
-    -- the events before the first one that is not older: the chain is cut in one place
-    -- (an event brought in late, a refusal read from the log, may be older than others)
-    SELECT * INTO cut FROM pgprod_audit.events
-     WHERE id = (SELECT max(id) FROM pgprod_audit.events
-                  WHERE id < coalesce((SELECT min(id) FROM pgprod_audit.events
-                                       WHERE at >= p_before), 'infinity'::numeric));
-    IF cut.id IS NULL THEN
-        RETURN 0;
-    END IF;
-    DELETE FROM pgprod_audit.events WHERE id <= cut.id;
+    PERFORM FROM pgprod_audit.lanes FOR UPDATE;  -- no event meanwhile
+    -- the events before the first one that is not older (an event brought in late, a
+    -- refusal read from the log, may be older than others): one cut across the lanes
+    SELECT coalesce(min(id), 'infinity'::numeric) INTO cut FROM pgprod_audit.events
+     WHERE at >= p_before;
+    UPDATE pgprod_audit.lanes l SET pruned_seq = last.seq, pruned_hash = last.hash
+      FROM (SELECT DISTINCT ON (lane) lane, seq, hash FROM pgprod_audit.events
+             WHERE id < cut ORDER BY lane, seq DESC) last
+     WHERE l.lane = last.lane;
+    DELETE FROM pgprod_audit.events WHERE id < cut;
     GET DIAGNOSTICS gone = ROW_COUNT;
-    UPDATE pgprod_audit.chain SET pruned_id = cut.id, pruned_hash = cut.hash;
-    PERFORM pgprod_audit.append('action', p_actor, 'audit prune', 'pgprod_audit.events',
-                                NULL, jsonb_build_object('events', gone, 'through', cut.id,
-                                                         'before', p_before));
+    IF gone > 0 THEN
+        PERFORM pgprod_audit.append('action', p_actor, 'audit prune', 'pgprod_audit.events',
+                                    NULL, jsonb_build_object('events', gone,
+                                                             'before', p_before));
+    END IF;
     RETURN gone;
 END
 $fn$;
