@@ -110,6 +110,38 @@ def test_every_write_to_an_audited_table_is_recorded(shop: tuple[Project, str]) 
     assert found[-1].detail == {"key": {"id": 7}, "old": {"id": 7, "amount": 100}, "new": None}
 
 
+def test_a_repeatable_read_writer_behind_its_lane_fails_to_serialize(
+        shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    first = _raw(prod, "app")
+    lane = first.info.backend_pid % audit.LANES
+    others = []
+    while True:  # a second session in the same lane, and one in another
+        conn = _raw(prod, "app")
+        others.append(conn)
+        if conn.info.backend_pid % audit.LANES == lane and len(others) > 1:
+            same, elsewhere = conn, next(c for c in others
+                                         if c.info.backend_pid % audit.LANES != lane)
+            break
+        assert len(others) < 40
+    try:
+        for number, (writer, fails) in enumerate(((elsewhere, False), (same, True))):
+            first.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            first.execute("SELECT 1")  # the snapshot
+            writer.execute("INSERT INTO payments VALUES (%s, 1)", [1000 + number])  # an event
+            if fails:
+                with pytest.raises(psycopg.errors.SerializationFailure):
+                    first.execute("INSERT INTO payments VALUES (%s, 2)", [2000 + number])
+            else:
+                first.execute("INSERT INTO payments VALUES (%s, 2)", [2000 + number])
+            first.execute("ROLLBACK")
+    finally:
+        for conn in (first, *others):
+            conn.close()
+    assert commands.audit_verify(project).ok
+
+
 def test_the_agents_refused_delete_is_recorded(shop: tuple[Project, str]) -> None:
     project, _ = shop
     prod = commands.environment(project, "prod")
