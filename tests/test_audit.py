@@ -142,6 +142,23 @@ def test_a_repeatable_read_writer_behind_its_lane_fails_to_serialize(
     assert commands.audit_verify(project).ok
 
 
+def test_a_setting_a_role_gave_itself_is_put_back_and_recorded(
+        shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    with _raw(prod, "agent") as conn:
+        conn.execute("BEGIN READ WRITE")
+        conn.execute(f"ALTER ROLE {prod.names('agent')} IN DATABASE app"
+                     " SET statement_timeout = 0")
+        conn.execute("COMMIT")
+    [status] = commands.status(project, ["prod"])
+    assert status.problem and "statement_timeout=0" in status.problem
+    [repaired] = [e for e in _events(project, kind="action", actor="pgprod")
+                  if e.command == "repair role"][-1:]
+    assert repaired.object == prod.names("agent")
+    assert (repaired.detail or {})["said"] == status.problem
+
+
 def test_the_agents_refused_delete_is_recorded(shop: tuple[Project, str]) -> None:
     project, _ = shop
     prod = commands.environment(project, "prod")
