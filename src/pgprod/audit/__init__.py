@@ -58,6 +58,35 @@ CANONICAL = (
     " e.kind, e.actor, e.login, e.application, e.client, e.publish, e.command, e.object,"
     " e.statement, e.detail)::text")
 
+# One event appended, as `append` and the row trigger `capture` both run it (plpgsql,
+# with my_lane, new_id and the p_* values in scope): the lane's lock, held to the end of
+# the transaction (see pgprod_audit.lanes), then, in a statement of its own (a snapshot
+# taken once the lock is held), the lane's newest event, or where pruning cut it, and
+# this one hashed after it.
+APPEND_EVENT = """
+    UPDATE pgprod_audit.lanes SET xact = pg_current_xact_id()
+     WHERE lane = my_lane AND xact IS DISTINCT FROM pg_current_xact_id();
+    INSERT INTO pgprod_audit.events
+    SELECT e.id, e.lane, e.seq, e.at, e.kind, e.actor, e.login, e.application, e.client,
+           e.publish, e.command, e.object, e.statement, e.detail,
+           encode(sha256(convert_to(e.previous || {canonical}, 'UTF8')), 'hex')
+    FROM (SELECT nextval('pgprod_audit.event_ids') AS id, l.lane,
+                 coalesce(newest.seq, l.pruned_seq) + 1 AS seq,
+                 coalesce(newest.hash, l.pruned_hash) AS previous,
+                 coalesce(p_at, clock_timestamp()) AS at, p_kind AS kind, p_actor AS actor,
+                 coalesce(p_login, session_user) AS login, a.application,
+                 coalesce(p_client, host(inet_client_addr())) AS client,
+                 substring(a.application FROM '^pgprod publish ([^ ]+)') AS publish,
+                 p_command AS command, p_object AS object, p_statement AS statement,
+                 p_detail AS detail
+          FROM pgprod_audit.lanes l
+          CROSS JOIN (SELECT coalesce(p_application,
+                                      current_setting('application_name')) AS application) a
+          LEFT JOIN LATERAL (SELECT seq, hash FROM pgprod_audit.events
+                             WHERE lane = l.lane ORDER BY seq DESC LIMIT 1) newest ON true
+          WHERE l.lane = my_lane) e
+    RETURNING id INTO new_id;"""
+
 _COLUMNS = ("id", "at", "kind", "actor", "login", "application", "client", "publish",
             "command", "object", "statement", "detail")
 
@@ -91,7 +120,8 @@ def _script(names: Names) -> sql.Composed:
     return sql.SQL(text).format(  # a file of pgprod's, not user input
         auditor=names.ident(AUDITOR), editor=sql.Literal(names("editor")),
         owner=sql.Literal(names("owner")), canonical=sql.SQL(CANONICAL),
-        genesis=sql.Literal(GENESIS), lanes=sql.Literal(LANES))
+        genesis=sql.Literal(GENESIS), lanes=sql.Literal(LANES),
+        append_event=sql.SQL(APPEND_EVENT).format(canonical=sql.SQL(CANONICAL)))
 
 
 COMMENT = "pgprod: the audit trail (`pgprod audit`), from trail.sql"

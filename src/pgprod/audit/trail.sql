@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS pgprod_audit.events (
     hash text NOT NULL,           -- sha256 of the lane's previous hash and this event
     UNIQUE (lane, seq)
 );
-CREATE INDEX IF NOT EXISTS events_at ON pgprod_audit.events (at);
+CREATE INDEX IF NOT EXISTS events_at ON pgprod_audit.events USING brin (at);  -- in time order, nearly
 ALTER TABLE pgprod_audit.events OWNER TO {auditor};
 ALTER SEQUENCE pgprod_audit.event_ids OWNER TO {auditor};
 
@@ -79,31 +79,7 @@ DECLARE
     my_lane int := pg_backend_pid() % {lanes};
     new_id bigint;
 BEGIN
-    -- the lane's lock, held to the end of the transaction (see pgprod_audit.lanes)
-    UPDATE pgprod_audit.lanes SET xact = pg_current_xact_id()
-     WHERE lane = my_lane AND xact IS DISTINCT FROM pg_current_xact_id();
-    -- then, in a statement of its own (a snapshot taken once the lock is held): the
-    -- lane's newest event, or where pruning cut it, and this one hashed after it
-    INSERT INTO pgprod_audit.events
-    SELECT e.id, e.lane, e.seq, e.at, e.kind, e.actor, e.login, e.application, e.client,
-           e.publish, e.command, e.object, e.statement, e.detail,
-           encode(sha256(convert_to(e.previous || {canonical}, 'UTF8')), 'hex')
-    FROM (SELECT nextval('pgprod_audit.event_ids') AS id, l.lane,
-                 coalesce(newest.seq, l.pruned_seq) + 1 AS seq,
-                 coalesce(newest.hash, l.pruned_hash) AS previous,
-                 coalesce(p_at, clock_timestamp()) AS at, p_kind AS kind, p_actor AS actor,
-                 coalesce(p_login, session_user) AS login, a.application,
-                 coalesce(p_client, host(inet_client_addr())) AS client,
-                 substring(a.application FROM '^pgprod publish ([^ ]+)') AS publish,
-                 p_command AS command, p_object AS object, p_statement AS statement,
-                 p_detail AS detail
-          FROM pgprod_audit.lanes l
-          CROSS JOIN (SELECT coalesce(p_application,
-                                      current_setting('application_name')) AS application) a
-          LEFT JOIN LATERAL (SELECT seq, hash FROM pgprod_audit.events
-                             WHERE lane = l.lane ORDER BY seq DESC LIMIT 1) newest ON true
-          WHERE l.lane = my_lane) e
-    RETURNING id INTO new_id;
+    {append_event}
     RETURN new_id;
 END
 $fn$;
@@ -132,6 +108,10 @@ DECLARE
     old_row jsonb;
     new_row jsonb;
     key jsonb;
+    my_lane int := pg_backend_pid() % {lanes};
+    new_id bigint;
+    p_kind text; p_actor text; p_command text; p_object text; p_statement text;
+    p_detail jsonb; p_at timestamptz; p_login text; p_application text; p_client text;
 BEGIN
     IF session_user = {editor} THEN
         SELECT rolvaliduntil INTO until FROM pg_roles WHERE rolname = {editor};
@@ -152,11 +132,15 @@ BEGIN
             key := key || jsonb_build_object(TG_ARGV[i], coalesce(new_row, old_row) -> TG_ARGV[i]);
         END LOOP;
     END IF;
-    PERFORM pgprod_audit.append(
-        'data', CASE WHEN current_setting('role') = 'none' THEN session_user::text
-                     ELSE current_setting('role') END,
-        TG_OP, format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME),
-        current_query(), jsonb_build_object('key', key, 'old', old_row, 'new', new_row));
+    -- as `append` does (the same statements), without a second function call
+    p_kind := 'data';
+    p_actor := CASE WHEN current_setting('role') = 'none' THEN session_user::text
+                    ELSE current_setting('role') END;
+    p_command := TG_OP;
+    p_object := format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
+    p_statement := current_query();
+    p_detail := jsonb_build_object('key', key, 'old', old_row, 'new', new_row);
+    {append_event}
     RETURN NULL;
 END
 $fn$;
