@@ -75,7 +75,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "env", "agent_statement_timeout", str, lambda env: "30s" if env == "prod" else "0",
-        "statement_timeout for the agent role (0 = none).",
+        "statement_timeout for the agent role (0 = none); on prod the watchdog also cancels "
+        "agent statements running longer, whatever the session set.",
+    ),
+    Setting(
+        "env", "reader_idle_timeout", str, lambda env: "1min" if env == "prod" else "0",
+        "prod: the watchdog ends agent and readonly sessions idle in a transaction longer "
+        "than this (0 = none).",
+    ),
+    Setting(
+        "env", "agent_transaction_timeout", str, lambda env: "10min" if env == "prod" else "0",
+        "prod: the watchdog ends agent transactions open longer than this (0 = none).",
     ),
     Setting(
         "env", "connection_limits", str, "owner=10, app=60, agent=5, readonly=5, editor=3",
@@ -185,6 +195,8 @@ class EnvConfig:
     role_prefix: str
     agent_statement_timeout: str
     connection_limits: str = ""
+    reader_idle_timeout: str = "0"
+    agent_transaction_timeout: str = "0"
 
     @property
     def embedded(self) -> bool:
@@ -289,6 +301,12 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         except ValueError as exc:
             raise _invalid(name, "connection_limits", environ, path, f": {exc}",
                            "write role=N pairs, e.g. \"app=60, agent=5\"") from exc
+        for key in TIMEOUTS:
+            try:
+                timeout_ms(str(values[name][key]))
+            except ValueError as exc:
+                raise _invalid(name, key, environ, path, f": {exc}",
+                               "write a time like 30s or 1min, or 0 for none") from exc
     envs = {name: EnvConfig(name=name, **values[name]) for name in ENVIRONMENTS}  # type: ignore[arg-type]
     for env in envs.values():
         if env.embedded and not 0 < env.port < 65536:
@@ -324,6 +342,15 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
 
 
 ROLE_NAMES = ("owner", "app", "agent", "readonly", "editor")  # pgprod.roles.ROLES
+TIMEOUTS = ("agent_statement_timeout", "reader_idle_timeout", "agent_transaction_timeout")
+
+
+def timeout_ms(text: str) -> int | None:
+    """A timeout setting ('30s', '1min'; a bare number is milliseconds) in milliseconds;
+    None for "0" or "" (no limit). Raises ValueError for anything else."""
+    if text.strip() in ("", "0"):
+        return None
+    return milliseconds(text)
 
 
 def parse_connection_limits(text: str) -> dict[str, int]:

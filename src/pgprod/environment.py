@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from psycopg import sql
 
-from pgprod import audit, db, edit, own, roles
+from pgprod import audit, db, edit, own, roles, watchdog
 from pgprod.cluster import Binaries, Cluster, locate, reachable_binaries, server_user, trusted
 from pgprod.cluster.server import ConfValue
 from pgprod.config import EnvConfig
@@ -95,6 +95,7 @@ class Status:
     type: str = ""  # dev, prod, restored (`RULES`)
     origin: str | None = None  # what a copy copies, and from when
     data_dir: str | None = None  # an embedded server's data directory
+    watchdog: bool | None = None  # prod: whether its watchdog runs (`pgprod.watchdog`)
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,8 @@ class Environment:
         (see `pgprod.cluster.server`; provisioning is idempotent and transactional)."""
         if not self.config.embedded:
             self.provision()
+            if self.kind == "prod":
+                watchdog.start(self)
             return UpResult(self.name, False, False, False, self.tls)
         cluster = self.cluster()
         with cluster.lock("up"):
@@ -338,6 +341,8 @@ class Environment:
             recovered = cluster.recover()
             cluster.start(_first_address(self.config.listen_addresses), self.config.port)
         self.provision()
+        if self.kind == "prod":  # limits its sessions cannot lift
+            watchdog.start(self)
         return UpResult(self.name, initialized, not running, recovered, self.tls)
 
     def provision(self) -> None:
@@ -393,6 +398,8 @@ class Environment:
             raise UsageError(f"{self.name} is an external server; pgprod does not stop it")
         cluster = self.cluster()
         with cluster.lock("down"):
+            if self.kind == "prod":
+                watchdog.stop(self)
             cluster.settle()
             return cluster.stop()
 
@@ -404,7 +411,9 @@ class Environment:
                       running=False, host=info.host, port=info.port, tls=self.tls,
                       type=self.kind, origin=self.copy.origin if self.copy else None,
                       data_dir=str(self.project.cluster_dir(self.name))
-                      if self.config.embedded else None)
+                      if self.config.embedded else None,
+                      watchdog=watchdog.running(self) is not None
+                      if self.kind == "prod" else None)
         if self.config.embedded and self.cluster().pid() is None:
             return base
         try:
