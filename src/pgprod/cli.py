@@ -172,6 +172,9 @@ def _print_status(statuses: Sequence[Status]) -> None:
         )
         if s.origin:
             copies.append(f"{s.env} is a {s.type} copy of {s.origin}")
+        if s.running and s.watchdog is False:
+            copies.append(f"{s.env}'s watchdog is not running: the agent's limits hold only "
+                          f"while its sessions keep them; `pgprod up {s.env}` starts it")
     show(table)
     for line in copies:
         say(line, style="dim")
