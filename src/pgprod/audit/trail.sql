@@ -147,6 +147,15 @@ $fn$;
 ALTER FUNCTION pgprod_audit.capture() OWNER TO {auditor};
 GRANT EXECUTE ON FUNCTION pgprod_audit.capture() TO PUBLIC;  -- to attach it (on_ddl)
 
+-- Whether this is pgprod provisioning prod (its admin, a superuser, re-granting its
+-- roles' privileges on every `up`): recorded as its action, not as DDL events.
+CREATE OR REPLACE FUNCTION pgprod_audit.provisioning() RETURNS boolean LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT current_setting('application_name') = 'pgprod'
+           AND coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+$fn$;
+ALTER FUNCTION pgprod_audit.provisioning() OWNER TO {auditor};
+
 -- Records a DDL command: reads the event trigger's own list of what it changed, so it
 -- records nothing when called outside an event trigger (it errors there).
 CREATE OR REPLACE FUNCTION pgprod_audit.record_ddl(p_tag text) RETURNS void
@@ -166,9 +175,8 @@ BEGIN
     IF objects IS NULL THEN
         RETURN;  -- only pgprod's own trigger, attached to a new table
     END IF;
-    IF current_setting('application_name') = 'pgprod'
-       AND (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
-        RETURN;  -- pgprod provisioning its roles' grants: recorded as its action
+    IF pgprod_audit.provisioning() THEN
+        RETURN;
     END IF;
     PERFORM pgprod_audit.append('ddl', pgprod_audit.who(), p_tag, names, current_query(),
                                 jsonb_build_object('objects', objects));
@@ -191,8 +199,7 @@ BEGIN
     IF objects IS NULL OR p_tag NOT LIKE 'DROP %' THEN
         RETURN;  -- ALTER TABLE ... DROP COLUMN and the like: recorded by record_ddl
     END IF;
-    IF current_setting('application_name') = 'pgprod'
-       AND (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+    IF pgprod_audit.provisioning() THEN
         RETURN;
     END IF;
     PERFORM pgprod_audit.append('ddl', pgprod_audit.who(), p_tag, names, current_query(),
