@@ -290,3 +290,22 @@ def test_no_watchdog_without_limits(new_project: ProjectFactory) -> None:
 def fresh_dev(new_project: ProjectFactory) -> Environment:
     """dev of a new project: its agent role, and no watchdog."""
     return commands.environment(new_project(up=("dev",)), "dev")
+
+
+def test_refusals_and_actions_enter_the_trail_without_a_reader(
+        new_project: ProjectFactory) -> None:
+    _, prod = _prod(new_project)
+    with _raw(prod, "agent") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("BEGIN READ WRITE")
+        conn.execute("CREATE TABLE stolen (id int)")
+    found: list[tuple[str, str]] = []
+    deadline = time.monotonic() + watchdog.COLLECT_EVERY + 10
+    with prod.connect_admin(prod.database) as admin:  # read as it is, nothing brought in
+        while time.monotonic() < deadline:
+            found = admin.execute("SELECT kind, coalesce(statement, command) FROM"
+                                  " pgprod_audit.events ORDER BY id").fetchall()
+            if {("refused", "CREATE TABLE stolen (id int)"), ("action", "up")} <= set(found):
+                break
+            time.sleep(0.5)
+    assert ("refused", "CREATE TABLE stolen (id int)") in found
+    assert ("action", "up") in found  # the action log's `up`, by the watchdog too

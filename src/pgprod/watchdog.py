@@ -13,6 +13,9 @@ as the admin and
   `agent_transaction_timeout`;
 
 each recorded in prod's audit trail (when it has one) and in its log beside the server's.
+Every COLLECT_EVERY seconds it also brings the server log's refusals and the action
+log's actions into the trail (`collect`), which `pgprod audit` would otherwise do only
+when it reads it.
 
 `sweep` is one look, over any admin connection. `start`, `stop` and `running` manage the
 process: its pid file names it, and it exits when the file is removed or names another
@@ -40,6 +43,7 @@ import psycopg
 from psycopg import sql
 
 from pgprod import audit, db
+from pgprod.audit import sources
 from pgprod.config import EnvConfig, timeout_ms
 from pgprod.errors import PgprodError
 from pgprod.roles import Names
@@ -55,6 +59,7 @@ START_TIMEOUT = 15.0  # how long `start` waits for the process to say it runs
 STOP_TIMEOUT = 10.0  # how long `stop` waits before it kills the process
 LOCK_WAIT = 3.0  # how long a new process waits for an exiting one's lock
 ESCALATE = 5.0  # seconds a cancelled statement may go on before its session is ended
+COLLECT_EVERY = 10.0  # seconds between two readings of the logs into the audit trail
 APPLICATION = "pgprod watchdog"  # its sessions' application_name
 
 log = logging.getLogger("pgprod.watchdog")
@@ -234,6 +239,17 @@ class Files:
     lock: Path  # held (flock) by the running watchdog
 
 
+def collect(env: Environment) -> None:
+    """Bring the server log's refusals and the action log's actions into prod's audit
+    trail (`pgprod.audit.sources`), so they are there within COLLECT_EVERY seconds, and
+    in any copy of prod made since, without waiting for `pgprod audit` to read them."""
+    with db.connect(env.admin(env.database), env=env.name, role="admin",
+                    autocommit=True) as conn:
+        conn.execute("SELECT set_config('application_name', %s, false)", [APPLICATION])
+        if audit.installed(conn) and audit.superuser(conn):
+            sources.collect(conn, env.project)
+
+
 def files(env: Environment) -> Files:
     """Where an environment's watchdog keeps its files: an embedded server's directory
     (beside its `server.log`), else the project's state folder."""
@@ -356,6 +372,8 @@ class _Watch:
         self.said: str | None = None  # the last problem logged, said once
         self.cancelled: Cancelled = {}
 
+    collect_at = 0.0  # when to next bring the logs into the audit trail (`collect`)
+
     def wanted(self) -> bool:
         """Whether to go on: not told to stop, and the pid file still names us."""
         return not self.stopping.is_set() and _read(self.paths.pid)[0] == os.getpid()
@@ -409,6 +427,9 @@ class _Watch:
                     ended = sweep(conn, self.env.names, self.limits, self.cancelled)
                     if ended:
                         record(self.env, ended)
+                    if time.monotonic() >= self.collect_at:
+                        self.collect_at = time.monotonic() + COLLECT_EVERY
+                        collect(self.env)
                     self.problem(None)
                 except psycopg.OperationalError as exc:
                     self.problem(f"connection lost: {db.reason(exc)}")
