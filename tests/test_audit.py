@@ -243,7 +243,10 @@ def test_cutting_the_tail_is_found_against_the_last_verify(
 
 
 def test_retention_prunes_and_the_chain_stays_whole(new_project: ProjectFactory) -> None:
-    project = new_project(settings={"audit": {"retention": "1d"}})
+    project = new_project(settings={  # no watchdog: nothing enters the trail before
+        "audit": {"retention": "1d"}, "prod": {
+            "agent_statement_timeout": "0", "reader_idle_timeout": "0",
+            "agent_transaction_timeout": "0"}})
     prod = commands.environment(project, "prod")
     with prod.connect_admin(prod.database) as conn:  # an event from two days ago
         assert audit.append(conn, "action", "test", "old", None, {},
@@ -335,4 +338,23 @@ def test_a_restore_over_prod_keeps_the_trail_continuous(new_project: ProjectFact
     commanded = [(e.actor, e.command) for e in trail.events if e.kind == "action"]
     assert commanded.count(("alice", "edit on")) == 1, "an action is not read twice"
     assert ("bob", "restore") in commanded
+    assert commands.audit_verify(project).ok
+
+
+def test_a_promote_cut_short_before_its_carry_is_finished_by_audit(
+        new_project: ProjectFactory) -> None:
+    project = new_project()
+    prod = commands.environment(project, "prod")
+    commands.edit_on(project, "1m", actor="carol")
+    before = commands.audit_events(project).events
+    kept = project.state / audit.FOLDER / "carry-restore-x.json"
+    audit.keep_carry(kept, before[-1:], "prod before restore-x", [])  # as promote does
+    carried = [e for e in commands.audit_events(project).events
+               if (e.detail or {}).get("carried")]
+    assert [(e.command, e.actor, (e.detail or {})["carried"]) for e in carried] == [
+        ("edit on", "carol", {"from": "prod before restore-x", "id": before[-1].id})]
+    assert not kept.exists()
+    audit.keep_carry(kept, before[-1:], "prod before restore-x", [])  # again: once only
+    with prod.connect_admin(prod.database) as conn:
+        assert audit.carry_kept(conn, kept.parent) == 0
     assert commands.audit_verify(project).ok

@@ -47,6 +47,7 @@ TRIGGER = "pgprod_audit"  # the row trigger on each of the app's tables
 EVENT_TRIGGERS = {"pgprod_audit_ddl": ("ddl_command_end", "on_ddl"),
                   "pgprod_audit_drop": ("sql_drop", "on_drop")}
 KINDS = ("ddl", "data", "refused", "action")
+FOLDER = "audit"  # in `.pgprod/`: verify's anchors, a promote's events not carried yet
 GENESIS = hashlib.sha256(b"pgprod audit trail").hexdigest()  # the hash before event 1
 
 LANES = 8  # chains events are appended to at once (`trail.sql`)
@@ -435,18 +436,50 @@ def carry(conn: Connection, found: Sequence[Event], source: str,
     """Append `found` (events of another trail, see `after_common`) to this one, each as
     it was but for `detail.carried` (where it came from and its id there), and take
     over that trail's cursors `read` (its sources are not read twice), so that a promote
-    keeps the trail continuous. Admin connection; commits."""
+    keeps the trail continuous. Once per `source` (a cursor of its own marks it, in the
+    same transaction): 0 when it was carried already. Admin connection; commits."""
     with conn.transaction():
+        done = conn.execute("INSERT INTO pgprod_audit.cursors VALUES (%s, %s, NULL)"
+                            " ON CONFLICT (source) DO NOTHING RETURNING 1",
+                            [f"carried:{source}", len(found)]).fetchone()
+        if done is None:
+            return 0
         for source_name, position, stamp in read or ():
             conn.execute("INSERT INTO pgprod_audit.cursors VALUES (%s, %s, %s)"
                          " ON CONFLICT (source) DO UPDATE SET position = excluded.position,"
                          " stamp = excluded.stamp", [source_name, position, stamp])
-    for event in found:
-        append(conn, event.kind, event.actor, event.command or "", event.object,
-               {**(event.detail or {}), "carried": {"from": source, "id": event.id}},
-               at=event.at.isoformat(), login=event.login, application=event.application,
-               client=event.client, statement=event.statement)
+        for event in found:
+            append(conn, event.kind, event.actor, event.command or "", event.object,
+                   {**(event.detail or {}), "carried": {"from": source, "id": event.id}},
+                   at=event.at.isoformat(), login=event.login,
+                   application=event.application, client=event.client,
+                   statement=event.statement)
     return len(found)
+
+
+def keep_carry(path: Path, found: Sequence[Event], source: str, read: Cursors) -> None:
+    """Write what `carry` is to carry into `path` (JSON, atomically), so a promote cut
+    short between its swap and its carry leaves it for `carry_kept`."""
+    data = {"source": source, "cursors": [list(c) for c in read],
+            "events": [{**event.__dict__, "at": event.at.isoformat()} for event in found]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, default=str))
+    tmp.replace(path)
+
+
+def carry_kept(conn: Connection, folder: Path) -> int:
+    """Carry what `keep_carry` left in `folder` (`carry-*.json`) and remove it; returns
+    how many events were carried now. Admin connection; commits."""
+    carried = 0
+    for path in sorted(folder.glob("carry-*.json")):
+        data = json.loads(path.read_text())
+        found = [Event(**{**e, "at": dt.datetime.fromisoformat(e["at"])})
+                 for e in data["events"]]
+        carried += carry(conn, found, data["source"],
+                         [(str(c[0]), int(c[1]), c[2]) for c in data["cursors"]])
+        path.unlink()
+    return carried
 
 
 def empty(conn: Connection, reason: str, actor: str) -> int:

@@ -413,15 +413,18 @@ def promote(project: Project, name: str, on_progress: OnProgress = _quiet) -> Pr
         _check_timeline(project, source, restored.timeline)
         store.make_dirs()
         point = None
-        carried: tuple[list[audit.Event], audit.Cursors] | None = None
+        carried = None
         if target.pid() is not None:
             point = create_restore_point(project, f"before-{name}", on_progress)
             carried = _trail_since(project, env, restored)
+        if carried is not None:  # kept first: a promote cut short after the swap
+            audit.keep_carry(project.state / audit.FOLDER / f"carry-{name}.json", carried[0],
+                             f"prod before {name}", carried[1])  # leaves it to `audit`
         kept = _swap(env, source, store.replaced / name, on_progress)
         if carried is not None:  # what prod's trail recorded since the copy's state
             on_progress(Message(f"carrying {len(carried[0])} audit events over"))
             with env.connect_admin(env.database) as conn:
-                audit.carry(conn, carried[0], f"prod before {name}", carried[1])
+                audit.carry_kept(conn, project.state / audit.FOLDER)
         shutil.rmtree(source.root, ignore_errors=True)
         store.add_promotion(Promotion(time=utcnow(), timeline=restored.timeline,
                                       restored=name, target=restored.resolved))

@@ -54,6 +54,7 @@ def audit_events(project: Project, env: str = "prod", *, actor: str | None = Non
     with _trail(project, env) as (environment, conn):
         collected, pruned = sources.Collected(), 0
         if environment.kind == "prod":
+            audit.carry_kept(conn, project.state / audit.FOLDER)  # a promote cut short
             collected = sources.collect(conn, project)
             pruned = _prune(project, conn)
         found = audit.events(conn, actor=actor, kind=kind, since=start, publish=publish,
@@ -66,7 +67,7 @@ def audit_verify(project: Project, env: str = "prod") -> audit.Verified:
     anchor file `.pgprod/audit/<env>.json`, which remembers the newest event seen whole:
     a trail cut short or rewritten since is found by the next verify)."""
     with _trail(project, env) as (environment, conn):
-        return audit.verify(conn, project.state / "audit" / f"{environment.name}.json")
+        return audit.verify(conn, project.state / audit.FOLDER / f"{environment.name}.json")
 
 
 @contextmanager
