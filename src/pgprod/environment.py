@@ -425,7 +425,9 @@ class Environment:
                 """SELECT current_setting('server_version'), pg_database_size(current_database()),
                           (SELECT count(*) FROM pg_stat_activity
                            WHERE datname = current_database() AND pid <> pg_backend_pid()
-                             AND backend_type = 'client backend')"""
+                             AND backend_type = 'client backend'
+                             AND application_name <> %s)""",
+                [watchdog.APPLICATION],  # pgprod's own, reading the logs into the trail
             ).fetchone()  # type: ignore[misc]
             state = edit.state(conn, self.names) if self.rules.edit else None
             repaired = self.repair_roles(conn)

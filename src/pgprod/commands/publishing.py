@@ -200,9 +200,26 @@ def logs(project: Project, publish_id: str | None = None, follow: bool = False,
         yield from logged[seen:]
         seen = len(logged)
         lifecycle.settle(found)
-        if not follow or found.load(publish_id).status != lifecycle.RUNNING:
+        record = found.load(publish_id)
+        if not follow or record.status != lifecycle.RUNNING:
+            if follow:  # a transition's line is logged just after the record is saved
+                yield from list(_last_lines(found, record))[seen:]
             return
         time.sleep(interval)
+
+
+def _last_lines(found: History, record: Record, wait: float = 2.0) -> list[dict[str, object]]:
+    """The log of `record`, which stopped running, once it holds the line of its last
+    transition (or after `wait` seconds)."""
+    last = record.transitions[-1]["event"] if record.transitions else None
+    deadline = time.monotonic() + wait
+    while True:
+        logged = list(found.events(record.id))
+        if last is None or time.monotonic() > deadline or any(
+                e.get("event") == "state" and e.get("transition") == last
+                for e in logged[-3:]):
+            return logged
+        time.sleep(0.05)
 
 
 def demo(directory: Path, actor: str | None = None) -> sample.Demo:
