@@ -15,7 +15,7 @@ import psutil
 import psycopg
 import pytest
 
-from pgprod import commands, watchdog
+from pgprod import audit, commands, watchdog
 from pgprod.environment import Environment
 from pgprod.project import Project, find
 from pgprod.roles import Names
@@ -68,6 +68,18 @@ def _prod(new_project: ProjectFactory) -> tuple[Project, Environment]:
     return project, commands.environment(project, "prod")
 
 
+def _its_actions(project: Project, count: int) -> list[audit.Event]:
+    """The watchdog's actions in prod's trail, once there are `count` of them: it records
+    each just after signalling the session, so the client may see the effect first."""
+    deadline = time.monotonic() + 15
+    while True:
+        events = [e for e in commands.audit_events(project, kind="action").events
+                  if e.actor == watchdog.ACTOR]
+        if len(events) >= count or time.monotonic() > deadline:
+            return events
+        time.sleep(0.1)
+
+
 def _cancelled_sleep(prod: Environment) -> float:
     """Seconds an agent's `pg_sleep(60)` ran, its own statement_timeout lifted, until
     cancelled."""
@@ -84,8 +96,7 @@ def test_an_agent_statement_is_cancelled_whatever_the_session_set(
     project, prod = _prod(new_project)
     elapsed = _cancelled_sleep(prod)
     assert 2 <= elapsed < 15  # the limit, the poll, and a busy machine's slack
-    events = [e for e in commands.audit_events(project, kind="action").events
-              if e.actor == watchdog.ACTOR]
+    events = _its_actions(project, 1)
     assert [(e.command, e.object) for e in events][:1] == [("cancel", prod.names("agent"))]
     detail = events[0].detail
     assert detail is not None
@@ -114,8 +125,7 @@ def test_readers_idle_in_a_transaction_are_ended(new_project: ProjectFactory) ->
     finally:
         for conn in sessions.values():
             conn.close()
-    events = [e for e in commands.audit_events(project, kind="action").events
-              if e.actor == watchdog.ACTOR]
+    events = _its_actions(project, 2)
     assert sorted((e.command, e.object) for e in events) == [
         ("terminate", prod.names("agent")), ("terminate", prod.names("readonly"))]
     assert all(e.detail and e.detail["reason"] == "idle in transaction" for e in events)
