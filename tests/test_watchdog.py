@@ -102,7 +102,7 @@ def test_an_agent_statement_is_cancelled_whatever_the_session_set(
     assert detail is not None
     assert detail["query"] == "SELECT pg_sleep(60)"
     assert detail["limit"] == 2 and detail["running_seconds"] >= 2
-    assert "cancel pid" in watchdog.files(prod).log.read_text()
+    assert "cancel pid" in watchdog.process(prod).log.read_text()
 
 
 def test_readers_idle_in_a_transaction_are_ended(new_project: ProjectFactory) -> None:
@@ -225,7 +225,7 @@ def test_up_starts_one_down_stops_it_and_a_killed_one_is_replaced(
 
     commands.down(project, ["prod"])
     assert watchdog.running(prod) is None and _watchdogs(project) == []
-    assert not watchdog.files(prod).pid.exists()
+    assert not watchdog.process(prod).pid_file.exists()
     assert commands.status(project, ["prod"])[0].watchdog is False
 
     commands.up(project, ["prod"])
@@ -254,9 +254,9 @@ def test_it_exits_when_its_pid_file_goes_and_survives_a_server_restart(
     assert watchdog.running(prod) == pid
     _wait_for_its_session(prod)  # it reconnected
     assert _cancelled_sleep(prod) < 10
-    assert "connection lost" in watchdog.files(prod).log.read_text()
+    assert "connection lost" in watchdog.process(prod).log.read_text()
 
-    watchdog.files(prod).pid.unlink()
+    watchdog.process(prod).pid_file.unlink()
     deadline = time.monotonic() + 5
     while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE \
             and time.monotonic() < deadline:
@@ -286,7 +286,7 @@ def test_up_applies_changed_limits(new_project: ProjectFactory) -> None:
     commands.up(changed, ["prod"])
     second = watchdog.running(prod)
     assert second not in (None, first) and [p.pid for p in _watchdogs(project)] == [second]
-    assert "idle=5s" in watchdog.files(prod).pid.read_text()
+    assert "idle=5s" in watchdog.process(prod).pid_file.read_text()
 
 
 def test_no_watchdog_without_limits(new_project: ProjectFactory) -> None:

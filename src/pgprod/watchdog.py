@@ -18,18 +18,15 @@ log's actions into the trail (`collect`), which `pgprod audit` would otherwise d
 when it reads it.
 
 `sweep` is one look, over any admin connection. `start`, `stop` and `running` manage the
-process: its pid file names it, and it exits when the file is removed or names another
-process; a lock file it holds while it lives keeps a second one from running.
+process (`pgprod.daemon`); it also exits when its pid file is removed or names another
+process.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -38,13 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psutil
 import psycopg
 from psycopg import sql
 
-from pgprod import audit, db
+from pgprod import audit, daemon, db
 from pgprod.audit import sources
 from pgprod.config import EnvConfig, timeout_ms
+from pgprod.daemon import Daemon
 from pgprod.errors import PgprodError
 from pgprod.roles import Names
 
@@ -55,9 +52,6 @@ ACTOR = "pgprod watchdog"  # the audit trail's actor of its events
 INTERVAL = 1.0  # seconds between two looks at pg_stat_activity
 BACKOFF_MAX = 5.0  # the longest wait between two attempts to reconnect
 QUERY_CHARS = 500  # how much of a statement an event keeps
-START_TIMEOUT = 15.0  # how long `start` waits for the process to say it runs
-STOP_TIMEOUT = 10.0  # how long `stop` waits before it kills the process
-LOCK_WAIT = 3.0  # how long a new process waits for an exiting one's lock
 ESCALATE = 5.0  # seconds a cancelled statement may go on before its session is ended
 COLLECT_EVERY = 10.0  # seconds between two readings of the logs into the audit trail
 APPLICATION = "pgprod watchdog"  # its sessions' application_name
@@ -232,13 +226,6 @@ def record(env: Environment, ended: Sequence[Ended]) -> None:
 # -- the process --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Files:
-    pid: Path  # the pid file: "<pid>\n<limits>\n"
-    log: Path
-    lock: Path  # held (flock) by the running watchdog
-
-
 def collect(env: Environment) -> None:
     """Bring the server log's refusals and the action log's actions into prod's audit
     trail (`pgprod.audit.sources`), so they are there within COLLECT_EVERY seconds, and
@@ -250,124 +237,44 @@ def collect(env: Environment) -> None:
             sources.collect(conn, env.project)
 
 
-def files(env: Environment) -> Files:
-    """Where an environment's watchdog keeps its files: an embedded server's directory
-    (beside its `server.log`), else the project's state folder."""
+def process(env: Environment) -> Daemon:
+    """`env`'s watchdog as a process (`pgprod.daemon`): its files in an embedded
+    server's directory (beside its `server.log`), else in the project's state folder."""
     if env.config.embedded:
-        root = env.project.cluster_dir(env.name)
-        return Files(root / "watchdog.pid", root / "watchdog.log", root / "watchdog.lock")
-    state = env.project.state
-    return Files(state / f"watchdog-{env.name}.pid", state / f"watchdog-{env.name}.log",
-                 state / f"watchdog-{env.name}.lock")
-
-
-_children: dict[int, subprocess.Popen[bytes]] = {}  # watchdogs this process started
-
-
-def _reap() -> None:
-    """Collect the exit status of the watchdogs this process started that have ended,
-    so none is left a zombie."""
-    for pid, child in list(_children.items()):
-        if child.poll() is not None:
-            del _children[pid]
-
-
-def _read(path: Path) -> tuple[int | None, str]:
-    """The pid and limits a pid file names (None, "" when there is none)."""
-    try:
-        first, _, rest = path.read_text().partition("\n")
-        return int(first), rest.strip()
-    except (OSError, ValueError):
-        return None, ""
-
-
-def _is_watchdog(pid: int, env: Environment) -> bool:
-    """Whether process `pid` is alive and the watchdog of `env`."""
-    try:
-        process = psutil.Process(pid)
-        if process.status() == psutil.STATUS_ZOMBIE:
-            return False
-        command = process.cmdline()
-    except psutil.Error:
-        return False
-    return "pgprod.watchdog" in command and command[-2:] == [str(env.project.root), env.name]
+        root, stem = env.project.cluster_dir(env.name), "watchdog"
+    else:
+        root, stem = env.project.state, f"watchdog-{env.name}"
+    return Daemon(f"the watchdog of {env.name}", "pgprod.watchdog",
+                  (str(env.project.root), env.name), root / f"{stem}.pid",
+                  root / f"{stem}.log", root / f"{stem}.lock")
 
 
 def running(env: Environment) -> int | None:
     """The pid of `env`'s watchdog, or None when none runs (read-only)."""
-    _reap()
-    pid, _ = _read(files(env).pid)
-    return pid if pid is not None and _is_watchdog(pid, env) else None
+    return process(env).running()
 
 
 def start(env: Environment) -> int | None:
     """Start `env`'s watchdog unless it runs already with the same limits (one with
     other limits is replaced); its pid, or None when the settings set no limit.
     Raises PgprodError when it does not start."""
-    paths = files(env)
     limits = Limits.of(env.config)
-    pid = running(env)
-    if pid is not None:
-        if _read(paths.pid)[1] == str(limits):
-            return pid
-        stop(env)
     if not limits.any:
+        stop(env)
         return None
-    fd = os.open(paths.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "ab") as out:
-        child = subprocess.Popen(
-            [sys.executable, "-P", "-m", "pgprod.watchdog", str(env.project.root), env.name],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True, cwd="/")
-    _children[child.pid] = child
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline and child.poll() is None:
-        if _read(paths.pid)[0] == child.pid:
-            return child.pid
-        time.sleep(0.02)
-    pid = running(env)  # another one got there first
-    if pid is None:
-        raise PgprodError(f"the watchdog of {env.name} did not start", f"see {paths.log}")
-    return pid
+    return process(env).start((), str(limits))
 
 
 def stop(env: Environment) -> bool:
-    """Stop `env`'s watchdog (SIGTERM, then SIGKILL after STOP_TIMEOUT) and remove its
-    pid file; False when none ran."""
-    paths = files(env)
-    pid = running(env)
-    paths.pid.unlink(missing_ok=True)  # which also tells it to go
-    if pid is None:
-        return False
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    if not _gone(pid, env, STOP_TIMEOUT):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        _gone(pid, env, STOP_TIMEOUT)
-    _reap()
-    return True
-
-
-def _gone(pid: int, env: Environment, timeout: float) -> bool:
-    child = _children.get(pid)
-    if child is not None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout)
-        return child.poll() is not None
-    deadline = time.monotonic() + timeout
-    while _is_watchdog(pid, env):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
+    """Stop `env`'s watchdog; False when none ran."""
+    return process(env).stop()
 
 
 class _Watch:
     """The running watchdog's loop: look, act, wait; reconnect with backoff."""
 
-    def __init__(self, env: Environment, paths: Files, limits: Limits) -> None:
-        self.env, self.paths, self.limits = env, paths, limits
+    def __init__(self, env: Environment, pid_file: Path, limits: Limits) -> None:
+        self.env, self.pid_file, self.limits = env, pid_file, limits
         self.stopping = threading.Event()
         self.said: str | None = None  # the last problem logged, said once
         self.cancelled: Cancelled = {}
@@ -376,7 +283,7 @@ class _Watch:
 
     def wanted(self) -> bool:
         """Whether to go on: not told to stop, and the pid file still names us."""
-        return not self.stopping.is_set() and _read(self.paths.pid)[0] == os.getpid()
+        return not self.stopping.is_set() and daemon.read(self.pid_file)[0] == os.getpid()
 
     def pause(self, seconds: float) -> None:
         """Wait `seconds`, looking at the pid file every INTERVAL."""
@@ -443,30 +350,6 @@ class _Watch:
                 conn.close()
 
 
-def _take(lock: Path) -> int | None:
-    """Hold `lock` (an open file descriptor kept for the process's life), waiting up to
-    LOCK_WAIT for a watchdog that is exiting; None when another one holds it."""
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-    deadline = time.monotonic() + LOCK_WAIT
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                os.close(fd)
-                return None
-            time.sleep(0.05)
-
-
-def _write_pid(path: Path, limits: Limits) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(f"{os.getpid()}\n{limits}\n")
-    tmp.replace(path)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m pgprod.watchdog <project-root> <env>`: watch until told to stop
     (SIGTERM or SIGINT, or the pid file removed or naming another process)."""
@@ -479,21 +362,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     root, name = argv if argv is not None else sys.argv[1:]
     project = find(root)
     env = Environment(project, project.config.env(name))
-    paths = files(env)
+    itself = process(env)
     limits = Limits.of(env.config)
-    if _take(paths.lock) is None:
+    if daemon.hold(itself.lock) is None:
         log.info("another watchdog of %s runs; this one exits", name)
         return 3
-    watch = _Watch(env, paths, limits)
+    watch = _Watch(env, itself.pid_file, limits)
     for each in (signal.SIGTERM, signal.SIGINT):
         signal.signal(each, lambda *_: watch.stopping.set())
-    _write_pid(paths.pid, limits)
+    daemon.ready(itself.pid_file, str(limits))
     log.info("watching %s: %s", name, limits)
     try:
         watch.run()
     finally:
-        if _read(paths.pid)[0] == os.getpid():
-            paths.pid.unlink(missing_ok=True)
+        daemon.done(itself.pid_file)
         log.info("stopped")
     return 0
 
