@@ -17,14 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
 
 from pgprod import commands
-from pgprod.cluster import free_port, tls, tlsfront
+from pgprod.cli import main
+from pgprod.cluster import free_port, port_in_use, tls, tlsfront
 from pgprod.cluster.tls import TlsFiles
 from pgprod.conninfo import ConnInfo
-from pgprod.project import Project
+from pgprod.errors import ConnectionFailed
+from pgprod.project import Project, find
+from tests.conftest import ProjectFactory
 
 
 @dataclass(frozen=True)
@@ -337,3 +341,85 @@ def test_overhead(front: Front) -> None:
           f"{trips[1] / 2:.3f} ms direct ({latency:.2f}x); 100 MB in {copies[0]:.2f} s "
           f"against {copies[1]:.2f} s ({throughput:.2f}x the direct throughput)")
     assert latency < 20 and throughput > 0.1
+
+
+# -- prod behind the front: `pgprod up` starts it, `down` stops it --------------------------
+
+
+def test_prod_beyond_loopback_gets_the_front(new_project: ProjectFactory,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """On every address (tls = "auto", binaries without OpenSSL) prod is reached through
+    the front with verify-full, plaintext is refused, and the server itself listens on
+    loopback at a port of its own; `down` stops the front, `up` brings it back on the
+    same ports, and `tls = "off"` on loopback takes it away again."""
+    project = new_project({"prod": {"listen_addresses": "0.0.0.0"}}, up=("prod",))
+    prod = commands.environment(project, "prod")
+    assert prod.fronted and prod.tls
+    url = prod.conninfo("app")
+    assert url.port == prod.config.port and url.params["sslmode"] == "verify-full"
+    with psycopg.connect(url.dsn()) as conn:
+        assert conn.pgconn.ssl_in_use
+        assert conn.execute("SELECT current_user").fetchone() == (prod.names("app"),)
+    with pytest.raises(psycopg.OperationalError, match="accepts TLS connections only"):
+        psycopg.connect(url.with_(params={"sslmode": "disable"}).dsn(), connect_timeout=5)
+    backend = prod.backend_port()
+    assert backend != prod.config.port
+    # what clients beyond loopback call it, which verify-full checks
+    assert {socket.gethostname(), socket.getfqdn(), "127.0.0.1"} <= tls.names(project.tls)
+    with prod.connect_admin() as conn:  # pgprod's own: to the server, on loopback
+        assert conn.execute("SHOW listen_addresses").fetchone() == ("127.0.0.1",)
+        assert conn.execute("SHOW port").fetchone() == (str(backend),)
+        assert conn.execute("SHOW ssl").fetchone() == ("off",)
+    status = commands.status(project, ["prod"])[0]
+    assert (status.tls, status.tls_front, status.port) == (True, True, prod.config.port)
+    assert main(["--project", str(project.root), "sql", "prod", "SELECT 41 + 1 AS answer"]) == 0
+    assert "42" in capsys.readouterr().out
+
+    pid = prod.front().running()
+    commands.down(project, ["prod"])
+    assert prod.front().running() is None and not port_in_use("127.0.0.1", prod.config.port)
+    assert (pid is not None and not psutil.pid_exists(pid)) or \
+        psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    status = commands.status(project, ["prod"])[0]
+    assert (status.running, status.tls_front) == (False, False)
+    commands.up(project, ["prod"])
+    assert prod.backend_port() == backend and prod.front().running() not in (None, pid)
+    with psycopg.connect(url.dsn()) as conn:
+        assert conn.pgconn.ssl_in_use
+
+    toml = project.root / "pgprod.toml"
+    toml.write_text(toml.read_text().replace('listen_addresses = "0.0.0.0"',
+                                             'listen_addresses = "127.0.0.1"')
+                    .replace('tls = "auto"', 'tls = "off"'))  # prod's alone is "auto"
+    project = find(project.root)
+    prod = commands.environment(project, "prod")
+    commands.up(project, ["prod"])  # the server moves back to prod's port
+    assert not prod.fronted and prod.front().running() is None
+    with psycopg.connect(prod.conninfo("app").dsn()) as conn:
+        assert not conn.pgconn.ssl_in_use
+        assert conn.execute("SHOW port").fetchone() == (str(prod.config.port),)
+
+
+def test_a_front_that_died_is_said_and_brought_back(new_project: ProjectFactory,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """tls = "on" on loopback also puts the front before the wheel's server. Killed, a
+    role's connection says the front is not running and how to start it, pgprod's own
+    work goes on, and `up` starts it again."""
+    project = new_project({"prod": {"tls": "on"}}, up=("prod",))
+    prod = commands.environment(project, "prod")
+    pid = prod.front().running()
+    assert pid is not None
+    os.kill(pid, 9)
+    deadline = time.monotonic() + 10
+    while prod.front().running() is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(ConnectionFailed) as failed:
+        prod.connect("app")
+    assert failed.value.hint == "prod's TLS front is not running: run `pgprod up prod`"
+    status = commands.status(project, ["prod"])[0]
+    assert status.running and status.tls_front is False
+    assert main(["--project", str(project.root), "status"]) == 0
+    assert "TLS front is not running" in " ".join(capsys.readouterr().out.split())
+    commands.up(project, ["prod"])
+    with prod.connect("app") as conn:
+        assert conn.pgconn.ssl_in_use

@@ -175,6 +175,9 @@ def _print_status(statuses: Sequence[Status]) -> None:
         if s.running and s.watchdog is False:
             copies.append(f"{s.env}'s watchdog is not running: the agent's limits hold only "
                           f"while its sessions keep them; `pgprod up {s.env}` starts it")
+        if s.running and s.tls_front is False:
+            copies.append(f"{s.env}'s TLS front is not running: no client can connect; "
+                          f"`pgprod up {s.env}` starts it")
     show(table)
     for line in copies:
         say(line, style="dim")

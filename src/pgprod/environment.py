@@ -10,7 +10,9 @@ declared once, in `RULES`; `pgprod.registry` lists a project's environments.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -18,13 +20,24 @@ from types import MappingProxyType
 from psycopg import sql
 
 from pgprod import audit, db, edit, own, roles, watchdog
-from pgprod.cluster import Binaries, Cluster, locate, reachable_binaries, server_user, trusted
+from pgprod.cluster import (
+    Binaries,
+    Cluster,
+    free_port,
+    locate,
+    port_in_use,
+    reachable_binaries,
+    server_user,
+    tls,
+    tlsfront,
+    trusted,
+)
 from pgprod.cluster.server import ConfValue
 from pgprod.config import EnvConfig
 from pgprod.conninfo import ConnInfo, parse
+from pgprod.daemon import Daemon
 from pgprod.db import Connection
 from pgprod.errors import (
-    ConfigError,
     ConnectionFailed,
     InsecureExposure,
     PgprodError,
@@ -34,6 +47,7 @@ from pgprod.errors import (
 from pgprod.project import SUPERUSER, Project
 
 LOCAL_HOST = "127.0.0.1"
+BACKEND_PORT_FILE = "tlsfront.backend-port"  # in the cluster's directory
 MIN_EXTERNAL_VERSION = 150000
 
 
@@ -96,6 +110,7 @@ class Status:
     origin: str | None = None  # what a copy copies, and from when
     data_dir: str | None = None  # an embedded server's data directory
     watchdog: bool | None = None  # prod: whether its watchdog runs (`pgprod.watchdog`)
+    tls_front: bool | None = None  # with one: whether its TLS front runs (`tlsfront`)
 
 
 @dataclass(frozen=True)
@@ -135,26 +150,41 @@ class Environment:
     # -- addressing ---------------------------------------------------------------------
 
     def conninfo(self, role: str) -> ConnInfo:
-        """How `role` connects to the app database."""
+        """How `role` connects to the app database (through the TLS front, if any)."""
         if role not in roles.ROLES:
             raise UsageError(f"unknown role {role!r}", f"use one of: {', '.join(roles.ROLES)}")
         password = self.passwords[role]
-        return self.admin().with_(user=self.names(role), password=password,
+        info = self.admin().with_(user=self.names(role), password=password,
                                   dbname=self.database)
+        return info.with_(port=self.config.port, params=self._tls_params()) \
+            if self.fronted else info
 
     def admin(self, dbname: str | None = None) -> ConnInfo:
-        """The connection pgprod manages the environment with (a superuser if embedded)."""
+        """The connection pgprod manages the environment with (a superuser if embedded;
+        to the server itself, on loopback, when a TLS front is before it)."""
         if not self.config.embedded:
             info = parse(self.config.url, f"[{self.name}] url")
             return info.with_(dbname=dbname) if dbname else info
-        params = {}
-        if self.tls:
-            params = {"sslmode": "verify-full", "sslrootcert": str(self.project.tls.ca_cert)}
+        host, port = self.server_address()
         return ConnInfo(
-            host=LOCAL_HOST, port=self.config.port, dbname=dbname or "postgres",
+            host=host, port=port, dbname=dbname or "postgres",
             user=SUPERUSER, password=self.passwords[SUPERUSER],
-            params=MappingProxyType(params),
+            params=MappingProxyType({} if self.fronted else self._tls_params()),
         )
+
+    def _tls_params(self) -> Mapping[str, str]:
+        if not self.tls:
+            return MappingProxyType({})
+        return MappingProxyType({"sslmode": "verify-full",
+                                 "sslrootcert": str(self.project.tls.ca_cert)})
+
+    def server_address(self) -> tuple[str, int]:
+        """Where the embedded server itself listens (the first of its addresses): on
+        loopback, at the port kept in its directory (`backend_port`), when a TLS front
+        takes its addresses and port."""
+        if self.fronted:
+            return LOCAL_HOST, self.backend_port()
+        return _first_address(self.config.listen_addresses), self.config.port
 
     def connect(self, role: str, autocommit: bool = True) -> Connection:
         return self._connect(self.conninfo(role), role, autocommit)
@@ -163,13 +193,15 @@ class Environment:
         return self._connect(self.admin(dbname), "admin", True)
 
     def _connect(self, info: ConnInfo, role: str, autocommit: bool) -> Connection:
-        """A connection; an embedded server that is not running says so, not why the
-        connection failed."""
+        """A connection; an embedded server (or its TLS front) that is not running says
+        so, not why the connection failed."""
         try:
             return db.connect(info, env=self.name, role=role, autocommit=autocommit)
         except ConnectionFailed as exc:
             if self.config.embedded and self.cluster().pid() is None:
                 raise ServerNotRunning(self.name) from exc
+            if role != "admin" and self.fronted and self.front().running() is None:
+                exc.hint = f"{self.name}'s TLS front is not running: run `pgprod up {self.name}`"
             if role == "editor" and self.rules.edit and "password authentication" in exc.reason:
                 # the editor's password expires with the Edit window (VALID UNTIL)
                 exc.hint = "Edit may be off: switch it on with `pgprod edit on`"
@@ -183,20 +215,50 @@ class Environment:
 
     @functools.cached_property
     def tls(self) -> bool:
+        """Whether the environment's URLs use TLS (verify-full for an embedded server)."""
         if not self.config.embedded:
             sslmode = parse(self.config.url, f"[{self.name}] url").params.get("sslmode", "")
             return sslmode in ("require", "verify-ca", "verify-full")
         if self.config.tls == "off":
             return False
-        if self.binaries.has_openssl:
-            return True
-        if self.config.tls == "on":
-            raise ConfigError(
-                f"[{self.name}] tls = \"on\" but the server binaries in "
-                f"{self.binaries.bindir} are built without OpenSSL",
-                hint="set [server] binaries to an installation with OpenSSL, or tls = \"auto\"",
-            )
-        return False
+        return self.binaries.has_openssl or self.fronted
+
+    @functools.cached_property
+    def fronted(self) -> bool:
+        """Whether TLS comes from pgprod's TLS front (`pgprod.cluster.tlsfront`): the
+        embedded server's binaries have no OpenSSL and TLS is asked for (tls = "on") or
+        needed for addresses beyond loopback (tls = "auto")."""
+        return (self.config.embedded and self.copy is None and self.config.tls != "off"
+                and not self.binaries.has_openssl
+                and (self.config.tls == "on"
+                     or not _loopback_only(self.config.listen_addresses)))
+
+    def front(self) -> Daemon:
+        """The TLS front's process (whether or not this environment has one)."""
+        return tlsfront.process(self.project.cluster_dir(self.name))
+
+    def certificate_names(self) -> list[str]:
+        """What clients beyond loopback may call the server, which its certificate must
+        name: its explicit addresses, and the machine's host name and domain name."""
+        explicit = [a for a in _addresses(self.config.listen_addresses)
+                    if a not in ("*", "0.0.0.0", "::")]
+        return list(dict.fromkeys([*explicit, socket.gethostname(), socket.getfqdn()]))
+
+    def backend_port(self) -> int:
+        """The loopback port of the server behind a TLS front, kept in its directory by
+        `choose_backend_port` (prod's own port until then)."""
+        with contextlib.suppress(OSError, ValueError):
+            return int((self.project.cluster_dir(self.name) / BACKEND_PORT_FILE).read_text())
+        return self.config.port
+
+    def choose_backend_port(self, cluster: Cluster) -> None:
+        """Keep a loopback port for the server behind a TLS front: the one kept before,
+        unless something else took it while the server was stopped."""
+        path = cluster.root / BACKEND_PORT_FILE
+        port = self.backend_port()
+        if port == self.config.port or (cluster.port() != port
+                                        and port_in_use(LOCAL_HOST, port)):
+            path.write_text(f"{free_port(LOCAL_HOST)}\n")
 
     def trusted_extensions(self, cluster: Cluster) -> Mapping[str, str]:
         """Control files (name -> text) that let the app's roles create the extensions of
@@ -226,9 +288,10 @@ class Environment:
         listen = self.config.listen_addresses
         if not _loopback_only(listen) and not self.tls:
             raise InsecureExposure(self.name, listen)
+        host, port = self.server_address()
         settings: dict[str, ConfValue] = {
-            "listen_addresses": listen,
-            "port": self.config.port,
+            "listen_addresses": host if self.fronted else listen,
+            "port": port,
             "unix_socket_directories": "",
             "password_encryption": "scram-sha-256",
             # pg_stat_statements tells `pgprod plan` which statements use what; an
@@ -262,7 +325,7 @@ class Environment:
             from pgprod.backups import archive
 
             settings |= archive.server_settings(self.project)
-        if self.tls:
+        if self.tls and not self.fronted:
             settings |= {
                 "ssl": True,
                 "ssl_cert_file": "server.crt",
@@ -272,17 +335,19 @@ class Environment:
         return settings
 
     def hba(self) -> list[str]:
-        """pg_hba.conf: SCRAM everywhere; with TLS, plain TCP is rejected outright."""
-        method = "hostssl" if self.tls else "host"
+        """pg_hba.conf: SCRAM everywhere; with TLS, plain TCP is rejected outright (by
+        the TLS front, before a server that then listens on loopback only)."""
+        own_tls = self.tls and not self.fronted
+        method = "hostssl" if own_tls else "host"
         nets = ["127.0.0.1/32", "::1/128"]
-        if not _loopback_only(self.config.listen_addresses):
+        if not _loopback_only(self.config.listen_addresses) and not self.fronted:
             nets += ["0.0.0.0/0", "::/0"]
         lines = ["# Written by pgprod on every `up`; edits here are overwritten.",
                  "local all all scram-sha-256"]
         lines += [f"{method} all all {net} scram-sha-256" for net in nets]
         lines += [f"{method} replication {SUPERUSER} {net} scram-sha-256"
                   for net in nets[:2]]
-        if self.tls:
+        if own_tls:
             lines += [f"hostnossl {dbs} all {net} reject"
                       for dbs in ("all", "replication") for net in ("0.0.0.0/0", "::/0")]
         return lines
@@ -317,8 +382,10 @@ class Environment:
         if not cluster.initialized():
             cluster.initdb(SUPERUSER, self.passwords[SUPERUSER])
             initialized = True
+        if self.tls and not _loopback_only(self.config.listen_addresses):
+            tls.cover(self.project.tls, self.certificate_names())
         files = {}
-        if self.tls:
+        if self.tls and not self.fronted:
             files = {"server.crt": self.project.tls.server_cert,
                      "server.key": self.project.tls.server_key}
         if self.rules.archives:  # -- backups: the WAL archive folder (pgprod.backups)
@@ -326,8 +393,16 @@ class Environment:
 
             archive.prepare(self.project, cluster.user)
         self.place_trusted_extensions(cluster)
+        if self.fronted:
+            self.choose_backend_port(cluster)
+        else:  # one left from when it had a front holds its port
+            self.front().stop()
         cluster.configure(self.server_settings(cluster), self.hba(), files)
         running = cluster.settle()  # a server a killed pgprod left starting or stopping
+        host, port = self.server_address()
+        if running and cluster.port() != port:  # a TLS front put before it, or taken away
+            cluster.stop()
+            running = False
         if running:
             with self.connect_admin() as conn:
                 conn.execute("SELECT pg_reload_conf()")
@@ -339,7 +414,10 @@ class Environment:
         recovered = False
         if not running:
             recovered = cluster.recover()
-            cluster.start(_first_address(self.config.listen_addresses), self.config.port)
+            cluster.start(host, port)
+        if self.fronted:
+            tlsfront.start(cluster.root, self.config.listen_addresses, self.config.port, port,
+                           self.project.tls.server_cert, self.project.tls.server_key)
         self.provision()
         if self.kind == "prod":  # limits its sessions cannot lift
             watchdog.start(self)
@@ -400,20 +478,22 @@ class Environment:
         with cluster.lock("down"):
             if self.kind == "prod":
                 watchdog.stop(self)
+            self.front().stop()
             cluster.settle()
             return cluster.stop()
 
     def status(self) -> Status:
         """Running, address, version, size and connections; what a role changed about
         itself is put back and said in `problem` (`repair_roles`)."""
-        info = self.admin()
+        info = self.conninfo("app")  # where clients connect
         base = Status(self.name, "embedded" if self.config.embedded else "external",
                       running=False, host=info.host, port=info.port, tls=self.tls,
                       type=self.kind, origin=self.copy.origin if self.copy else None,
                       data_dir=str(self.project.cluster_dir(self.name))
                       if self.config.embedded else None,
                       watchdog=watchdog.running(self) is not None
-                      if self.kind == "prod" else None)
+                      if self.kind == "prod" else None,
+                      tls_front=self.front().running() is not None if self.fronted else None)
         if self.config.embedded and self.cluster().pid() is None:
             return base
         try:
@@ -434,6 +514,14 @@ class Environment:
         return replace(base, running=True, version=str(version), size_bytes=int(size),
                         connections=int(connections), edit=state,
                         problem="; ".join(map(str, repaired)) or None)
+
+
+def copy_config(config: EnvConfig, port: int) -> EnvConfig:
+    """prod's settings for a copy of it (a restored environment, a preview): an embedded
+    server on loopback at `port`, with TLS when its binaries have OpenSSL (a copy has no
+    TLS front)."""
+    return replace(config, url="", port=port, listen_addresses=LOCAL_HOST,
+                   tls="auto" if config.tls == "on" else config.tls)
 
 
 def _addresses(listen: str) -> list[str]:

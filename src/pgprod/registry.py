@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pgprod import preview as previews
 from pgprod.backups import restored as restored_envs
 from pgprod.config import ENVIRONMENTS
-from pgprod.environment import Copy, Environment, UpResult
+from pgprod.environment import Copy, Environment, UpResult, copy_config
 from pgprod.errors import ServerNotRunning, UnknownEnvironment
 from pgprod.project import Project
 
@@ -78,9 +78,7 @@ def get(project: Project, name: str) -> Environment:
             return previews.environment(project, previews.get_preview(project, name))
     for entry in entries(project):
         if entry.name == name and entry.kind == RESTORED:
-            prod_config = project.config.env("prod")
-            config = replace(prod_config, port=entry.port,
-                             listen_addresses=restored_envs.HOST)
+            config = copy_config(project.config.env("prod"), entry.port)
             return Environment(project, config, Copy(name, RESTORED, entry.origin or ""))
     raise UnknownEnvironment(name, names(project))
 

@@ -26,7 +26,7 @@ from pgprod.backups.store import utcnow
 from pgprod.cluster import Cluster, free_port, port_in_use
 from pgprod.cluster.server import ConfValue
 from pgprod.conninfo import ConnInfo
-from pgprod.environment import Environment
+from pgprod.environment import Environment, copy_config
 from pgprod.project import Project
 
 MARKER = "restore.json"
@@ -107,8 +107,7 @@ class Condition:
 
 def _prod_config_env(project: Project, port: int) -> Environment:
     """prod's environment moved to `port`: its settings, pg_hba.conf and credentials."""
-    env = prod(project, running=False)
-    return Environment(project, replace(env.config, port=port))
+    return Environment(project, copy_config(project.config.env("prod"), port))
 
 
 def connection(project: Project, restored: Restored, role: str = "readonly") -> ConnInfo:

@@ -38,6 +38,7 @@ _LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:.]+ \w+ \[\d+\] (\S*@\S* )?")
 INCLUDE_LINE = "include_if_exists = 'pgprod.conf'  # written by pgprod on every `up`\n"
 SETTINGS_FILE = "pgprod.conf"
 PM_STATUS_LINE = 7  # postmaster.pid's 8th line: starting, ready, stopping, standby
+PM_PORT_LINE = 3  # postmaster.pid's 4th line: the port
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,16 @@ class Cluster:
         if pid <= 0:  # a single-user backend's (initdb's): not a server
             return None
         return pid if self._serves_this_cluster(pid) else None
+
+    def port(self) -> int | None:
+        """The port the running postmaster listens on, or None (read-only)."""
+        if self.pid() is None:
+            return None
+        try:
+            lines = (self.data / "postmaster.pid").read_text().split("\n")
+            return int(lines[PM_PORT_LINE])
+        except (FileNotFoundError, ValueError, IndexError):
+            return None
 
     def server_state(self) -> str | None:
         """What the running postmaster says it is doing: "starting", "ready", "stopping"

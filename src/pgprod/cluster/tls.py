@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import os
@@ -47,7 +48,7 @@ def generate(files: TlsFiles, project: str, hosts: Iterable[str] = ()) -> None:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from cryptography.x509.oid import NameOID
 
     files.directory.mkdir(mode=0o755, parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
@@ -70,10 +71,52 @@ def generate(files: TlsFiles, project: str, hosts: Iterable[str] = ()) -> None:
         )
         .sign(ca_key, hashes.SHA256())
     )
+    _write(files.ca_key, _key_pem(ca_key), 0o600)
+    _write(files.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    _issue(files, hosts)
+
+
+def names(files: TlsFiles) -> set[str]:
+    """The names and addresses the server certificate is valid for."""
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+    sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return {str(name.value) for name in sans
+            if isinstance(name, x509.DNSName | x509.IPAddress)}
+
+
+def cover(files: TlsFiles, hosts: Iterable[str]) -> bool:
+    """Make the server certificate valid for `hosts` too (a new one, signed by the
+    project's CA, for its names and these), unless it is already; whether it changed."""
+    wanted = [_normal(h) for h in hosts]
+    have = names(files)
+    if all(h in have for h in wanted):
+        return False
+    _issue(files, [*sorted(have), *wanted])
+    return True
+
+
+def _normal(host: str) -> str:
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(host))
+    return host
+
+
+def _issue(files: TlsFiles, hosts: Iterable[str]) -> None:
+    """A server certificate (825 days) for loopback plus `hosts`, signed by the CA."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    ca_key = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    ca_cert = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())
+    now = dt.datetime.now(dt.UTC)
     server_key = ec.generate_private_key(ec.SECP256R1())
-    names = dict.fromkeys([*LOOPBACK_NAMES, *hosts])
     sans: list[x509.GeneralName] = []
-    for name in names:
+    for name in dict.fromkeys([*LOOPBACK_NAMES, *hosts]):
         try:
             sans.append(x509.IPAddress(ipaddress.ip_address(name)))
         except ValueError:
@@ -81,7 +124,7 @@ def generate(files: TlsFiles, project: str, hosts: Iterable[str] = ()) -> None:
     server_cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-        .issuer_name(ca_name)
+        .issuer_name(ca_cert.subject)
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
@@ -90,11 +133,8 @@ def generate(files: TlsFiles, project: str, hosts: Iterable[str] = ()) -> None:
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    _write(files.ca_key, _key_pem(ca_key), 0o600)
-    pem = serialization.Encoding.PEM
-    _write(files.ca_cert, ca_cert.public_bytes(pem), 0o644)
     _write(files.server_key, _key_pem(server_key), 0o600)
-    _write(files.server_cert, server_cert.public_bytes(pem), 0o644)
+    _write(files.server_cert, server_cert.public_bytes(serialization.Encoding.PEM), 0o644)
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:

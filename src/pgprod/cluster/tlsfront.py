@@ -24,8 +24,13 @@ import signal
 import socket
 import ssl
 import struct
+import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from pgprod import daemon
+from pgprod.daemon import Daemon
 
 log = logging.getLogger(__name__)
 
@@ -323,9 +328,31 @@ def _name(address: tuple[str, int] | tuple[str, int, int, int]) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def process(directory: Path) -> Daemon:
+    """The front of the server in cluster directory `directory`, as a process of its own
+    (`pgprod.daemon`), its files beside the server's."""
+    pid_file = directory / "tlsfront.pid"
+    return Daemon("the TLS front", "pgprod.cluster.tlsfront", ("--pid-file", str(pid_file)),
+                  pid_file, directory / "tlsfront.log", directory / "tlsfront.lock")
+
+
+def start(directory: Path, listen: str, port: int, backend_port: int, cert: Path,
+          key: Path) -> int:
+    """Start the front of the server in `directory` unless it runs already as asked
+    (one started otherwise, or before the certificate was renewed, is replaced); its
+    pid. Raises PgprodError when it does not start (its log says why)."""
+    front = process(directory)
+    args = ("--listen", listen, "--port", str(port), "--backend-port", str(backend_port),
+            "--cert", str(cert), "--key", str(key))
+    signature = " ".join(args) + f" {cert.stat().st_mtime_ns}"
+    return front.start((*args, "--lock-file", str(front.lock), "--signature", signature),
+                       signature)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     """The front as a process: "ready" on stdout once listening, the log on stderr,
-    SIGTERM to stop."""
+    SIGTERM to stop. With --pid-file, it is one of pgprod's processes (`pgprod.daemon`):
+    it holds --lock-file and says it is ready in the pid file."""
     parser = argparse.ArgumentParser(prog="python -m pgprod.cluster.tlsfront",
                                      description="TLS in front of a PostgreSQL server.")
     parser.add_argument("--listen", default="localhost",
@@ -336,12 +363,32 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cert", type=Path, required=True)
     parser.add_argument("--key", type=Path, required=True)
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--pid-file", type=Path)
+    parser.add_argument("--lock-file", type=Path)
+    parser.add_argument("--signature", default="")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    logging.Formatter.converter = time.gmtime
     listen = [a.strip() for a in args.listen.split(",") if a.strip()]
-    run(listen, args.port, (args.backend_host, args.backend_port), args.cert, args.key,
-        ready=lambda: print("ready", flush=True))  # one line for a parent waiting on it
+    pid_file: Path | None = args.pid_file
+
+    def ready() -> None:
+        print("ready", flush=True)  # one line for a parent waiting on it
+        if pid_file is not None:
+            daemon.ready(pid_file, args.signature)
+
+    if pid_file is not None and daemon.hold(args.lock_file or pid_file.with_suffix(
+            ".lock")) is None:
+        log.info("another front holds %s; this one exits", args.lock_file)
+        return 3
+    try:
+        run(listen, args.port, (args.backend_host, args.backend_port), args.cert, args.key,
+            ready=ready)
+    finally:
+        if pid_file is not None:
+            daemon.done(pid_file)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -42,7 +42,8 @@ def _(s: Status) -> dict[str, Any]:
             "running": s.running, "host": s.host, "port": s.port, "tls": s.tls,
             "version": s.version, "size_bytes": s.size_bytes, "connections": s.connections,
             "edit": to_dict(s.edit) if s.edit else None, "problem": s.problem,
-            "data_dir": s.data_dir, "watchdog": s.watchdog}
+            "data_dir": s.data_dir, "watchdog": s.watchdog,
+            "tls_front": s.tls_front}
 
 
 @to_dict.register

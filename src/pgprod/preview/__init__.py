@@ -49,7 +49,7 @@ from pgprod.backups.restore import stream as stream_prod
 from pgprod.backups.restored import HOST, Setup
 from pgprod.backups.store import new_id, utcnow
 from pgprod.cluster import Cluster, free_port, port_in_use
-from pgprod.environment import Copy, Environment
+from pgprod.environment import Copy, Environment, copy_config
 from pgprod.errors import PgprodError, UsageError
 from pgprod.events import Message
 from pgprod.project import SUPERUSER, Project
@@ -215,8 +215,7 @@ def cluster_of(project: Project, name: str) -> Cluster:
 def environment(project: Project, preview: Preview) -> Environment:
     """The preview as an environment: prod's settings on the preview's port, prod's
     role rules, the preview's own passwords."""
-    config = replace(project.config.env("prod"), url="", port=preview.port,
-                     listen_addresses=HOST)
+    config = copy_config(project.config.env("prod"), preview.port)
     return Environment(project, config, Copy(preview.name, KIND, preview.origin))
 
 
