@@ -68,6 +68,17 @@ def test_a_publish_records_its_ddl_with_its_id(shop: tuple[Project, str]) -> Non
     assert not any("pgprod_audit" in (e.object or "") for e in _events(project, kind="ddl"))
 
 
+def test_the_trails_triggers_are_not_part_of_the_schema(shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    with prod.connect_admin(prod.database) as conn:
+        found = conn.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
+                             " WHERE NOT tgisinternal ORDER BY 1, 2").fetchall()
+    assert found == [("items", "pgprod_audit"), ("items", "pgprod_audit_truncate"),
+                     ("payments", "pgprod_audit"), ("payments", "pgprod_audit_truncate")]
+    assert not commands.diff(project).changes()  # dev has none: prod's are pgprod's own
+
+
 def test_the_editor_writes_with_old_and_new_rows_and_its_window_holds(
         shop: tuple[Project, str]) -> None:
     project, _ = shop
@@ -108,6 +119,36 @@ def test_every_write_to_an_audited_table_is_recorded(shop: tuple[Project, str]) 
     assert [(e.command, e.actor) for e in found][-2:] == [
         ("INSERT", prod.names("app")), ("DELETE", prod.names("app"))]
     assert found[-1].detail == {"key": {"id": 7}, "old": {"id": 7, "amount": 100}, "new": None}
+
+
+def test_the_owners_truncate_of_an_audited_table_is_recorded(
+        shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    with _raw(prod, "app") as conn:
+        conn.execute("INSERT INTO payments SELECT n, 1 FROM generate_series(500, 549) n")
+        conn.execute("INSERT INTO items (name) VALUES ('chair')")
+    with _raw(prod, "owner") as conn:
+        conn.execute("ANALYZE payments")  # PostgreSQL's estimate, which the event keeps
+        conn.execute("TRUNCATE payments")
+        conn.execute("TRUNCATE items")  # not in [audit] tables, nor the editor's
+        assert conn.execute("SELECT count(*) FROM payments").fetchone() == (0,)
+    found = [e for e in _events(project, kind="data") if e.command == "TRUNCATE"]
+    assert [(e.actor, e.login, e.object, e.statement) for e in found] == [
+        (prod.names("owner"), prod.names("owner"), "public.payments", "TRUNCATE payments")]
+    detail = found[0].detail or {}
+    assert detail["estimated_rows"] == 50 and detail["size_bytes"] > 0, detail
+    assert commands.audit_verify(project).ok
+
+
+def test_a_publish_truncating_is_not_a_data_event(shop: tuple[Project, str]) -> None:
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    before = [e.id for e in _events(project, kind="data")]
+    with psycopg.connect(prod.conninfo("owner").url(), autocommit=True,
+                         application_name="pgprod publish 20990101-000000-test") as conn:
+        conn.execute("TRUNCATE payments")  # as a publish's backfill session would
+    assert [e.id for e in _events(project, kind="data")] == before
 
 
 def test_a_repeatable_read_writer_behind_its_lane_fails_to_serialize(
@@ -189,6 +230,15 @@ def test_no_handed_out_role_can_change_the_trail(shop: tuple[Project, str], role
                             "DROP TRIGGER pgprod_audit ON items",
                             "ALTER TABLE items DISABLE TRIGGER pgprod_audit",
                             "ALTER TABLE items DISABLE TRIGGER ALL",
+                            "DROP TRIGGER pgprod_audit_truncate ON payments",
+                            "ALTER TABLE payments DISABLE TRIGGER pgprod_audit_truncate",
+                            "ALTER TABLE payments DISABLE TRIGGER ALL",
+                            "CREATE OR REPLACE TRIGGER pgprod_audit_truncate BEFORE TRUNCATE"
+                            " ON payments FOR EACH STATEMENT WHEN (false)"
+                            " EXECUTE FUNCTION pgprod_audit.capture()",
+                            "CREATE OR REPLACE TRIGGER pgprod_audit AFTER INSERT ON items"
+                            " FOR EACH ROW EXECUTE FUNCTION pgprod_audit.capture('id')",
+                            "ALTER TRIGGER pgprod_audit_truncate ON payments RENAME TO mine",
                             "SET ROLE pgprod_auditor"):
                 conn.execute("BEGIN READ WRITE")
                 with pytest.raises(psycopg.Error) as refused:
@@ -268,10 +318,12 @@ def test_up_again_keeps_the_trail_and_puts_its_triggers_back(
     with prod.connect_admin(prod.database) as conn:  # a superuser removing a guard
         conn.execute("ALTER EVENT TRIGGER pgprod_audit_drop DISABLE")
         conn.execute("DROP TRIGGER pgprod_audit ON items")
+        conn.execute("DROP TRIGGER pgprod_audit_truncate ON payments")
     unguarded = commands.audit_verify(project)
     assert not unguarded.ok and unguarded.broken is None
     assert set(unguarded.guards) == {"event trigger pgprod_audit_drop is disabled",
-                                     "row trigger on public.items is missing or stale"}
+                                     "row trigger on public.items is missing or stale",
+                                     "TRUNCATE trigger on public.payments is missing or stale"}
     commands.up(project, ["prod"])
     again = commands.audit_verify(project)
     assert again.ok and again.events >= before

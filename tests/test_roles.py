@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from pgprod import commands
+from pgprod import commands, roles, watchdog
 from pgprod.errors import ConnectionFailed
 from pgprod.project import Project
-from tests.conftest import sqlstate_of
+from tests.conftest import ProjectFactory, sqlstate_of
 
 PERMISSION_DENIED = "42501"
 READ_ONLY_TRANSACTION = "25006"
@@ -167,3 +167,59 @@ def test_passwords_are_stored_as_scram(project: Project) -> None:
         ).fetchall()
     assert len(rows) == 5
     assert {prefix for _, prefix in rows} == {"SCRAM-SHA-256$"}
+
+
+# -- the readers' idle transactions, ended by the server itself on prod ------------------
+
+IDLE = "idle_in_transaction_session_timeout"
+
+
+def test_the_idle_transaction_limit_is_a_prod_reader_setting() -> None:
+    names = roles.Names("")
+    prod = roles.role_settings("prod", names, "30s", "1min")
+    assert ("agent", IDLE, "1min") in prod and ("readonly", IDLE, "1min") in prod
+    assert not [s for s in prod if s[1] == IDLE and s[0] not in ("agent", "readonly")]
+    for kind, idle in (("dev", "1min"), ("prod", "0")):  # none: the setting is reset
+        assert {s[2] for s in roles.role_settings(kind, names, "0", idle) if s[1] == IDLE} == {
+            None}
+
+
+def test_prod_readers_idle_in_a_transaction_are_ended_by_the_server_itself(
+        new_project: ProjectFactory) -> None:
+    project = new_project({"prod": {"reader_idle_timeout": "1s"}}, up=("prod",))
+    prod = commands.environment(project, "prod")
+    assert watchdog.stop(prod)  # the server's own limit: no watchdog ends them here
+    for role in ("agent", "readonly"):
+        with psycopg.connect(prod.conninfo(role).url()) as conn:  # not autocommit
+            assert conn.execute(f"SHOW {IDLE}").fetchone() == ("1s",)  # opens a transaction
+            time.sleep(2)
+            with pytest.raises(psycopg.errors.IdleInTransactionSessionTimeout):
+                conn.execute("SELECT 1")
+    for role in ("app", "owner"):  # the app's transactions are not the readers'
+        with psycopg.connect(prod.conninfo(role).url()) as conn:
+            conn.execute("SELECT 1")
+            time.sleep(2)
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    with psycopg.connect(prod.conninfo("agent").url()) as conn:  # lifted: the watchdog's
+        conn.execute(f"SET {IDLE} = 0")
+        time.sleep(2)
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_an_idle_limit_a_reader_lifted_for_itself_is_put_back(
+        new_project: ProjectFactory) -> None:
+    project = new_project({"prod": {"reader_idle_timeout": "1s"}}, up=("prod",))
+    prod = commands.environment(project, "prod")
+    for role, change in (("agent", f"SET {IDLE} = 0"), ("readonly", f"RESET {IDLE}")):
+        with psycopg.connect(prod.conninfo(role).url(), autocommit=True) as conn:
+            conn.execute("BEGIN READ WRITE")
+            conn.execute(f"ALTER ROLE {prod.names(role)} IN DATABASE app {change}")
+            conn.execute("COMMIT")
+    [status] = commands.status(project, ["prod"])
+    assert status.problem == (
+        f"agent set {IDLE}=0 for itself in database app (pgprod sets 1s): reset; "
+        f"readonly reset {IDLE} for itself in database app (pgprod sets 1s): set again")
+    for role in ("agent", "readonly"):
+        with psycopg.connect(prod.conninfo(role).url(), autocommit=True) as conn:
+            assert conn.execute(f"SHOW {IDLE}").fetchone() == ("1s",)
+    assert commands.status(project, ["prod"])[0].problem is None

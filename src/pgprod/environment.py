@@ -448,7 +448,8 @@ class Environment:
             if self.config.embedded:
                 own.provision(conn, statements=self.has_pg_stat_statements)
             roles.provision_database(conn, self.rules.roles, self.names, self.database,
-                                     self.config.agent_statement_timeout)
+                                     self.config.agent_statement_timeout,
+                                     self.config.reader_idle_timeout)
             if self.rules.edit:
                 edit.sweep(conn, self.names)
             if self.rules.audit:
@@ -459,7 +460,8 @@ class Environment:
         """Put back the settings and passwords the login roles changed for themselves
         (`roles.drift`; admin connection) and return what was changed."""
         found = roles.drift(conn, self.rules.roles, self.names, self.database,
-                            self.config.agent_statement_timeout, self.passwords)
+                            self.config.agent_statement_timeout, self.passwords,
+                            self.config.reader_idle_timeout)
         if found:
             roles.repair(conn, self.names, found, self.passwords)
             if audit.installed(conn):  # each one an event of the trail

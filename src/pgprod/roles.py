@@ -92,7 +92,8 @@ def _memberships(kind: str) -> set[tuple[str, str]]:
 
 
 def database_statements(
-    kind: str, names: Names, database: str, schemas: Sequence[str], agent_timeout: str
+    kind: str, names: Names, database: str, schemas: Sequence[str], agent_timeout: str,
+    reader_idle_timeout: str = "0",
 ) -> list[sql.Composed]:
     """Statements run inside the app database: grants, default privileges, role settings."""
     db_ident = sql.Identifier(database)
@@ -133,7 +134,8 @@ def database_statements(
         return prefix + sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value))
 
     dev = kind == "dev"
-    out += [setting(*each) for each in role_settings(kind, names, agent_timeout)]
+    out += [setting(*each)
+            for each in role_settings(kind, names, agent_timeout, reader_idle_timeout)]
     if dev:
         out.append(sql.SQL("GRANT TEMPORARY ON DATABASE {} TO {}").format(
             db_ident, names.ident("agent")))
@@ -141,18 +143,24 @@ def database_statements(
     return out
 
 
-def role_settings(kind: str, names: Names, agent_timeout: str,
+def role_settings(kind: str, names: Names, agent_timeout: str, reader_idle_timeout: str = "0",
                   ) -> list[tuple[str, str, str | None]]:
-    """(role, setting, value) each login role has in the app database; None: not set."""
+    """(role, setting, value) each login role has in the app database; None: not set.
+    On prod the readers' idle transactions end at `reader_idle_timeout` by the server
+    itself too, the watchdog not running (a session may still SET it away: the
+    watchdog ends those)."""
     dev = kind == "dev"
     timeout = agent_timeout if agent_timeout not in ("", "0") else None
+    idle = None if dev or reader_idle_timeout in ("", "0") else reader_idle_timeout
     return [
         # dev: app and agent act as owner, so everything they create is owned by owner.
         ("app", "role", names("owner") if dev else None),
         ("agent", "role", names("owner") if dev else None),
         ("agent", "default_transaction_read_only", None if dev else "on"),
         ("agent", "statement_timeout", timeout),
+        ("agent", "idle_in_transaction_session_timeout", idle),
         ("readonly", "default_transaction_read_only", "on"),
+        ("readonly", "idle_in_transaction_session_timeout", idle),
         ("editor", "idle_session_timeout", None if dev else EDITOR_IDLE_TIMEOUT),
     ]
 
@@ -228,11 +236,13 @@ def provision_database(
     names: Names,
     database: str,
     agent_timeout: str,
+    reader_idle_timeout: str = "0",
 ) -> None:
     """Apply grants, default privileges and role settings inside the app database."""
     schemas = [s for (s,) in conn.execute(_USER_SCHEMAS)]
     with conn.transaction():
-        for statement in database_statements(kind, names, database, schemas, agent_timeout):
+        for statement in database_statements(kind, names, database, schemas, agent_timeout,
+                                             reader_idle_timeout):
             with db.sql_errors(statement.as_string(conn)):
                 conn.execute(statement)
 
@@ -272,13 +282,14 @@ _SETTINGS_OF = sql.SQL(
 
 
 def drift(conn: Connection, kind: str, names: Names, database: str, agent_timeout: str,
-          passwords: Mapping[str, str]) -> list[Drift]:
+          passwords: Mapping[str, str], reader_idle_timeout: str = "0") -> list[Drift]:
     """What the login roles changed about themselves: settings other than those
     `role_settings` gives them (anywhere), and passwords that are not `passwords` (when
     this connection may read pg_authid: an embedded server's superuser). Read-only."""
     expected: dict[tuple[str, str | None, str], str] = {
         (names(role), database, name): value
-                for role, name, value in role_settings(kind, names, agent_timeout)
+                for role, name, value in role_settings(kind, names, agent_timeout,
+                                                       reader_idle_timeout)
                 if value is not None}
     found: dict[tuple[str, str | None, str], str] = {}
     for role, db_name, config in conn.execute(_SETTINGS_OF, [[names(r) for r in ROLES]]):

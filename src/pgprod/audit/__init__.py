@@ -11,6 +11,8 @@ reach it only through triggers, which cannot be called directly (`trail.sql`):
 - `data`: a row trigger on every table of the app records the editor's writes (and
   refuses them once the Edit window has ended, whatever session they come from) and
   every write to the tables of `[audit] tables`, with the key and the old and new rows;
+  a statement trigger beside it records a TRUNCATE of those tables (with the table's
+  estimated rows and size: its rows are not copied);
 - `refused`: permission and read-only errors and failed logins, read from the server's
   JSON log (`sources`);
 - `action`: pgprod's own commands, from the action log (`sources`), and the role
@@ -43,7 +45,10 @@ from pgprod.roles import Names
 
 SCHEMA = AUDIT_SCHEMA
 AUDITOR = "pgprod_auditor"  # the NOLOGIN role owning the trail (role prefix applied)
-TRIGGER = "pgprod_audit"  # the row trigger on each of the app's tables
+# The triggers on each of the app's tables, with what makes each (`trail.sql`) and how
+# verify names it: the row trigger, and the statement trigger that records a TRUNCATE.
+TRIGGERS = {"pgprod_audit": ("trigger_sql", "row trigger"),
+            "pgprod_audit_truncate": ("truncate_trigger_sql", "TRUNCATE trigger")}
 EVENT_TRIGGERS = {"pgprod_audit_ddl": ("ddl_command_end", "on_ddl"),
                   "pgprod_audit_drop": ("sql_drop", "on_drop")}
 KINDS = ("ddl", "data", "refused", "action")
@@ -110,7 +115,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Provisioned:
-    attached: list[str] = field(default_factory=list)  # tables that got the row trigger now
+    attached: list[str] = field(default_factory=list)  # tables that got a trigger now
     busy: list[str] = field(default_factory=list)  # tables whose lock did not come in time
     unknown: list[str] = field(default_factory=list)  # [audit] tables prod does not have
     possible: bool = True  # False: the admin role is no superuser (see `provision`)
@@ -148,7 +153,7 @@ def installed(conn: Connection) -> bool:
 
 def provision(conn: Connection, names: Names, tables: Sequence[str]) -> Provisioned:
     """Create or update the trail in `conn`'s database (admin, a superuser: event
-    triggers need one), then give every table of the app its row trigger (`tables`
+    triggers need one), then give every table of the app its triggers (`tables`
     recorded whole). Idempotent; commits. A table whose lock does not come within 2 s
     (a long transaction on it) is left for the next run and named in `busy`. Where the
     admin role is no superuser (a managed server), nothing is done: event triggers need
@@ -212,36 +217,42 @@ def _qualified(name: str) -> str:
     return ".".join(quote_ident(part) for part in parts)
 
 
+# Each of pgprod's triggers that is missing, disabled or not as trail.sql makes it:
+# (table, trigger, "disabled" or "missing or stale").
 _NEEDING_TRIGGER = """
-SELECT c.oid::regclass::text, t.oid IS NOT NULL AND t.tgenabled NOT IN ('O', 'A')
+SELECT c.oid::regclass::text, g.name,
+       CASE WHEN t.tgenabled NOT IN ('O', 'A') THEN 'disabled' ELSE 'missing or stale' END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = 'pgprod_audit'
+CROSS JOIN unnest(ARRAY['pgprod_audit', 'pgprod_audit_truncate']) g(name)
+LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname = g.name
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence <> 't'
   AND n.nspname NOT IN ('pgprod', 'pgprod_audit', 'information_schema')
   AND n.nspname !~ '^pg_'
-  AND NOT pgprod_audit.current(c.oid)
-ORDER BY 1
+  AND NOT pgprod_audit.current(c.oid, g.name)
+ORDER BY 1, 2
 """
 
 
 def _attach(conn: Connection) -> tuple[list[str], list[str]]:
-    """Give each table without it (or with a stale or disabled one) the row trigger,
-    one table per transaction, waiting at most 2 s for each table's lock."""
+    """Give each table the triggers it lacks (or has stale or disabled: CREATE OR
+    REPLACE TRIGGER enables one again), one table per transaction, waiting at most 2 s
+    for each table's lock."""
     with conn.transaction():
         conn.execute("SET LOCAL search_path = pg_catalog, pg_temp")  # names qualified
-        wanted = conn.execute(_NEEDING_TRIGGER).fetchall()
+        wanted: dict[str, list[str]] = {}
+        for table, trigger, _ in conn.execute(_NEEDING_TRIGGER):
+            wanted.setdefault(table, []).append(trigger)
     attached, busy = [], []
-    for table, disabled in wanted:
+    for table, triggers in wanted.items():
         try:
             with conn.transaction():
                 conn.execute("SET LOCAL lock_timeout = '2s'")
-                if disabled:
-                    conn.execute(sql.SQL("ALTER TABLE {} ENABLE TRIGGER {}").format(
-                        sql.SQL(table), sql.Identifier(TRIGGER)))
-                (statement,) = conn.execute("SELECT pgprod_audit.trigger_sql(%s::regclass)",
-                                            [table]).fetchone()  # type: ignore[misc]
-                conn.execute(sql.SQL(statement))  # built by trigger_sql, names quoted
+                for trigger in triggers:
+                    (statement,) = conn.execute(sql.SQL("SELECT {}(%s::regclass)").format(
+                        sql.Identifier(SCHEMA, TRIGGERS[trigger][0])),
+                        [table]).fetchone()  # type: ignore[misc]
+                    conn.execute(sql.SQL(statement))  # built by trail.sql, names quoted
         except psycopg.errors.LockNotAvailable:
             busy.append(table)
         else:
@@ -385,11 +396,14 @@ def _guards(conn: Connection) -> list[str]:
                            [name]).fetchone()
         if row is None or row[0] not in ("O", "A"):
             found.append(f"event trigger {name} is {'missing' if row is None else 'disabled'}")
+    if conn.execute("SELECT to_regprocedure('pgprod_audit.current(regclass, text)')"
+                    ).fetchone() == (None,):  # made by an older pgprod's trail.sql
+        return [*found, "the trail's functions are older than pgprod's: `pgprod up` "
+                        "updates them"]
     with conn.transaction():
         conn.execute("SET LOCAL search_path = pg_catalog, pg_temp")
-        for table, disabled in conn.execute(_NEEDING_TRIGGER).fetchall():
-            state = "disabled" if disabled else "missing or stale"
-            found.append(f"row trigger on {table} is {state}")
+        for table, trigger, state in conn.execute(_NEEDING_TRIGGER).fetchall():
+            found.append(f"{TRIGGERS[trigger][1]} on {table} is {state}")
     return found
 
 

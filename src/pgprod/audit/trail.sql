@@ -25,8 +25,8 @@ CREATE TABLE IF NOT EXISTS pgprod_audit.events (
     application text,
     client text,
     publish text,                 -- the publish whose session it was
-    command text,                 -- command tag, INSERT/UPDATE/DELETE, SQLSTATE, command
-    object text,                  -- objects changed, the table written
+    command text,                 -- command tag, INSERT/UPDATE/DELETE/TRUNCATE, SQLSTATE, command
+    object text,                  -- objects changed, the table written or emptied
     statement text,
     detail jsonb,
     hash text NOT NULL,           -- sha256 of the lane's previous hash and this event
@@ -100,7 +100,10 @@ ALTER FUNCTION pgprod_audit.who() OWNER TO {auditor};
 -- Row writes: every write by the editor (refused once its Edit window has ended) and
 -- every write to a table in pgprod_audit.tables (the trigger's WHEN says which). The
 -- trigger's arguments are the table's primary key columns (`trigger_sql`), so a row's
--- key costs no catalog lookup.
+-- key costs no catalog lookup. The statement trigger `pgprod_audit_truncate` calls it
+-- too, before a TRUNCATE empties the table (`truncate_trigger_sql`): no rows then, but
+-- PostgreSQL's estimate of how many there were and how large the table was (its leaf
+-- partitions', for a partitioned one; no count: that would read the whole table).
 CREATE OR REPLACE FUNCTION pgprod_audit.capture() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
@@ -124,8 +127,19 @@ BEGIN
           AND current_setting('application_name') LIKE 'pgprod publish %' THEN
         RETURN NULL;  -- a publish moving rows (a backfill): its statements are recorded
     END IF;
-    IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD); END IF;
-    IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW); END IF;
+    IF TG_OP = 'TRUNCATE' THEN  -- no rows: an estimate (-1, none yet, in a leaf: null)
+        SELECT jsonb_build_object(
+                   'estimated_rows', CASE WHEN bool_and(c.reltuples >= 0) IS NOT FALSE
+                                          THEN coalesce(sum(c.reltuples), 0)::bigint END,
+                   'size_bytes', coalesce(sum(pg_total_relation_size(c.oid)), 0))
+          INTO p_detail
+          FROM pg_class c  -- the table, or its leaf partitions
+         WHERE c.oid IN (SELECT TG_RELID UNION ALL
+                         SELECT relid FROM pg_partition_tree(TG_RELID) WHERE isleaf)
+           AND c.relkind <> 'p';
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN old_row := to_jsonb(OLD); END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN new_row := to_jsonb(NEW); END IF;
     IF TG_NARGS > 0 THEN
         key := jsonb_build_object(TG_ARGV[0], coalesce(new_row, old_row) -> TG_ARGV[0]);
         FOR i IN 1 .. TG_NARGS - 1 LOOP
@@ -139,7 +153,8 @@ BEGIN
     p_command := TG_OP;
     p_object := format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
     p_statement := current_query();
-    p_detail := jsonb_build_object('key', key, 'old', old_row, 'new', new_row);
+    p_detail := coalesce(p_detail,  -- a TRUNCATE's, above
+                         jsonb_build_object('key', key, 'old', old_row, 'new', new_row));
     {append_event}
     RETURN NULL;
 END
@@ -170,10 +185,10 @@ BEGIN
       INTO objects, names
       FROM pg_event_trigger_ddl_commands() c
      WHERE NOT (c.command_tag = 'CREATE TRIGGER'
-                AND c.object_identity LIKE 'pgprod_audit on %')
+                AND c.object_identity ~ '^pgprod_audit(_truncate)? on ')
        AND coalesce(c.schema_name, '') <> 'pgprod_audit';
     IF objects IS NULL THEN
-        RETURN;  -- only pgprod's own trigger, attached to a new table
+        RETURN;  -- only pgprod's own triggers, attached to a new table
     END IF;
     IF pgprod_audit.provisioning() THEN
         RETURN;
@@ -235,44 +250,88 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
 $fn$;
 ALTER FUNCTION pgprod_audit.trigger_sql(regclass) OWNER TO {auditor};
 
--- Whether a table's row trigger is there, enabled, and as trigger_sql would make it
--- (audited or not, its key columns).
-CREATE OR REPLACE FUNCTION pgprod_audit.current(p_table regclass) RETURNS boolean
+-- The TRUNCATE trigger's definition for a table: once per statement, before the table
+-- is emptied, with the row trigger's WHEN (the editor's, or every one).
+CREATE OR REPLACE FUNCTION pgprod_audit.truncate_trigger_sql(p_table regclass) RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT format('CREATE OR REPLACE TRIGGER pgprod_audit_truncate BEFORE TRUNCATE '
+                  'ON %s FOR EACH STATEMENT %s EXECUTE FUNCTION pgprod_audit.capture()',
+                  p_table,
+                  CASE WHEN EXISTS (SELECT FROM pgprod_audit.tables t
+                                    WHERE t.name = p_table::text) THEN ''
+                       ELSE format('WHEN (session_user = %L)', {editor}) END)
+$fn$;
+ALTER FUNCTION pgprod_audit.truncate_trigger_sql(regclass) OWNER TO {auditor};
+
+-- Whether one of a table's two triggers (`pgprod_audit`, `pgprod_audit_truncate`) is
+-- there, enabled, and as trigger_sql or truncate_trigger_sql would make it (its events
+-- and function, audited or not, the row trigger's key columns).
+CREATE OR REPLACE FUNCTION pgprod_audit.current(p_table regclass, p_trigger text)
+RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
     SELECT EXISTS (
         SELECT FROM pg_trigger t
-        WHERE t.tgrelid = p_table AND t.tgname = 'pgprod_audit' AND t.tgenabled IN ('O', 'A')
+        WHERE t.tgrelid = p_table AND t.tgname = p_trigger AND t.tgenabled IN ('O', 'A')
+          AND t.tgfoid = 'pgprod_audit.capture()'::regprocedure
+          -- AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW; BEFORE TRUNCATE (pg_trigger.h)
+          AND t.tgtype = CASE p_trigger WHEN 'pgprod_audit' THEN 1 | 4 | 8 | 16
+                                        WHEN 'pgprod_audit_truncate' THEN 2 | 32 END
           AND (t.tgqual IS NULL) = EXISTS (SELECT FROM pgprod_audit.tables a
                                            WHERE a.name = p_table::text)
-          AND t.tgargs = coalesce(
+          AND t.tgargs = CASE WHEN p_trigger = 'pgprod_audit_truncate' THEN ''::bytea
+                              ELSE coalesce(
                 (SELECT string_agg(convert_to(c, 'UTF8') || '\x00'::bytea, ''::bytea ORDER BY n)
                    FROM unnest(pgprod_audit.key_columns(p_table)) WITH ORDINALITY k(c, n)),
-                ''::bytea))
+                ''::bytea) END)
+$fn$;
+ALTER FUNCTION pgprod_audit.current(regclass, text) OWNER TO {auditor};
+
+-- Whether both of a table's triggers are current.
+CREATE OR REPLACE FUNCTION pgprod_audit.current(p_table regclass) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT pgprod_audit.current(p_table, 'pgprod_audit')
+           AND pgprod_audit.current(p_table, 'pgprod_audit_truncate')
 $fn$;
 ALTER FUNCTION pgprod_audit.current(regclass) OWNER TO {auditor};
 
--- After each DDL command, as whoever ran it: a new table gets the row trigger (and a
--- changed one a new key), pgprod's trigger cannot be disabled; then the command is
--- recorded.
+-- After each DDL command, as whoever ran it: a new table gets the row and TRUNCATE
+-- triggers (and a changed one a new key), pgprod's triggers cannot be disabled nor
+-- replaced; then the command is recorded.
 CREATE OR REPLACE FUNCTION pgprod_audit.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     t regclass;
+    made text[];
 BEGIN
-    FOR t IN
-        SELECT DISTINCT c.oid FROM pg_event_trigger_ddl_commands() d
-          JOIN pg_class c ON c.oid = d.objid AND d.classid = 'pg_class'::regclass
+    FOR t, made IN  -- the tables changed, and those a trigger calling capture was made on
+        SELECT c.oid, array_agg(g.tgname) FILTER (WHERE g.oid IS NOT NULL)
+          FROM pg_event_trigger_ddl_commands() d
+          LEFT JOIN pg_trigger g ON d.classid = 'pg_trigger'::regclass AND g.oid = d.objid
+                                AND g.tgfoid = 'pgprod_audit.capture()'::regprocedure
+          JOIN pg_class c ON (c.oid = d.objid AND d.classid = 'pg_class'::regclass)
+                             OR c.oid = g.tgrelid
           JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence <> 't'
            AND n.nspname NOT IN ('pgprod', 'pgprod_audit', 'information_schema')
            AND n.nspname !~ '^pg_'
+         GROUP BY c.oid
     LOOP
-        IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = t AND tgname = 'pgprod_audit'
-                                            AND tgenabled NOT IN ('O', 'A')) THEN
+        IF EXISTS (SELECT FROM pg_trigger
+                    WHERE tgrelid = t AND tgname IN ('pgprod_audit', 'pgprod_audit_truncate')
+                      AND tgenabled NOT IN ('O', 'A')) THEN
             RAISE EXCEPTION 'pgprod''s audit trigger on % cannot be disabled', t
                 USING ERRCODE = 'insufficient_privilege';
-        ELSIF NOT pgprod_audit.current(t) THEN
+        END IF;
+        -- CREATE OR REPLACE TRIGGER or ALTER TRIGGER ... RENAME on one of pgprod's, or
+        -- capture attached by hand (those pgprod makes, just above, are current)
+        IF EXISTS (SELECT FROM unnest(made) m WHERE NOT pgprod_audit.current(t, m)) THEN
+            RAISE EXCEPTION 'pgprod''s audit triggers on % cannot be changed', t
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF NOT pgprod_audit.current(t, 'pgprod_audit') THEN
             EXECUTE pgprod_audit.trigger_sql(t);
+        END IF;
+        IF NOT pgprod_audit.current(t, 'pgprod_audit_truncate') THEN
+            EXECUTE pgprod_audit.truncate_trigger_sql(t);
         END IF;
     END LOOP;
     PERFORM pgprod_audit.record_ddl(TG_TAG);
@@ -285,7 +344,7 @@ SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
     IF EXISTS (SELECT FROM pg_event_trigger_dropped_objects() d
                 WHERE d.original AND d.object_type = 'trigger'
-                  AND d.address_names[3] = 'pgprod_audit') THEN
+                  AND d.address_names[3] IN ('pgprod_audit', 'pgprod_audit_truncate')) THEN
         RAISE EXCEPTION 'pgprod''s audit trigger cannot be dropped'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
