@@ -80,8 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "env", "reader_idle_timeout", str, lambda env: "1min" if env == "prod" else "0",
-        "prod: the watchdog ends agent and readonly sessions idle in a transaction longer "
-        "than this (0 = none).",
+        "prod: agent and readonly sessions idle in a transaction longer than this are ended "
+        "(by the server, and by the watchdog even when a session lifts it; 0 = none).",
     ),
     Setting(
         "env", "agent_transaction_timeout", str, lambda env: "10min" if env == "prod" else "0",
