@@ -73,8 +73,9 @@ def _trail(prod: Environment, on: bool) -> None:
         for name in audit.EVENT_TRIGGERS:
             conn.execute(sql.SQL("ALTER EVENT TRIGGER {} DISABLE").format(sql.Identifier(name)))
         for table in TABLES:
-            conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(
-                sql.Identifier(audit.TRIGGER), sql.Identifier(table)))
+            for trigger in audit.TRIGGERS:
+                conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(
+                    sql.Identifier(trigger), sql.Identifier(table)))
 
 
 def _run_case(prod: Environment, role: str, script: Path, args: argparse.Namespace) -> float:
@@ -118,6 +119,7 @@ def _measure(project: Project, args: argparse.Namespace) -> None:
                       f"{tps:,.0f} tps", file=sys.stderr)
     _trail(prod, True)
     with prod.connect_admin(prod.database) as conn:
+        audit.seal(conn)
         row = conn.execute("SELECT count(*) FROM pgprod_audit.events").fetchone()
     print(f"\n{args.clients} clients, {args.seconds} s per run, {args.rounds} rounds, "
           f"{args.rows:,} rows per table; {row[0] if row else 0:,} events recorded\n")

@@ -13,9 +13,10 @@ as the admin and
   `agent_transaction_timeout`;
 
 each recorded in prod's audit trail (when it has one) and in its log beside the server's.
-Every COLLECT_EVERY seconds it also brings the server log's refusals and the action
-log's actions into the trail (`collect`), which `pgprod audit` would otherwise do only
-when it reads it.
+It also keeps the trail: every second it chains the events recorded since
+(`pgprod.audit.seal`), and every COLLECT_EVERY seconds it brings in the server log's
+refusals and the action log's actions (`pgprod.audit.sources`), which `pgprod audit`
+would otherwise do only when it reads the trail.
 
 `sweep` is one look, over any admin connection. `start`, `stop` and `running` manage the
 process (`pgprod.daemon`); it also exits when its pid file is removed or names another
@@ -211,30 +212,17 @@ def sweep(conn: db.Connection, names: Names, limits: Limits,
     return ended
 
 
-def record(env: Environment, ended: Sequence[Ended]) -> None:
-    """Log what was ended and add it to prod's audit trail when it has one."""
+def record(conn: db.Connection, ended: Sequence[Ended], trail: bool) -> None:
+    """Log what was ended and, with `trail`, add it to prod's audit trail (`conn`: an
+    admin connection to the app database)."""
     for each in ended:
         log.warning("%s", each)
-    with db.connect(env.admin(env.database), env=env.name, role="admin",
-                    autocommit=True) as conn:
-        if audit.installed(conn):
-            for each in ended:
-                audit.append(conn, "action", ACTOR, each.action, each.role, each.detail(),
-                             application=APPLICATION)
+        if trail:
+            audit.append(conn, "action", ACTOR, each.action, each.role, each.detail(),
+                         application=APPLICATION)
 
 
 # -- the process --------------------------------------------------------------------------
-
-
-def collect(env: Environment) -> None:
-    """Bring the server log's refusals and the action log's actions into prod's audit
-    trail (`pgprod.audit.sources`), so they are there within COLLECT_EVERY seconds, and
-    in any copy of prod made since, without waiting for `pgprod audit` to read them."""
-    with db.connect(env.admin(env.database), env=env.name, role="admin",
-                    autocommit=True) as conn:
-        conn.execute("SELECT set_config('application_name', %s, false)", [APPLICATION])
-        if audit.installed(conn) and audit.superuser(conn):
-            sources.collect(conn, env.project)
 
 
 def process(env: Environment) -> Daemon:
@@ -279,7 +267,8 @@ class _Watch:
         self.said: str | None = None  # the last problem logged, said once
         self.cancelled: Cancelled = {}
 
-    collect_at = 0.0  # when to next bring the logs into the audit trail (`collect`)
+    collect_at = 0.0  # when to next bring the logs into the audit trail
+    trail = False  # whether the connection's database keeps an audit trail
 
     def wanted(self) -> bool:
         """Whether to go on: not told to stop, and the pid file still names us."""
@@ -300,14 +289,17 @@ class _Watch:
         self.said = text
 
     def connect(self) -> db.Connection:
-        conn = db.connect(self.env.admin(), env=self.env.name, role="admin",
-                          autocommit=True)  # the secrets read again: a rotated password
+        """The admin's connection to the app database (pg_stat_activity shows every
+        database's sessions); whether it keeps a trail is noted in `trail`."""
+        conn = db.connect(self.env.admin(self.env.database), env=self.env.name,
+                          role="admin", autocommit=True)  # the secrets read again
         try:
             conn.execute("SELECT set_config('application_name', %s, false)", [APPLICATION])
             privileged = conn.execute(
                 "SELECT rolsuper OR (pg_has_role('pg_read_all_stats', 'USAGE')"
                 " AND pg_has_role('pg_signal_backend', 'USAGE'))"
                 " FROM pg_roles WHERE rolname = current_user").fetchone()
+            self.trail = audit.installed(conn) and audit.superuser(conn)
         except BaseException:
             conn.close()
             raise
@@ -333,10 +325,14 @@ class _Watch:
                 try:
                     ended = sweep(conn, self.env.names, self.limits, self.cancelled)
                     if ended:
-                        record(self.env, ended)
-                    if time.monotonic() >= self.collect_at:
+                        record(conn, ended, self.trail)
+                    if self.trail and time.monotonic() >= self.collect_at:
+                        # the logs read in (`pgprod.audit.sources`): there within
+                        # COLLECT_EVERY seconds, and in any copy of prod made since
                         self.collect_at = time.monotonic() + COLLECT_EVERY
-                        collect(self.env)
+                        sources.collect(conn, self.env.project)
+                    elif self.trail:
+                        audit.seal(conn)  # what was recorded since, chained
                     self.problem(None)
                 except psycopg.OperationalError as exc:
                     self.problem(f"connection lost: {db.reason(exc)}")

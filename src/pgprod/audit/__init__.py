@@ -55,7 +55,7 @@ KINDS = ("ddl", "data", "refused", "action")
 FOLDER = "audit"  # in `.pgprod/`: verify's anchors, a promote's events not carried yet
 GENESIS = hashlib.sha256(b"pgprod audit trail").hexdigest()  # the hash before event 1
 
-LANES = 8  # chains events are appended to at once (`trail.sql`)
+CHAIN = 0  # the lane `seal` chains events in (`trail.sql`)
 
 # What an event's hash covers, besides the previous hash of its lane: every column but
 # the hash, the time as microseconds since the epoch (its text depends on the session).
@@ -64,33 +64,17 @@ CANONICAL = (
     " e.kind, e.actor, e.login, e.application, e.client, e.publish, e.command, e.object,"
     " e.statement, e.detail)::text")
 
-# One event appended, as `append` and the row trigger `capture` both run it (plpgsql,
-# with my_lane, new_id and the p_* values in scope): the lane's lock, held to the end of
-# the transaction (see pgprod_audit.lanes), then, in a statement of its own (a snapshot
-# taken once the lock is held), the lane's newest event, or where pruning cut it, and
-# this one hashed after it.
+# One event recorded, as `append` and the trigger function `capture` both run it
+# (plpgsql, with new_id and the p_* values in scope): into `pending`, unchained, in the
+# writer's transaction; `seal` chains it.
 APPEND_EVENT = """
-    UPDATE pgprod_audit.lanes SET xact = pg_current_xact_id()
-     WHERE lane = my_lane AND xact IS DISTINCT FROM pg_current_xact_id();
-    INSERT INTO pgprod_audit.events
-    SELECT e.id, e.lane, e.seq, e.at, e.kind, e.actor, e.login, e.application, e.client,
-           e.publish, e.command, e.object, e.statement, e.detail,
-           encode(sha256(convert_to(e.previous || {canonical}, 'UTF8')), 'hex')
-    FROM (SELECT nextval('pgprod_audit.event_ids') AS id, l.lane,
-                 coalesce(newest.seq, l.pruned_seq) + 1 AS seq,
-                 coalesce(newest.hash, l.pruned_hash) AS previous,
-                 coalesce(p_at, clock_timestamp()) AS at, p_kind AS kind, p_actor AS actor,
-                 coalesce(p_login, session_user) AS login, a.application,
-                 coalesce(p_client, host(inet_client_addr())) AS client,
-                 substring(a.application FROM '^pgprod publish ([^ ]+)') AS publish,
-                 p_command AS command, p_object AS object, p_statement AS statement,
-                 p_detail AS detail
-          FROM pgprod_audit.lanes l
-          CROSS JOIN (SELECT coalesce(p_application,
-                                      current_setting('application_name')) AS application) a
-          LEFT JOIN LATERAL (SELECT seq, hash FROM pgprod_audit.events
-                             WHERE lane = l.lane ORDER BY seq DESC LIMIT 1) newest ON true
-          WHERE l.lane = my_lane) e
+    INSERT INTO pgprod_audit.pending
+    SELECT nextval('pgprod_audit.event_ids'), coalesce(p_at, clock_timestamp()), p_kind,
+           p_actor, coalesce(p_login, session_user), a.application,
+           coalesce(p_client, host(inet_client_addr())),
+           substring(a.application FROM '^pgprod publish ([^ ]+)'), p_command, p_object,
+           p_statement, p_detail
+    FROM (SELECT coalesce(p_application, current_setting('application_name')) AS application) a
     RETURNING id INTO new_id;"""
 
 _COLUMNS = ("id", "at", "kind", "actor", "login", "application", "client", "publish",
@@ -126,8 +110,8 @@ def _script(names: Names) -> sql.Composed:
     return sql.SQL(text).format(  # a file of pgprod's, not user input
         auditor=names.ident(AUDITOR), editor=sql.Literal(names("editor")),
         owner=sql.Literal(names("owner")), canonical=sql.SQL(CANONICAL),
-        genesis=sql.Literal(GENESIS), lanes=sql.Literal(LANES),
-        append_event=sql.SQL(APPEND_EVENT).format(canonical=sql.SQL(CANONICAL)))
+        genesis=sql.Literal(GENESIS), chain=sql.Literal(CHAIN),
+        append_event=sql.SQL(APPEND_EVENT))
 
 
 COMMENT = "pgprod: the audit trail (`pgprod audit`), from trail.sql"
@@ -263,24 +247,38 @@ def _attach(conn: Connection) -> tuple[list[str], list[str]]:
 def append(conn: Connection, kind: str, actor: str, command: str, object: str | None,
            detail: dict[str, Any], *, at: str | None = None, login: str | None = None,
            application: str | None = None, client: str | None = None,
-           statement: str | None = None) -> int:
-    """Add one event (admin connection) and return its id; commits."""
+           statement: str | None = None, chain: bool = True) -> int:
+    """Add one event (admin connection) and return its id; commits. With `chain`, what
+    is pending is chained at once (`seal`), this event included."""
     with conn.transaction():
         row = conn.execute(
             "SELECT pgprod_audit.append(%s, %s, %s, %s, %s, %s::jsonb, %s::timestamptz,"
             " %s, %s, %s)",
             [kind, actor, command, object, statement, json.dumps(detail, default=str), at,
              login, application, client]).fetchone()
+        if chain:
+            seal(conn)
     assert row is not None
     return int(row[0])
+
+
+def seal(conn: Connection) -> int:
+    """Chain the events recorded since the last seal (`pgprod_audit.seal`); how many.
+    Admin connection; commits. A server in recovery (read-only) is left as it is."""
+    with conn.transaction():
+        row = conn.execute("SELECT CASE WHEN NOT pg_is_in_recovery()"
+                           " THEN pgprod_audit.seal() END").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def events(conn: Connection, *, actor: str | None = None, kind: str | None = None,
            since: dt.datetime | None = None, publish: str | None = None,
            limit: int | None = None) -> list[Event]:
-    """The events that match, oldest first (the newest `limit` when given); read-only."""
+    """The events that match, oldest first (the newest `limit` when given), once those
+    recorded since the last seal are chained (`seal`: admin connection; commits)."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
+    seal(conn)
     where: list[sql.Composable] = [sql.SQL("true")]
     params: list[Any] = []
     for column, value in (("actor", actor), ("kind", kind), ("publish", publish)):
@@ -339,7 +337,9 @@ def verify(conn: Connection, anchor: Path | None = None) -> Verified:
     """Recompute each lane's chain (read-only on the server) and check that the trail's
     guards are in place. With `anchor` (a file kept outside the server), also check that
     the newest event of each lane seen by the previous verify is still there, unchanged,
-    and record the newest ones when the chains are whole."""
+    and record the newest ones when the chains are whole. Events recorded since the last
+    seal are chained first (`seal`)."""
+    seal(conn)
     row = conn.execute(_CHECK).fetchone()
     assert row is not None
     count, first, last, heads, pruned, bad = row
@@ -411,14 +411,18 @@ def prune(conn: Connection, before: dt.datetime, actor: str) -> int:
     """Delete the events older than `before` (the chain keeps where it was cut, and the
     pruning is itself an event); returns how many went. Admin connection; commits."""
     with conn.transaction():
+        seal(conn)
         row = conn.execute("SELECT pgprod_audit.prune(%s, %s)", [before, actor]).fetchone()
+        seal(conn)  # the pruning's own event
     return int(row[0]) if row else 0
 
 
 def after_common(old: Connection, new: Connection) -> list[Event]:
     """The events of `old`'s trail that `new`'s lacks: those after the newest event both
     have (same id, same hash), oldest first. For a promote: `old` is prod, `new` a copy of
-    an earlier state of it. Read-only."""
+    an earlier state of it. Each one's pending events are chained first (`seal`)."""
+    seal(old)
+    seal(new)
     common = 0
     tail = new.execute("SELECT id, hash FROM pgprod_audit.events ORDER BY id DESC LIMIT 1000"
                        ).fetchall()
@@ -467,7 +471,8 @@ def carry(conn: Connection, found: Sequence[Event], source: str,
                    {**(event.detail or {}), "carried": {"from": source, "id": event.id}},
                    at=event.at.isoformat(), login=event.login,
                    application=event.application, client=event.client,
-                   statement=event.statement)
+                   statement=event.statement, chain=False)
+        seal(conn)
     return len(found)
 
 
@@ -502,12 +507,13 @@ def empty(conn: Connection, reason: str, actor: str) -> int:
     as its first event; returns how many went. Superuser connection; commits."""
     with conn.transaction():
         row = conn.execute("SELECT count(*) FROM pgprod_audit.events").fetchone()
-        conn.execute("TRUNCATE pgprod_audit.events, pgprod_audit.cursors")
+        conn.execute("TRUNCATE pgprod_audit.events, pgprod_audit.pending, pgprod_audit.cursors")
         # and their statistics, which sample the values (a superuser may delete them)
+        tables = ["pgprod_audit.events", "pgprod_audit.pending", "pgprod_audit.cursors"]
         conn.execute("DELETE FROM pg_catalog.pg_statistic WHERE starelid = ANY(%s::regclass[])",
-                     [["pgprod_audit.events", "pgprod_audit.cursors"]])
-        conn.execute("UPDATE pgprod_audit.lanes SET pruned_seq = 0, pruned_hash = %s,"
-                     " xact = NULL", [GENESIS])
+                     [tables])
+        conn.execute("UPDATE pgprod_audit.lanes SET pruned_seq = 0, pruned_hash = %s",
+                     [GENESIS])
     gone = int(row[0]) if row else 0
     append(conn, "action", actor, "audit empty", "pgprod_audit.events",
            {"events": gone, "reason": reason})

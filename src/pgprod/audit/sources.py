@@ -43,7 +43,9 @@ def collect(conn: Connection, project: Project, skip_envs: Iterable[str] = ("dev
     """Bring the server log's refusals and the action log's actions (but those of
     `skip_envs`) into the trail. Admin connection (a superuser reads the log); commits."""
     refusals, readable = _refusals(conn)
-    return Collected(refusals, _actions(conn, project, set(skip_envs)), readable)
+    found = Collected(refusals, _actions(conn, project, set(skip_envs)), readable)
+    audit.seal(conn)
+    return found
 
 
 def _cursor(conn: Connection, source: str) -> tuple[int, str | None]:
@@ -68,7 +70,7 @@ def _actions(conn: Connection, project: Project, skip: set[str]) -> int:
             if action.env in skip:
                 continue
             audit.append(conn, "action", action.actor, action.command, action.env,
-                         action.to_dict(), at=action.time, application="pgprod")
+                         action.to_dict(), at=action.time, application="pgprod", chain=False)
             added += 1
         _advance(conn, "actions", max(position, len(found)), None)
     return added
@@ -137,4 +139,4 @@ def _record(conn: Connection, entry: dict[str, Any]) -> None:
         {"reason": REFUSALS[code], "message": entry.get("message"),
          "severity": entry.get("error_severity"), "pid": entry.get("pid")},
         at=entry.get("timestamp"), login=user, application=entry.get("application_name"),
-        client=entry.get("remote_host"), statement=entry.get("statement"))
+        client=entry.get("remote_host"), statement=entry.get("statement"), chain=False)

@@ -9,10 +9,14 @@ CREATE SCHEMA IF NOT EXISTS pgprod_audit AUTHORIZATION {auditor};
 REVOKE ALL ON SCHEMA pgprod_audit FROM PUBLIC;
 GRANT USAGE ON SCHEMA pgprod_audit TO PUBLIC;  -- for the trigger functions, below
 
--- Events are chained in lanes (a session writes to lane pg_backend_pid() % {lanes}):
--- within a lane each event's seq follows the previous one's and its hash covers the
--- previous one's hash, so sessions in different lanes append at once. `id` (from a
--- sequence: rolled-back writes leave gaps) orders events across lanes.
+-- An event is recorded into `pending`, unchained, by the session whose action it is
+-- (no lock, no index: a write pays as little as it can); `seal`, run by the admin
+-- alone (the watchdog every second, `pgprod audit` before it reads), moves pending
+-- events into `events` in the order of their ids, chained: each one's seq follows the
+-- previous one's in its lane and its hash covers the previous one's hash. New events go
+-- to lane {chain}; trails made before pgprod sealed events have lanes 1-7 too, whose
+-- sessions chained their own. `id` (from a sequence: rolled-back writes leave gaps)
+-- orders events across lanes.
 CREATE SEQUENCE IF NOT EXISTS pgprod_audit.event_ids;
 CREATE TABLE IF NOT EXISTS pgprod_audit.events (
     id bigint PRIMARY KEY,
@@ -37,19 +41,34 @@ ALTER TABLE pgprod_audit.events OWNER TO {auditor};
 ALTER SEQUENCE pgprod_audit.event_ids OWNER TO {auditor};
 
 -- One row per lane: where pruning cut it (the seq and hash before its oldest event
--- kept), and the lock that puts its events in order. The first event of a transaction
--- updates the row (`xact`), later ones find it theirs and leave it: a REPEATABLE READ
--- transaction whose lane moved on since its snapshot fails to serialize, as it
--- should, and a row is not made a thousand versions deep by a thousand events.
+-- kept); `seal` and `prune` lock it, so one of them at a time writes the chain.
 CREATE TABLE IF NOT EXISTS pgprod_audit.lanes (
     lane int PRIMARY KEY,
     pruned_seq bigint NOT NULL DEFAULT 0,
-    pruned_hash text NOT NULL,
-    xact xid8
+    pruned_hash text NOT NULL
 );
-INSERT INTO pgprod_audit.lanes (lane, pruned_hash)
-SELECT lane, {genesis} FROM generate_series(0, {lanes} - 1) lane ON CONFLICT DO NOTHING;
+ALTER TABLE pgprod_audit.lanes DROP COLUMN IF EXISTS xact;  -- writers' lock, before `seal`
+INSERT INTO pgprod_audit.lanes (lane, pruned_hash) VALUES ({chain}, {genesis})
+ON CONFLICT DO NOTHING;
 ALTER TABLE pgprod_audit.lanes OWNER TO {auditor};
+
+-- Events recorded and not chained yet (`seal`): the columns of `events` before `hash`,
+-- but lane and seq. Without an index, a heap that `seal` empties.
+CREATE TABLE IF NOT EXISTS pgprod_audit.pending (
+    id bigint NOT NULL,
+    at timestamptz NOT NULL,
+    kind text NOT NULL,
+    actor text NOT NULL,
+    login text,
+    application text,
+    client text,
+    publish text,
+    command text,
+    object text,
+    statement text,
+    detail jsonb
+);
+ALTER TABLE pgprod_audit.pending OWNER TO {auditor};
 
 -- Tables whose every write is recorded ([audit] tables), not only the editor's.
 CREATE TABLE IF NOT EXISTS pgprod_audit.tables (name text PRIMARY KEY);
@@ -64,7 +83,7 @@ CREATE TABLE IF NOT EXISTS pgprod_audit.cursors (
 ALTER TABLE pgprod_audit.cursors OWNER TO {auditor};
 
 REVOKE ALL ON pgprod_audit.events, pgprod_audit.lanes, pgprod_audit.cursors,
-              pgprod_audit.tables, pgprod_audit.event_ids FROM PUBLIC;
+              pgprod_audit.tables, pgprod_audit.pending, pgprod_audit.event_ids FROM PUBLIC;
 GRANT SELECT ON pgprod_audit.tables TO PUBLIC;  -- read by on_ddl, as whoever runs DDL
 
 -- The one writer of the trail. Not executable by the roles pgprod hands out: they
@@ -76,7 +95,6 @@ CREATE OR REPLACE FUNCTION pgprod_audit.append(
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
-    my_lane int := pg_backend_pid() % {lanes};
     new_id bigint;
 BEGIN
     {append_event}
@@ -111,7 +129,6 @@ DECLARE
     old_row jsonb;
     new_row jsonb;
     key jsonb;
-    my_lane int := pg_backend_pid() % {lanes};
     new_id bigint;
     p_kind text; p_actor text; p_command text; p_object text; p_statement text;
     p_detail jsonb; p_at timestamptz; p_login text; p_application text; p_client text;
@@ -361,7 +378,7 @@ DECLARE
     cut numeric;
     gone bigint;
 BEGIN
-    PERFORM FROM pgprod_audit.lanes FOR UPDATE;  -- no event meanwhile
+    PERFORM FROM pgprod_audit.lanes FOR UPDATE;  -- no sealing meanwhile
     -- the events before the first one that is not older (an event brought in late, a
     -- refusal read from the log, may be older than others): one cut across the lanes
     SELECT coalesce(min(id), 'infinity'::numeric) INTO cut FROM pgprod_audit.events
@@ -382,3 +399,39 @@ END
 $fn$;
 ALTER FUNCTION pgprod_audit.prune(timestamptz, text) OWNER TO {auditor};
 REVOKE ALL ON FUNCTION pgprod_audit.prune(timestamptz, text) FROM PUBLIC;
+
+-- Chain the pending events (the admin's alone): in the order of their ids, each hashed
+-- after the previous event of lane {chain}, then removed from `pending`; how many. One
+-- sealer at a time (the lane's row, locked to the end of the transaction); events
+-- committed while it runs wait for the next one.
+CREATE OR REPLACE FUNCTION pgprod_audit.seal() RETURNS bigint LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    previous text;
+    last_seq bigint;
+    sealed bigint[] := '{{}}';
+    p pgprod_audit.pending;
+BEGIN
+    SELECT coalesce(newest.seq, l.pruned_seq), coalesce(newest.hash, l.pruned_hash)
+      INTO last_seq, previous
+      FROM pgprod_audit.lanes l
+      LEFT JOIN LATERAL (SELECT seq, hash FROM pgprod_audit.events
+                         WHERE lane = l.lane ORDER BY seq DESC LIMIT 1) newest ON true
+     WHERE l.lane = {chain}
+       FOR UPDATE OF l;
+    FOR p IN SELECT * FROM pgprod_audit.pending ORDER BY id LOOP
+        last_seq := last_seq + 1;
+        INSERT INTO pgprod_audit.events
+        SELECT e.*, encode(sha256(convert_to(previous || {canonical}, 'UTF8')), 'hex')
+        FROM (SELECT p.id, {chain} AS lane, last_seq AS seq, p.at, p.kind, p.actor, p.login,
+                     p.application, p.client, p.publish, p.command, p.object, p.statement,
+                     p.detail) e
+        RETURNING hash INTO previous;
+        sealed := sealed || p.id;
+    END LOOP;
+    DELETE FROM pgprod_audit.pending WHERE id = ANY(sealed);
+    RETURN cardinality(sealed);
+END
+$fn$;
+ALTER FUNCTION pgprod_audit.seal() OWNER TO {auditor};
+REVOKE ALL ON FUNCTION pgprod_audit.seal() FROM PUBLIC;
