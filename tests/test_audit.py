@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from pgprod import audit, commands
+from pgprod.console import audit as console_audit
 from pgprod.environment import Environment
 from pgprod.project import Project
 from tests.conftest import ProjectFactory
@@ -138,6 +139,7 @@ def test_the_owners_truncate_of_an_audited_table_is_recorded(
         (prod.names("owner"), prod.names("owner"), "public.payments", "TRUNCATE payments")]
     detail = found[0].detail or {}
     assert detail["estimated_rows"] == 50 and detail["size_bytes"] > 0, detail
+    assert console_audit.what(found[0]) == "emptied (about 50 rows)"  # its gist, as shown
     assert commands.audit_verify(project).ok
 
 

@@ -1041,7 +1041,10 @@ def audit_command(ctx: click.Context, env: str, actor: str | None, kind: str | N
 def _audit_what(e: Any) -> str:
     """One event's gist, on one line."""
     detail = e.detail or {}
-    if e.kind == "data":
+    if e.kind == "data" and e.command == "TRUNCATE":
+        rows = detail.get("estimated_rows")
+        text = "emptied" + ("" if rows is None else f" (about {rows:,} rows)")
+    elif e.kind == "data":
         key = ", ".join(f"{k}={v}" for k, v in (detail.get("key") or {}).items())
         old, new = detail.get("old") or {}, detail.get("new") or {}
         changed = [c for c in new if old and old.get(c) != new.get(c)]

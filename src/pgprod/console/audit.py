@@ -131,7 +131,10 @@ def what(event: Any) -> str:
     """An event's gist on one line: a data event's key and changed columns, a DDL
     statement, a refusal's message, an action's outcome."""
     detail = event.detail or {}
-    if event.kind == "data":
+    if event.kind == "data" and event.command == "TRUNCATE":
+        rows = detail.get("estimated_rows")
+        text = "emptied" + ("" if rows is None else f" (about {rows:,} rows)")
+    elif event.kind == "data":
         text = ", ".join(f"{k}={as_text(v)}" for k, v in (detail.get("key") or {}).items())
         changed = [c for c, _, _, differs in changes(event) if differs]
         if changed:
