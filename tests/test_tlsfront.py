@@ -423,3 +423,7 @@ def test_a_front_that_died_is_said_and_brought_back(new_project: ProjectFactory,
     commands.up(project, ["prod"])
     with prod.connect("app") as conn:
         assert conn.pgconn.ssl_in_use
+    (recovered,) = commands.recover(project, ["prod"])  # restarts the server behind it
+    assert recovered.running
+    with commands.environment(find(project.root), "prod").connect("app") as conn:
+        assert conn.pgconn.ssl_in_use

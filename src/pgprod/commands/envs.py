@@ -12,7 +12,7 @@ from psycopg import sql as psql
 from pgprod import credentials, query, registry
 from pgprod.actions import recorded
 from pgprod.cluster import recovery
-from pgprod.environment import Environment, Status, UpResult, _first_address
+from pgprod.environment import Environment, Status, UpResult
 from pgprod.errors import ServerNotRunning, UsageError
 from pgprod.project import SUPERUSER, Project
 from pgprod.project import init as init_project
@@ -284,9 +284,10 @@ def _recover(env: Environment, passwords: dict[str, str],
         cluster.stop()
         verifiers = {SUPERUSER: recovery.scram_verifier(passwords[SUPERUSER])}
         verifiers |= {env.names(r): recovery.scram_verifier(passwords[r]) for r in ROLES}
-        changed = recovery.set_passwords(cluster, env.config.port, SUPERUSER, verifiers)
+        host, port = env.server_address()  # behind a TLS front, its own loopback port
+        changed = recovery.set_passwords(cluster, port, SUPERUSER, verifiers)
         if keep is not None:
             keep()
         if running:
-            cluster.start(_first_address(env.config.listen_addresses), env.config.port)
+            cluster.start(host, port)
     return RecoverResult(env.name, tuple(changed), running)
