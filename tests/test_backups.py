@@ -209,6 +209,27 @@ def test_up_restarts_a_prod_that_does_not_archive_yet(prod_project: Project) -> 
     assert backups.take_backup(prod_project).size_bytes > 0
 
 
+def test_history_says_why_a_publish_has_no_restore_point(
+        new_project: ProjectFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    """A publish on a prod that cannot take a restore point (here: not archiving yet)
+    goes on without one, and `pgprod history` says why."""
+    project = new_project()
+    env = commands.environment(project, "prod")
+    cluster = env.cluster()
+    cluster.configure(env.server_settings(cluster) | {"archive_mode": False}, env.hba())
+    cluster.stop()
+    cluster.start(*env.server_address())
+    with commands.environment(project, "dev").connect("owner") as conn:
+        conn.execute("CREATE TABLE things (id int)")
+    commands.review(project)
+    commands.publish(project)
+    (published,) = commands.history(project)
+    assert published.record.restore_point is None
+    assert cli.main(["--project", str(project.root), "history"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"no restore point for {published.record.id}: prod does not archive" in said, said
+
+
 def test_restore_to_a_time_prints_row_counts(prod_project: Project,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     project = prod_project

@@ -644,6 +644,13 @@ def history_command(ctx: click.Context, as_json: bool) -> None:
                       f"{r.downtime_seconds:.2f}", r.restore_point or "-",
                       str(len(r.plan.get("changes", []))))
     show(table)
+    unavailable: dict[str, list[str]] = {}  # why there is no restore point: publishes
+    for p in published:
+        if p.record.restore_point is None and p.record.restore_point_note:
+            unavailable.setdefault(p.record.restore_point_note, []).append(p.record.id)
+    for note, ids in unavailable.items():
+        which = ids[0] if len(ids) == 1 else f"{len(ids)} publishes"
+        say(f"no restore point for {which}: {note}", style="dim")
     for p in published:
         if p.record.rehearsal:
             found = p.record.rehearsal
