@@ -26,7 +26,7 @@ from pgprod.cli import main
 from pgprod.cluster import free_port, port_in_use, tls, tlsfront
 from pgprod.cluster.tls import TlsFiles
 from pgprod.conninfo import ConnInfo
-from pgprod.errors import ConnectionFailed
+from pgprod.errors import ConnectionFailed, PortInUse
 from pgprod.project import Project, find
 from tests.conftest import ProjectFactory
 
@@ -420,6 +420,9 @@ def test_a_front_that_died_is_said_and_brought_back(new_project: ProjectFactory,
     assert status.running and status.tls_front is False
     assert main(["--project", str(project.root), "status"]) == 0
     assert "TLS front is not running" in " ".join(capsys.readouterr().out.split())
+    with socket.create_server(("127.0.0.1", prod.config.port)), \
+            pytest.raises(PortInUse, match=f"port {prod.config.port} for prod"):
+        commands.up(project, ["prod"])  # another program took the front's port
     commands.up(project, ["prod"])
     with prod.connect("app") as conn:
         assert conn.pgconn.ssl_in_use

@@ -41,6 +41,7 @@ from pgprod.errors import (
     ConnectionFailed,
     InsecureExposure,
     PgprodError,
+    PortInUse,
     ServerNotRunning,
     UsageError,
 )
@@ -156,8 +157,10 @@ class Environment:
         password = self.passwords[role]
         info = self.admin().with_(user=self.names(role), password=password,
                                   dbname=self.database)
-        return info.with_(port=self.config.port, params=self._tls_params()) \
-            if self.fronted else info
+        if self.fronted:  # the front takes prod's addresses and port
+            return info.with_(host=_first_address(self.config.listen_addresses),
+                              port=self.config.port, params=self._tls_params())
+        return info
 
     def admin(self, dbname: str | None = None) -> ConnInfo:
         """The connection pgprod manages the environment with (a superuser if embedded;
@@ -416,6 +419,9 @@ class Environment:
             recovered = cluster.recover()
             cluster.start(host, port)
         if self.fronted:
+            if self.front().running() is None and port_in_use(
+                    _first_address(self.config.listen_addresses), self.config.port):
+                raise PortInUse(self.name, self.config.port)
             tlsfront.start(cluster.root, self.config.listen_addresses, self.config.port, port,
                            self.project.tls.server_cert, self.project.tls.server_key)
         self.provision()
@@ -535,6 +541,10 @@ def _loopback_only(listen: str) -> bool:
 
 
 def _first_address(listen: str) -> str:
+    """Where to reach a server listening on `listen` from this machine: its first
+    address, or loopback when that is every address (which loopback is one of)."""
     addresses = _addresses(listen)
     first = addresses[0] if addresses else LOCAL_HOST
-    return "0.0.0.0" if first == "*" else ("127.0.0.1" if first == "localhost" else first)
+    if first == "::":
+        return "::1"
+    return LOCAL_HOST if first in ("*", "0.0.0.0", "localhost") else first
