@@ -258,6 +258,31 @@ def test_corpus_is_large_and_covers_every_area() -> None:
         assert area in areas, area
 
 
+def test_a_plan_for_an_older_server_grants_nothing_it_lacks(
+        oldest_server: Project, scratch_server: Project) -> None:
+    """dev on the embedded 18, prod on the oldest: dev's tables carry the owner's
+    MAINTAIN (17+); the migration made for prod's version neither grants it nor fails,
+    and leaves nothing to do."""
+    old, new = (Server(commands.environment(p, "dev")) for p in (oldest_server, scratch_server))
+    source, target = Database(old), Database(new)
+    try:
+        target.conn.execute(b"CREATE TABLE t (id int); GRANT SELECT ON t TO PUBLIC;"
+                            b" CREATE TABLE u (id int); GRANT ALL ON u TO PUBLIC;"
+                            b" ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO PUBLIC")
+        assert "MAINTAIN" in {g.privilege for g in catalog.load(target.conn).tables[
+            "public.t"].grants}
+        migration = diff(catalog.load(source.conn), catalog.load(target.conn))
+        assert "MAINTAIN" not in migration.sql()
+        for statement in migration.statements():
+            source.conn.execute(statement.encode())
+        assert not diff(catalog.load(source.conn), catalog.load(target.conn))
+    finally:
+        for each in (source, target):
+            each.close()
+        for each in (old, new):
+            each.admin.close()
+
+
 def test_storage_goes_back_to_the_types_own_on_the_oldest_server(oldest_server: Project) -> None:
     """SET STORAGE DEFAULT is PostgreSQL 16+; before, the reset names the type's storage
     (numeric's is MAIN, text's EXTENDED)."""

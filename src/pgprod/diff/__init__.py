@@ -22,6 +22,7 @@ from pgprod.diff.order import order
 from pgprod.diff.renames import RenameCandidate, Renames, apply, candidates, parse_answers
 from pgprod.diff.render import render
 from pgprod.diff.render.foreign import REDACTED, redacted
+from pgprod.diff.versions import for_server
 
 __all__ = [
     "Migration",
@@ -87,7 +88,9 @@ class Migration:
 
 
 def diff(source: Catalog, target: Catalog, renames: Renames | None = None) -> Migration:
-    """The operations that turn `source`'s schema into `target`'s (pure: reads no database)."""
+    """The operations that turn `source`'s schema into `target`'s (pure: reads no database),
+    on `source`'s PostgreSQL version (`versions.for_server`)."""
+    target = for_server(target, source.server_version)
     renames = renames or Renames()
     unchanged = {k for k, t in source.tables.items() if target.tables.get(k) == t}
     unanswered = tuple(candidates(source, target, renames, unchanged))
