@@ -50,3 +50,16 @@ def test_old_catalogs_listing_kinds_modelled_since_are_refused(fresh_db: str) ->
         data["catalog"]["unmodelled"] = [{"kind": kind, "name": "x"}]
         with pytest.raises(serial.CatalogFileError, match=said):
             serial.from_json(json.dumps(data))
+
+
+def test_pg_stat_statements_of_an_older_catalog_is_left_out(fresh_db: str) -> None:
+    """Catalogs stored before pg_stat_statements was left out (it is pgprod's, or a
+    managed service's) read back without it, as today's are loaded."""
+    run_script(fresh_db, "CREATE EXTENSION citext; CREATE EXTENSION pg_stat_statements")
+    loaded = load_url(fresh_db)
+    assert set(loaded.extensions) == {"citext", "plpgsql"}
+    data = json.loads(serial.to_json(loaded))
+    data["catalog"]["extensions"]["pg_stat_statements"] = {
+        "key": "pg_stat_statements", "name": "pg_stat_statements", "schema": "public",
+        "version": "1.10", "comment": None}
+    assert serial.from_json(json.dumps(data)) == loaded

@@ -101,6 +101,8 @@ def from_json(text: str) -> Catalog:
                                    f"this pgprod reads {FORMAT}")
         _check_foreign_data(data["catalog"])
         _check_now_modelled(data["catalog"])
+        # pgprod's own, which the catalog of older pgprods held (queries/extensions.sql)
+        data["catalog"].get("extensions", {}).pop("pg_stat_statements", None)
         return _CONVERTER.structure(data["catalog"], Catalog)
     except (ValueError, KeyError, TypeError, AttributeError,
             cattrs.BaseValidationError) as exc:

@@ -90,7 +90,7 @@ class Migration:
 def diff(source: Catalog, target: Catalog, renames: Renames | None = None) -> Migration:
     """The operations that turn `source`'s schema into `target`'s (pure: reads no database),
     on `source`'s PostgreSQL version (`versions.for_server`)."""
-    target = for_server(target, source.server_version)
+    target = for_server(target, source)
     renames = renames or Renames()
     unchanged = {k for k, t in source.tables.items() if target.tables.get(k) == t}
     unanswered = tuple(candidates(source, target, renames, unchanged))

@@ -1,9 +1,11 @@
-"""A schema read on one PostgreSQL version, compared with a server of an older one.
+"""A schema read on one PostgreSQL version, compared with a server of another.
 
 dev is usually the embedded 18 and prod may run 15 or 16 (a managed service). What dev
 has that prod's version cannot have must not become a step of the plan, which would
-fail there: today, the MAINTAIN privilege (PostgreSQL 17), which 17+ gives every table's
-owner and which `GRANT ALL` includes.
+fail there: the MAINTAIN privilege (PostgreSQL 17), which 17+ gives every table's owner
+and which `GRANT ALL` includes; and an extension's version, which comes with each
+server's own files (or its provider): a difference is reported (`pgprod.plan`), never
+scripted.
 """
 
 from __future__ import annotations
@@ -20,20 +22,49 @@ MAINTAIN_SINCE = 170000  # server_version_num of the first release with MAINTAIN
 T = TypeVar("T")
 
 
-def for_server(catalog: Catalog, version: int) -> Catalog:
-    """`catalog` as it would be on a server of `version` (``server_version_num``; 0:
-    unknown): without the privileges that version does not have."""
-    if not 0 < version < MAINTAIN_SINCE or 0 < catalog.server_version < MAINTAIN_SINCE:
-        return catalog
+def major(version: int) -> int:
+    """15 for 150018 (``server_version_num``)."""
+    return version // 10000
+
+
+def differ(source: Catalog, target: Catalog) -> bool:
+    """Whether the two were read on different major versions (both known)."""
+    return bool(source.server_version and target.server_version
+                and major(source.server_version) != major(target.server_version))
+
+
+def extension_versions(source: Catalog, target: Catalog) -> list[tuple[str, str, str]]:
+    """(extension, its version in `source`, in `target`) where they differ while the
+    servers' major versions do too: left alone by the migration."""
+    if not differ(source, target):
+        return []
+    return [(key, old.version, target.extensions[key].version)
+            for key, old in source.extensions.items()
+            if key in target.extensions and target.extensions[key].version != old.version]
+
+
+def for_server(target: Catalog, source: Catalog) -> Catalog:
+    """`target` as it would be on `source`'s server: without the privileges its version
+    does not have, and, when their major versions differ, with `source`'s versions of
+    the extensions both have."""
+    if not differ(source, target):
+        return target
+    extensions = {key: dataclasses.replace(target.extensions[key], version=old)
+                  for key, old, _ in extension_versions(source, target)}
+    target = dataclasses.replace(
+        target, extensions=FrozenMap({**target.extensions, **extensions}))
+    if major(source.server_version) >= major(MAINTAIN_SINCE) \
+            or major(target.server_version) < major(MAINTAIN_SINCE):
+        return target
 
     def without(objects: FrozenMap[str, T]) -> FrozenMap[str, T]:
         return FrozenMap({key: _without_maintain(value) for key, value in objects.items()})
 
     return dataclasses.replace(
-        catalog, tables=without(catalog.tables), views=without(catalog.views),
-        materialized_views=without(catalog.materialized_views),
-        foreign_tables=without(catalog.foreign_tables),
-        default_privileges=without(catalog.default_privileges))
+        target, tables=without(target.tables), views=without(target.views),
+        materialized_views=without(target.materialized_views),
+        foreign_tables=without(target.foreign_tables),
+        default_privileges=without(target.default_privileges))
 
 
 def _without_maintain(value: Any) -> Any:

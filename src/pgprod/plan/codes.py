@@ -212,6 +212,19 @@ _CODES = (
          "not published.",
          "Apply it by hand; the plan names it.",
          "a subscription, or a text search configuration"),
+    Code("server-versions-differ", HYGIENE, WARNING,
+         "dev and prod run different major versions of PostgreSQL: what was tried in dev "
+         "may behave differently on prod.",
+         "The plan is made for prod's version: no privilege it lacks (MAINTAIN before 17) "
+         "is granted, no extension's version changed. Run dev on prod's version (`[server] "
+         "binaries`), or rehearse the publish on a preview.",
+         "dev on the embedded PostgreSQL 18, prod on a managed PostgreSQL 15"),
+    Code("extension-version", HYGIENE, WARNING,
+         "An extension's version differs between dev and prod, whose servers (of "
+         "different major versions, or a provider's) each offer their own.",
+         "Not changed by the plan; update it on prod by hand (or ask the provider) if the "
+         "app needs dev's version.",
+         "`pg_stat_statements` 1.10 on prod (15), 1.12 on dev (18)"),
     Code("evidence-unavailable", DATA_DEPENDENT, WARNING,
          "A check against prod's data could not run (statement timeout, permission); "
          "the change may still fail when applied.",

@@ -19,7 +19,7 @@ from psycopg import sql
 
 from pgprod.catalog.datatypes import EnumType
 from pgprod.catalog.relations import Constraint, Index, Table
-from pgprod.diff import ops
+from pgprod.diff import ops, versions
 from pgprod.names import quote_ident, unquoted
 
 from . import shadow
@@ -89,6 +89,21 @@ def judge(changes: Sequence[tuple[Change, ops.Op]], context: Context, probe: Pro
         j.add("unmodelled", first, item.name,
               f"{item.kind} {item.name} is not modelled by pgprod: not compared, not published",
               "apply it to prod by hand if it changed")
+    source, target = context.source, context.target
+    if versions.differ(source, target):
+        prod_major = versions.major(source.server_version)
+        j.add("server-versions-differ", first, "PostgreSQL",
+              f"dev runs PostgreSQL {versions.major(target.server_version)} and prod "
+              f"{prod_major}: the plan is made for {prod_major}",
+              f"run dev on PostgreSQL {prod_major} ([server] binaries), or rehearse the "
+              "publish on a copy of prod (`pgprod preview create`, then `pgprod preview "
+              "apply`)")
+    for name, prod_version, dev_version in versions.extension_versions(source, target):
+        j.add("extension-version", first, name,
+              f"extension {name} is {prod_version} on prod and {dev_version} on dev: "
+              "left as it is (each server offers its own versions)",
+              "update it on prod by hand, or ask your provider, if the app needs "
+              f"{dev_version}")
     return j.findings
 
 

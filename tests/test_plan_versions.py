@@ -1,0 +1,29 @@
+"""A plan from dev on the embedded PostgreSQL 18 to a prod on the oldest supported one
+(issue 20): made for prod's version, and saying so."""
+
+from __future__ import annotations
+
+from pgprod import commands, schemadiff
+from pgprod.project import Project
+from tests.conftest import ProjectFactory
+
+
+def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
+        new_project: ProjectFactory, oldest_server: Project) -> None:
+    admin = commands.environment(oldest_server, "dev").admin("postgres")
+    project = new_project(settings={"prod": {"url": admin.url(), "role_prefix": "v15_"},
+                                    "project": {"database": "versions"}})
+    dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
+    for env in (dev, prod):  # each server's own citext: 1.6 on 15, newer on 18
+        with env.connect_admin(env.database) as conn:
+            conn.execute("CREATE EXTENSION citext")
+    with dev.connect("owner") as conn:
+        conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body citext)")
+    review = commands.review(project)
+    codes = {f.code: f for f in review.plan.findings}
+    assert "dev runs PostgreSQL 18 and prod 15: the plan is made for 15" in \
+        codes["server-versions-differ"].message
+    assert codes["extension-version"].object == "citext"
+    migration = schemadiff.diff_project(prod, dev)
+    assert "ALTER EXTENSION" not in migration.sql() and "MAINTAIN" not in migration.sql()
+    assert "CREATE TABLE public.notes" in migration.sql()
