@@ -17,6 +17,8 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
     for env in (dev, prod):  # each server's own citext: 1.6 on 15, newer on 18
         with env.connect_admin(env.database) as conn:
             conn.execute("CREATE EXTENSION citext")
+    with dev.connect_admin(dev.database) as conn:  # and one prod does not have yet
+        conn.execute("CREATE EXTENSION hstore")
     with dev.connect("owner") as conn:
         conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body citext)")
     review = commands.review(project)
@@ -27,3 +29,4 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
     migration = schemadiff.diff_project(prod, dev)
     assert "ALTER EXTENSION" not in migration.sql() and "MAINTAIN" not in migration.sql()
     assert "CREATE TABLE public.notes" in migration.sql()
+    assert "CREATE EXTENSION hstore WITH SCHEMA public;" in migration.sql()  # 15's own

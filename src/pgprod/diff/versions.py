@@ -46,11 +46,13 @@ def extension_versions(source: Catalog, target: Catalog) -> list[tuple[str, str,
 def for_server(target: Catalog, source: Catalog) -> Catalog:
     """`target` as it would be on `source`'s server: without the privileges its version
     does not have, and, when their major versions differ, with `source`'s versions of
-    the extensions both have."""
+    the extensions both have, and no version (the server's default) for the others."""
     if not differ(source, target):
         return target
     extensions = {key: dataclasses.replace(target.extensions[key], version=old)
                   for key, old, _ in extension_versions(source, target)}
+    extensions |= {key: dataclasses.replace(new, version="")  # created at the server's own
+                   for key, new in target.extensions.items() if key not in source.extensions}
     target = dataclasses.replace(
         target, extensions=FrozenMap({**target.extensions, **extensions}))
     if major(source.server_version) >= major(MAINTAIN_SINCE) \

@@ -24,8 +24,11 @@ def _(obj: Schema) -> Statements:
 
 @create.register
 def _(obj: Extension, replace: bool = False) -> Statements:
-    return [_text(sql.SQL("CREATE EXTENSION {} WITH SCHEMA {} VERSION {}").format(
-        _s(obj.key), ident(obj.schema), sql.Literal(obj.version)))]
+    """With its version, unless it has none (`pgprod.diff.versions`: the server's own)."""
+    version = sql.SQL(" VERSION {}").format(sql.Literal(obj.version)) if obj.version \
+        else sql.SQL("")
+    return [_text(sql.SQL("CREATE EXTENSION {} WITH SCHEMA {}{}").format(
+        _s(obj.key), ident(obj.schema), version))]
 
 
 @drop.register
