@@ -30,3 +30,28 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
     assert "ALTER EXTENSION" not in migration.sql() and "MAINTAIN" not in migration.sql()
     assert "CREATE TABLE public.notes" in migration.sql()
     assert "CREATE EXTENSION hstore WITH SCHEMA public;" in migration.sql()  # 15's own
+
+
+def test_a_prod_with_another_role_prefix_gets_its_own_names(
+        new_project: ProjectFactory, scratch_server: Project) -> None:
+    """An external prod whose roles carry a prefix dev's do not (`role_prefix`): the
+    plan hands nothing to dev's role names and revokes nothing from prod's, the publish
+    leaves prod's schema matching dev's, and prod's app role may use the new table."""
+    admin = commands.environment(scratch_server, "dev").admin("postgres")
+    project = new_project(settings={"prod": {"url": admin.url(), "role_prefix": "pfx_"},
+                                    "project": {"database": "prefixed"}})
+    dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
+    with dev.connect("owner") as conn:
+        conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
+    review = commands.review(project)
+    assert review.refused is None, review.text()
+    codes = {f.code for f in review.plan.findings}
+    assert not codes & {"grant-revoked", "unmodelled"}, review.text()
+    assert "TO owner" not in schemadiff.diff_project(prod, dev).sql()  # dev's name
+    commands.publish(project)
+    assert not schemadiff.diff_project(prod, dev)
+    with prod.connect("app") as conn:
+        conn.execute("INSERT INTO notes VALUES (1, 'hello')")
+    with prod.connect_admin(prod.database) as conn:
+        assert conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'notes'"
+                            ).fetchone() == ("pfx_owner",)

@@ -19,10 +19,11 @@ import psycopg
 from pgprod import catalog, db
 from pgprod.conninfo import parse
 from pgprod.diff import Migration, RenameCandidate, diff, parse_answers
+from pgprod.diff.roles import renamed
 from pgprod.environment import Environment
 from pgprod.errors import ConfigError, ConnectionFailed, UsageError
 from pgprod.names import quote_ident
-from pgprod.roles import ROLES
+from pgprod.roles import GROUPS, ROLES
 
 Ask = Callable[[RenameCandidate], bool]
 
@@ -42,6 +43,12 @@ def load_env(env: Environment) -> catalog.Catalog:
     """`env`'s schema as its administrator sees it (read-only)."""
     with env.connect_admin(env.database) as conn:
         return catalog.load(conn)
+
+
+def load_dev(dev: Environment, prod: Environment) -> catalog.Catalog:
+    """dev's schema (as `load_env` reads it) with prod's role names, which differ when
+    their `role_prefix` does (`pgprod.diff.roles`)."""
+    return renamed(load_env(dev), {dev.names(r): prod.names(r) for r in (*ROLES, *GROUPS)})
 
 
 def load_prod(env: Environment) -> catalog.Catalog:
@@ -112,8 +119,9 @@ def pending(prod: Environment, dev: Environment, answers: Sequence[str] = (),
             ask: Ask | None = None) -> Pending:
     """What turns prod's schema into dev's, as `pgprod diff` prints it and `pgprod plan`
     judges it (read-only on both)."""
-    source, target = load_both(lambda: load_prod(prod), lambda: load_env(dev))
-    migration = without_managed_settings(compare(source, target, answers, ask), prod)
+    source, target = load_both(lambda: load_prod(prod), lambda: load_dev(dev, prod))
+    migration = without_managed_settings(
+        without_managed_settings(compare(source, target, answers, ask), prod), dev)
     return Pending(source, target, migration)
 
 

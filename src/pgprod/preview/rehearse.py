@@ -204,7 +204,7 @@ def apply(project: Project, name: str, answers: Sequence[str] = (),
     command = test or project.config.preview_test
     app_env = dict(env.conninfo("app").environment())
     prod = registry.prod(project, running=True)
-    target = schemadiff.load_env(registry.dev(project))  # the schema the plan leads to
+    target = schemadiff.load_dev(registry.dev(project), prod)  # what the plan leads to
     renamed = confirmed_renames(plan)
     converted = _columns(plan, "AlterColumnType")
     on_event(Message(f"{preview.name}: reading prod's top statements and the copy's tables"))

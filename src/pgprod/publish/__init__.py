@@ -199,7 +199,7 @@ def publish(project: Project, answers: Sequence[str] = (), allowed: Sequence[str
         lifecycle.require_no_open(history)  # one may have opened since (another machine)
         before, target = schemadiff.load_both(
             lambda: schemadiff.load_prod(env),
-            lambda: schemadiff.load_env(registry.dev(project)))
+            lambda: schemadiff.load_dev(registry.dev(project), env))
         started = lifecycle.enter(history, record, "start", actor)
         reviewed.mark_published(project, seen, record.id)
         history.create(record, plan_render.markdown(plan, title=f"Publish {record.id}"),
@@ -433,7 +433,8 @@ def _run(project: Project, env: Environment, history: History, record: Record,
 def _published(project: Project, history: History, record: Record) -> Catalog:
     """The schema `record` takes prod to: dev's when it was published (dev may have
     moved on since), or dev's now for records that did not keep it."""
-    return history.target(record.id) or schemadiff.load_env(registry.dev(project))
+    return history.target(record.id) or schemadiff.load_dev(registry.dev(project),
+                                                            registry.prod(project))
 
 
 def _steps(project: Project, env: Environment, history: History, record: Record,

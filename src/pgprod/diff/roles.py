@@ -1,0 +1,70 @@
+"""One schema's role names as another environment's: dev's roles and prod's differ when
+their `role_prefix` does (an external prod shared with other apps: `app_owner` where dev
+has `owner`). Compared as read, every owner and grant would differ, and a plan would
+hand prod's tables to dev's role names; `renamed` gives dev's schema prod's names first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from pgprod.catalog.acl import Grant
+from pgprod.catalog.frozenmap import FrozenMap
+from pgprod.catalog.model import Catalog
+from pgprod.names import quote_ident
+
+ROLE_FIELDS = frozenset({"owner", "grantee", "role", "roles", "user"})  # quoted names
+KEYED_BY_ROLE = ("FOR ROLE ", "FOR ")  # default privileges' and user mappings' keys
+
+
+def renamed(catalog: Catalog, names: Mapping[str, str]) -> Catalog:
+    """`catalog` with each role of `names` (unquoted, as PostgreSQL spells them) called
+    by the name it maps to; `catalog` itself when no name changes."""
+    quoted = {quote_ident(old): quote_ident(new) for old, new in names.items() if old != new}
+    if not quoted:
+        return catalog
+    walked: Catalog = _walk(catalog, quoted)
+    return dataclasses.replace(walked, role=names.get(catalog.role, catalog.role))
+
+
+def _walk(value: Any, quoted: Mapping[str, str]) -> Any:
+    if isinstance(value, FrozenMap):
+        return FrozenMap({_key(key, quoted): _walk(item, quoted) for key, item in value.items()})
+    if isinstance(value, tuple):
+        items = tuple(_walk(item, quoted) for item in value)
+        return tuple(sorted(items)) if items and all(isinstance(i, Grant) for i in items) \
+            else items
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    changes = {}
+    for field in dataclasses.fields(value):
+        if not field.init:
+            continue
+        old = getattr(value, field.name)
+        new = _role(old, quoted) if field.name in ROLE_FIELDS else _walk(old, quoted)
+        if new is not old:
+            changes[field.name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+def _role(value: Any, quoted: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return quoted.get(value, value)
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return tuple(sorted(quoted.get(v, v) for v in value))
+    return _walk(value, quoted)
+
+
+def _key(key: Any, quoted: Mapping[str, str]) -> Any:
+    """A default privilege's key (``FOR ROLE "x" IN SCHEMA ...``) or a user mapping's
+    (``FOR "x" SERVER ...``) with its role renamed; any other key as it is."""
+    if not isinstance(key, str):
+        return key
+    for prefix in KEYED_BY_ROLE:
+        if key.startswith(prefix):
+            name, space, rest = key[len(prefix):].partition(" ")
+            if name in quoted:
+                return f"{prefix}{quoted[name]}{space}{rest}"
+    return key
