@@ -267,7 +267,7 @@ def test_a_plan_for_an_older_server_grants_nothing_it_lacks(
     source, target = Database(old), Database(new)
     try:
         target.conn.execute(b"CREATE TABLE t (id int); GRANT SELECT ON t TO PUBLIC;"
-                            b" CREATE TABLE u (id int); GRANT ALL ON u TO PUBLIC;"
+                            b" CREATE TABLE u (id int NOT NULL); GRANT ALL ON u TO PUBLIC;"
                             b" ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO PUBLIC")
         assert "MAINTAIN" in {g.privilege for g in catalog.load(target.conn).tables[
             "public.t"].grants}

@@ -3,7 +3,8 @@
 dev is usually the embedded 18 and prod may run 15 or 16 (a managed service). What dev
 has that prod's version cannot have must not become a step of the plan, which would
 fail there: the MAINTAIN privilege (PostgreSQL 17), which 17+ gives every table's owner
-and which `GRANT ALL` includes; and an extension's version, which comes with each
+and which `GRANT ALL` includes; NOT NULL's name (a constraint from 18 on, a bare flag
+before); and an extension's version, which comes with each
 server's own files (or its provider): a difference is reported (`pgprod.plan`), never
 scripted.
 """
@@ -16,8 +17,10 @@ from typing import Any, TypeVar
 from pgprod.catalog.acl import Grants
 from pgprod.catalog.frozenmap import FrozenMap
 from pgprod.catalog.model import Catalog
+from pgprod.catalog.relations import NotNull, Table
 
 MAINTAIN_SINCE = 170000  # server_version_num of the first release with MAINTAIN
+NAMED_NOT_NULL_SINCE = 180000  # NOT NULL a named constraint (before: a column's flag)
 
 T = TypeVar("T")
 
@@ -55,6 +58,10 @@ def for_server(target: Catalog, source: Catalog) -> Catalog:
                    for key, new in target.extensions.items() if key not in source.extensions}
     target = dataclasses.replace(
         target, extensions=FrozenMap({**target.extensions, **extensions}))
+    if major(source.server_version) < major(NAMED_NOT_NULL_SINCE) \
+            <= major(target.server_version):
+        target = dataclasses.replace(target, tables=FrozenMap(
+            {key: _flag_not_null(table) for key, table in target.tables.items()}))
     if major(source.server_version) >= major(MAINTAIN_SINCE) \
             or major(target.server_version) < major(MAINTAIN_SINCE):
         return target
@@ -73,3 +80,14 @@ def _without_maintain(value: Any) -> Any:
     grants: Grants = value.grants
     kept = tuple(g for g in grants if g.privilege != "MAINTAIN")
     return value if len(kept) == len(grants) else dataclasses.replace(value, grants=kept)
+
+
+def _flag_not_null(table: Table) -> Table:
+    """`table` with each NOT NULL as a column flag, as before PostgreSQL 18."""
+    flag = NotNull(name=None, valid=True, no_inherit=False)
+    columns = {key: dataclasses.replace(column, not_null=flag)
+               for key, column in table.columns.items()
+               if column.not_null is not None and column.not_null != flag}
+    if not columns:
+        return table
+    return dataclasses.replace(table, columns=FrozenMap({**table.columns, **columns}))
