@@ -13,6 +13,7 @@ import signal
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -167,6 +168,84 @@ def extra_server() -> Iterator[Project]:
 SCRATCH_SERVERS = {"embedded": "scratch_server", "oldest": "oldest_server"} | (
     {"extra": "extra_server"} if EXTRA_BINARIES else {})
 """The scratch servers' fixtures by name, for tests that run on each."""
+
+
+MANAGED_ADMIN = "admin"
+MANAGED_EXTENSION = "pg_stat_statements"  # created by the provider, not by pgprod
+
+
+@dataclass(frozen=True)
+class ManagedServer:
+    """A server as a managed service (RDS, Neon, Supabase style) hands it out: its
+    superuser (the provider's, pgprod's `host` project's) keeps superuser to itself;
+    the customer gets `admin`, LOGIN CREATEDB CREATEROLE NOSUPERUSER with
+    pg_signal_backend, pg_monitor and pg_read_all_stats, and databases the provider
+    creates (`database`). Tests act as `admin` only, through `admin_url`."""
+
+    host: Project  # its dev server is the managed server
+    version: int  # its major version
+    password: str
+
+    def admin_url(self, database: str) -> str:
+        return commands.environment(self.host, "dev").admin(database).with_(
+            user=MANAGED_ADMIN, password=self.password).url()
+
+    def provider(self, database: str = "postgres") -> psycopg.Connection[tuple[object, ...]]:
+        """The provider's superuser connection (what no test of the customer's has)."""
+        info = commands.environment(self.host, "dev").admin(database)
+        return psycopg.connect(info.dsn(), autocommit=True)
+
+    def database(self, name: str, grants: bool = True, extension: bool = True) -> str:
+        """A database the provider creates and owns (with `extension`,
+        `pg_stat_statements` in it when the server has it), with `grants`, those a
+        provider gives the customer's admin in it: everything on the database and on
+        schema public, WITH GRANT OPTION. Returns admin's URL for it."""
+        with self.provider() as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        with self.provider(name) as conn:
+            available = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s",
+                                     [MANAGED_EXTENSION]).fetchone()
+            if available and extension:
+                conn.execute(sql.SQL("CREATE EXTENSION {}").format(
+                    sql.Identifier(MANAGED_EXTENSION)))
+            if grants:
+                admin = sql.Identifier(MANAGED_ADMIN)
+                conn.execute(sql.SQL("GRANT ALL ON DATABASE {} TO {} WITH GRANT OPTION")
+                             .format(sql.Identifier(name), admin))
+                conn.execute(sql.SQL("GRANT ALL ON SCHEMA public TO {} WITH GRANT OPTION")
+                             .format(admin))
+        return self.admin_url(name)
+
+
+@pytest.fixture(scope="module", params=[15, 18], ids=["managed15", "managed18"])
+def managed_server(request: pytest.FixtureRequest) -> Iterator[ManagedServer]:
+    """A managed server (see `ManagedServer`) on Debian's PostgreSQL 15 and on the
+    embedded 18, with database `app` made by the provider; stopped and removed after
+    the module. Its host's own roles have the prefix `provider_` and its database is
+    `provider`, leaving pgprod's names to the customer."""
+    version = int(request.param)
+    settings: dict[str, dict[str, Value]] = {"dev": {"role_prefix": "provider_"},
+                                             "project": {"database": "provider"}}
+    if version == 15:
+        settings["server"] = {"binaries": str(debian_bindir())}
+    password = uuid.uuid4().hex
+    with _scratch(settings) as host:
+        server = ManagedServer(host, version, password)
+        with server.provider() as conn:
+            found = conn.execute("SHOW server_version_num").fetchone()
+            assert found and int(str(found[0])) // 10000 == version, found
+            conn.execute(sql.SQL(
+                "CREATE ROLE {} LOGIN PASSWORD {} CREATEDB CREATEROLE NOSUPERUSER").format(
+                sql.Identifier(MANAGED_ADMIN), sql.Literal(password)))
+            conn.execute(sql.SQL(
+                "GRANT pg_signal_backend, pg_monitor, pg_read_all_stats TO {}").format(
+                sql.Identifier(MANAGED_ADMIN)))
+            # pgprod's provisioning of the host took CONNECT on the maintenance
+            # databases from PUBLIC; a provider lets its customer's admin in
+            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE postgres TO {}").format(
+                sql.Identifier(MANAGED_ADMIN)))
+        server.database("app")
+        yield server
 
 
 @contextlib.contextmanager

@@ -42,6 +42,7 @@ from pgprod.errors import (
     InsecureExposure,
     PgprodError,
     PortInUse,
+    PrivilegeMissing,
     ServerNotRunning,
     UsageError,
 )
@@ -430,37 +431,69 @@ class Environment:
         return UpResult(self.name, initialized, not running, recovered, self.tls)
 
     def provision(self) -> None:
-        """Create the app database, roles, grants and role settings (idempotent)."""
+        """Create the app database, roles, grants and role settings (idempotent).
+
+        The database is made first (owned by the admin: CREATE DATABASE runs in no
+        transaction), then the roles and everything in the database are one
+        transaction, which hands it to owner: interrupted, nothing of it took effect
+        and the next `up` does it all. An admin that is no superuser (a managed
+        service's) does what it may (`roles.Admin`) and says in one line what it lacks
+        (PrivilegeMissing)."""
         passwords = self.passwords
         with self.connect_admin() as conn:
             version = conn.info.server_version
             if version < MIN_EXTERNAL_VERSION:
                 raise PgprodError(
                     f"{self.name} runs PostgreSQL {version // 10000}; pgprod needs 15 or later")
-            roles.provision_roles(conn, self.rules.roles, self.names, passwords,
-                                  self.config.role_connection_limits)
             if self.config.embedded:  # an external server's other databases are not ours
                 for statement in roles.maintenance_statements():
                     conn.execute(statement)
             if self.kind == "prod":  # the publish lock, where no role pgprod hands out goes
-                own.provision_lock(conn)
+                with roles.refused(None, self._lock_missing(conn)):
+                    own.provision_lock(conn)
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", [self.database]).fetchone()
             if not exists:
-                with db.sql_errors("CREATE DATABASE"):
-                    conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                        sql.Identifier(self.database), self.names.ident("owner")))
-        with self.connect_admin(self.database) as conn:
+                with roles.refused("CREATE DATABASE", self._database_missing):
+                    conn.execute(sql.SQL("CREATE DATABASE {}").format(
+                        sql.Identifier(self.database)))
+        with self.connect_admin(self.database) as conn, conn.transaction():
+            admin = roles.admin_of(conn, self.names)
+            roles.provision_roles(conn, self.rules.roles, self.names, passwords,
+                                  self.config.role_connection_limits, admin)
             if self.config.embedded:
                 own.provision(conn, statements=self.has_pg_stat_statements)
             roles.provision_database(conn, self.rules.roles, self.names, self.database,
                                      self.config.agent_statement_timeout,
-                                     self.config.reader_idle_timeout)
+                                     self.config.reader_idle_timeout, admin)
+        with self.connect_admin(self.database) as conn:
             if self.rules.edit:
                 edit.sweep(conn, self.names)
             if self.rules.audit:
                 audit.provision(conn, self.names, self.project.config.audited_tables)
             self.repair_roles(conn)  # settings outside those provisioning sets
+
+    def _lock_missing(self, conn: Connection) -> roles.Missing:
+        """What the admin lacks when it may not keep the publish lock in the database
+        its URL names."""
+        where = conn.info.dbname
+
+        def missing(reason: str | None, sqlstate: str | None,
+                    statement: str | None) -> PrivilegeMissing:
+            return PrivilegeMissing(
+                f"CREATE on database {where}", "keep the publish lock there (schema "
+                f"{own.SCHEMA})", f"`GRANT CREATE ON DATABASE {where} TO {conn.info.user}`",
+                f"name a database where it has it in [{self.config.name}] url",
+                reason, sqlstate, statement)
+        return missing
+
+    def _database_missing(self, reason: str | None, sqlstate: str | None,
+                          statement: str | None) -> PrivilegeMissing:
+        return PrivilegeMissing(
+            "CREATEDB", f"create database {self.database}",
+            f"CREATEDB, or a database named {self.database}",
+            "set [project] database in pgprod.toml to one the admin role may use",
+            reason, sqlstate, statement)
 
     def repair_roles(self, conn: Connection) -> list[roles.Drift]:
         """Put back the settings and passwords the login roles changed for themselves

@@ -131,6 +131,27 @@ class SqlError(PgprodError):
         self.statement = statement
 
 
+class PrivilegeMissing(PgprodError):
+    """The role pgprod manages a server with lacks a privilege a step needs (a managed
+    service's admin is no superuser): what for, what to ask the provider for, and the
+    other way out. Carries the failing statement and SQLSTATE when the server refused
+    one (the statement is kept as data, never shown: it may hold a password's hash)."""
+
+    def __init__(self, need: str, purpose: str, ask: str, otherwise: str,
+                 reason: str | None = None, sqlstate: str | None = None,
+                 statement: str | None = None) -> None:
+        said = f" ({reason})" if reason else ""
+        super().__init__(f"the admin role needs {need} to {purpose}{said}",
+                         f"ask your provider for {ask}, or {otherwise}")
+        self.need = need
+        self.purpose = purpose
+        self.ask = ask
+        self.otherwise = otherwise
+        self.reason = reason
+        self.sqlstate = sqlstate
+        self.statement = statement
+
+
 class InsecureExposure(PgprodError):
     exit_code = 2
 
