@@ -6,6 +6,7 @@ connecting directly with the credentials pgprod hands out."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 
@@ -153,6 +154,28 @@ def test_a_publish_truncating_is_not_a_data_event(shop: tuple[Project, str]) -> 
     assert [e.id for e in _events(project, kind="data")] == before
 
 
+def test_sealers_at_once_chain_each_event_once(shop: tuple[Project, str]) -> None:
+    """Two sealers at once (the watchdog's and a reader's): the second waits for the
+    first and chains what is left after it, so every event is chained once, in order."""
+    project, _ = shop
+    prod = commands.environment(project, "prod")
+    with _raw(prod, "app") as conn:
+        conn.execute("INSERT INTO payments SELECT n, 1 FROM generate_series(5000, 9999) n")
+    sealed: list[int] = []
+
+    def seal() -> None:
+        with prod.connect_admin(prod.database) as admin:
+            sealed.append(audit.seal(admin))
+
+    sealers = [threading.Thread(target=seal) for _ in range(3)]
+    for each in sealers:
+        each.start()
+    for each in sealers:
+        each.join()
+    assert sum(sealed) >= 5000
+    assert commands.audit_verify(project).ok
+
+
 def test_recorded_writers_neither_wait_for_each_other_nor_fail_to_serialize(
         shop: tuple[Project, str]) -> None:
     """Events are recorded unchained (`seal` chains them later): a transaction holding a
@@ -169,7 +192,8 @@ def test_recorded_writers_neither_wait_for_each_other_nor_fail_to_serialize(
         first.execute("INSERT INTO payments VALUES (3003, 1)")  # after others' events
         first.execute("COMMIT")
     keys = [(e.detail or {}).get("key") for e in _events(project, kind="data")]
-    assert [k for k in keys if k and k["id"] > 3000] == [{"id": 3001}, {"id": 3002}, {"id": 3003}]
+    assert [k for k in keys if k and 3000 < k["id"] < 4000] == [{"id": 3001}, {"id": 3002},
+                                                             {"id": 3003}]
     assert commands.audit_verify(project).ok
 
 
@@ -219,7 +243,7 @@ def test_no_handed_out_role_can_change_the_trail(shop: tuple[Project, str], role
                             "DELETE FROM pgprod_audit.pending",
                             "INSERT INTO pgprod_audit.pending (id, at, kind, actor)"
                             " VALUES (0, now(), 'action', 'me')",
-                            "SELECT pgprod_audit.seal()",
+                            "SELECT pgprod_audit.seal(1000)",
                             "SELECT pgprod_audit.append('action', 'me', 'forged', null, null,"
                             " '{}')",
                             "SELECT pgprod_audit.prune(now(), 'me')",

@@ -18,9 +18,11 @@ reach it only through triggers, which cannot be called directly (`trail.sql`):
 - `action`: pgprod's own commands, from the action log (`sources`), and the role
   settings and passwords pgprod put back.
 
-Each event carries the SHA-256 of the previous event's hash and its own canonical text
-(`CANONICAL`); `verify` recomputes the chain with pgprod's own copy of that expression,
-not the stored function's, and names the first broken link.
+Sessions record events into `pending`, unchained; `seal` (the admin's: the watchdog each
+second, `events` and `verify` before they read) chains them: each event carries the
+SHA-256 of the previous event's hash and the digest of its own canonical text
+(`CANONICAL`, `DIGEST`); `verify` recomputes the chain with pgprod's own copy of that
+expression, not the stored function's, and names the first broken link.
 """
 
 from __future__ import annotations
@@ -57,12 +59,16 @@ GENESIS = hashlib.sha256(b"pgprod audit trail").hexdigest()  # the hash before e
 
 CHAIN = 0  # the lane `seal` chains events in (`trail.sql`)
 
-# What an event's hash covers, besides the previous hash of its lane: every column but
-# the hash, the time as microseconds since the epoch (its text depends on the session).
+# What an event's hash covers, besides the previous hash of its chain: every column but
+# the hash, the time as microseconds since the epoch (its text depends on the session),
+# as the hex SHA-256 of that text (`DIGEST`): each event's hash is the SHA-256 of the
+# previous hash and its digest.
 CANONICAL = (
     "jsonb_build_array(e.id, e.lane, e.seq, (extract(epoch FROM e.at) * 1000000)::bigint,"
     " e.kind, e.actor, e.login, e.application, e.client, e.publish, e.command, e.object,"
     " e.statement, e.detail)::text")
+DIGEST = f"encode(sha256(convert_to({CANONICAL}, 'UTF8')), 'hex')"
+SEAL_BATCH = 50_000  # events chained per transaction
 
 # One event recorded, as `append` and the trigger function `capture` both run it
 # (plpgsql, with new_id and the p_* values in scope): into `pending`, unchained, in the
@@ -109,7 +115,7 @@ def _script(names: Names) -> sql.Composed:
     text = resources.files(__package__).joinpath("trail.sql").read_text()
     return sql.SQL(text).format(  # a file of pgprod's, not user input
         auditor=names.ident(AUDITOR), editor=sql.Literal(names("editor")),
-        owner=sql.Literal(names("owner")), canonical=sql.SQL(CANONICAL),
+        owner=sql.Literal(names("owner")), digest=sql.SQL(DIGEST),
         genesis=sql.Literal(GENESIS), chain=sql.Literal(CHAIN),
         append_event=sql.SQL(APPEND_EVENT))
 
@@ -265,10 +271,15 @@ def append(conn: Connection, kind: str, actor: str, command: str, object: str | 
 def seal(conn: Connection) -> int:
     """Chain the events recorded since the last seal (`pgprod_audit.seal`); how many.
     Admin connection; commits. A server in recovery (read-only) is left as it is."""
-    with conn.transaction():
-        row = conn.execute("SELECT CASE WHEN NOT pg_is_in_recovery()"
-                           " THEN pgprod_audit.seal() END").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    sealed = 0
+    while True:  # SEAL_BATCH at a time, each batch committed
+        with conn.transaction():
+            row = conn.execute("SELECT CASE WHEN NOT pg_is_in_recovery()"
+                               " THEN pgprod_audit.seal(%s) END", [SEAL_BATCH]).fetchone()
+        done = int(row[0]) if row and row[0] is not None else 0
+        sealed += done
+        if done < SEAL_BATCH:
+            return sealed
 
 
 def events(conn: Connection, *, actor: str | None = None, kind: str | None = None,
@@ -316,7 +327,7 @@ class Verified:
 _CHECK = sql.SQL("""
 WITH links AS (
     SELECT e.id, e.lane, e.seq, e.hash,
-           encode(sha256(convert_to(coalesce(lag(e.hash) OVER w, l.pruned_hash) || {canonical},
+           encode(sha256(convert_to(coalesce(lag(e.hash) OVER w, l.pruned_hash) || {digest},
                                     'UTF8')), 'hex') AS expected,
            coalesce(lag(e.seq) OVER w, l.pruned_seq) AS previous_seq,
            lag(e.id) OVER w AS previous_id
@@ -330,7 +341,7 @@ SELECT (SELECT count(*) FROM links), (SELECT min(id) FROM links), (SELECT max(id
        (SELECT jsonb_build_array(id, previous_id, seq - previous_seq - 1, hash = expected)
           FROM links WHERE hash <> expected OR seq <> previous_seq + 1
          ORDER BY id LIMIT 1)
-""").format(canonical=sql.SQL(CANONICAL))
+""").format(digest=sql.SQL(DIGEST))
 
 
 def verify(conn: Connection, anchor: Path | None = None) -> Verified:

@@ -1,7 +1,8 @@
 -- pgprod's audit trail on prod (pgprod.audit.provision formats and runs this, as the
 -- admin, in one transaction; every statement is idempotent).
 -- Placeholders: {auditor} the NOLOGIN role owning it all, {editor} and {owner} the
--- login roles' names, {canonical} an event's text the hash covers, {genesis} the hash
+-- login roles' names, {digest} the SHA-256 of an event's text, which its hash covers,
+-- {genesis} the hash
 -- before the first event (pgprod.audit). pgprod runs it only when its text changed (the
 -- schema's comment names its digest): some statements lock the trail's tables.
 
@@ -13,10 +14,10 @@ GRANT USAGE ON SCHEMA pgprod_audit TO PUBLIC;  -- for the trigger functions, bel
 -- (no lock, no index: a write pays as little as it can); `seal`, run by the admin
 -- alone (the watchdog every second, `pgprod audit` before it reads), moves pending
 -- events into `events` in the order of their ids, chained: each one's seq follows the
--- previous one's in its lane and its hash covers the previous one's hash. New events go
--- to lane {chain}; trails made before pgprod sealed events have lanes 1-7 too, whose
--- sessions chained their own. `id` (from a sequence: rolled-back writes leave gaps)
--- orders events across lanes.
+-- previous one's and its hash covers the previous one's hash. Events are chained in
+-- lane {chain} (`verify` checks each lane there is: a trail could have more). `id`
+-- (from a sequence: rolled-back writes leave gaps) orders events by when they were
+-- recorded.
 CREATE SEQUENCE IF NOT EXISTS pgprod_audit.event_ids;
 CREATE TABLE IF NOT EXISTS pgprod_audit.events (
     id bigint PRIMARY KEY,
@@ -47,7 +48,6 @@ CREATE TABLE IF NOT EXISTS pgprod_audit.lanes (
     pruned_seq bigint NOT NULL DEFAULT 0,
     pruned_hash text NOT NULL
 );
-ALTER TABLE pgprod_audit.lanes DROP COLUMN IF EXISTS xact;  -- writers' lock, before `seal`
 INSERT INTO pgprod_audit.lanes (lane, pruned_hash) VALUES ({chain}, {genesis})
 ON CONFLICT DO NOTHING;
 ALTER TABLE pgprod_audit.lanes OWNER TO {auditor};
@@ -400,38 +400,53 @@ $fn$;
 ALTER FUNCTION pgprod_audit.prune(timestamptz, text) OWNER TO {auditor};
 REVOKE ALL ON FUNCTION pgprod_audit.prune(timestamptz, text) FROM PUBLIC;
 
--- Chain the pending events (the admin's alone): in the order of their ids, each hashed
--- after the previous event of lane {chain}, then removed from `pending`; how many. One
--- sealer at a time (the lane's row, locked to the end of the transaction); events
--- committed while it runs wait for the next one.
-CREATE OR REPLACE FUNCTION pgprod_audit.seal() RETURNS bigint LANGUAGE plpgsql
+-- Chain the pending events (the admin's alone), at most p_limit of them: in the order
+-- of their ids, each gets the chain's next seq and the hash of the previous event's hash
+-- and its own text's digest, then leaves `pending`; how many. The digests are taken in
+-- one statement; only the short chaining is a loop. One sealer at a time (the chain's
+-- row in `lanes`, locked to the end of the transaction); events committed while it
+-- runs wait for the next one.
+CREATE OR REPLACE FUNCTION pgprod_audit.seal(p_limit int) RETURNS bigint LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     previous text;
     last_seq bigint;
-    sealed bigint[] := '{{}}';
-    p pgprod_audit.pending;
+    ids bigint[];
+    digests text[];
+    hashes text[];
 BEGIN
+    PERFORM FROM pgprod_audit.lanes WHERE lane = {chain} FOR UPDATE;
+    -- then, in a statement of its own (a snapshot taken once the lock is held, which
+    -- sees what the sealer before committed), where the chain ends
     SELECT coalesce(newest.seq, l.pruned_seq), coalesce(newest.hash, l.pruned_hash)
       INTO last_seq, previous
       FROM pgprod_audit.lanes l
       LEFT JOIN LATERAL (SELECT seq, hash FROM pgprod_audit.events
                          WHERE lane = l.lane ORDER BY seq DESC LIMIT 1) newest ON true
-     WHERE l.lane = {chain}
-       FOR UPDATE OF l;
-    FOR p IN SELECT * FROM pgprod_audit.pending ORDER BY id LOOP
-        last_seq := last_seq + 1;
-        INSERT INTO pgprod_audit.events
-        SELECT e.*, encode(sha256(convert_to(previous || {canonical}, 'UTF8')), 'hex')
-        FROM (SELECT p.id, {chain} AS lane, last_seq AS seq, p.at, p.kind, p.actor, p.login,
-                     p.application, p.client, p.publish, p.command, p.object, p.statement,
-                     p.detail) e
-        RETURNING hash INTO previous;
-        sealed := sealed || p.id;
+     WHERE l.lane = {chain};
+    SELECT array_agg(e.id ORDER BY e.seq), array_agg({digest} ORDER BY e.seq)
+      INTO ids, digests
+      FROM (SELECT p.id, {chain} AS lane, last_seq + row_number() OVER (ORDER BY p.id) AS seq,
+                   p.at, p.kind, p.actor, p.login, p.application, p.client, p.publish,
+                   p.command, p.object, p.statement, p.detail
+              FROM (SELECT * FROM pgprod_audit.pending ORDER BY id LIMIT p_limit) p) e;
+    IF ids IS NULL THEN
+        RETURN 0;
+    END IF;
+    hashes := array_fill(NULL::text, ARRAY[cardinality(ids)]);
+    FOR i IN 1 .. cardinality(ids) LOOP
+        previous := encode(sha256(convert_to(previous || digests[i], 'UTF8')), 'hex');
+        hashes[i] := previous;
     END LOOP;
-    DELETE FROM pgprod_audit.pending WHERE id = ANY(sealed);
-    RETURN cardinality(sealed);
+    INSERT INTO pgprod_audit.events
+    SELECT p.id, {chain}, last_seq + k.n, p.at, p.kind, p.actor, p.login, p.application,
+           p.client, p.publish, p.command, p.object, p.statement, p.detail, k.hash
+      FROM unnest(ids, hashes) WITH ORDINALITY k(id, hash, n)
+      JOIN pgprod_audit.pending p ON p.id = k.id;
+    DELETE FROM pgprod_audit.pending WHERE id = ANY(ids);
+    RETURN cardinality(ids);
 END
 $fn$;
-ALTER FUNCTION pgprod_audit.seal() OWNER TO {auditor};
-REVOKE ALL ON FUNCTION pgprod_audit.seal() FROM PUBLIC;
+DROP FUNCTION IF EXISTS pgprod_audit.seal();  -- before it took a limit
+ALTER FUNCTION pgprod_audit.seal(int) OWNER TO {auditor};
+REVOKE ALL ON FUNCTION pgprod_audit.seal(int) FROM PUBLIC;
