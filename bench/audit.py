@@ -97,6 +97,19 @@ class Sealer:
             self.seconds += time.perf_counter() - started
 
 
+def _chain_rate(prod: Environment, rows: int) -> float:
+    """Seconds from the commit of a statement recording `rows` events until all are
+    chained (by the watchdog or by this session's seal, whichever holds the lock)."""
+    with prod.connect("app") as app, prod.connect_admin(prod.database) as admin:
+        app.execute("UPDATE payments SET n = n + 1")
+        started = time.perf_counter()
+        while True:
+            audit.seal(admin)
+            row = admin.execute("SELECT count(*) FROM pgprod_audit.pending").fetchone()
+            if row is None or row[0] == 0:
+                return time.perf_counter() - started
+
+
 def _run_case(prod: Environment, role: str, script: Path, args: argparse.Namespace) -> float:
     done = subprocess.run(
         [str(prod.binaries.bindir / "pgbench"), "-n", "-c", str(args.clients), "-j",
@@ -140,13 +153,15 @@ def _measure(project: Project, args: argparse.Namespace) -> None:
                       f"{tps:,.0f} tps", file=sys.stderr)
     _trail(prod, True)
     sealer.drain(prod)
+    chained = _chain_rate(prod, args.rows)
     with prod.connect_admin(prod.database) as conn:
         row = conn.execute("SELECT count(*) FROM pgprod_audit.events").fetchone()
     print(f"\n{args.clients} clients, {args.seconds} s per run, {args.rounds} rounds, "
           f"{args.rows:,} rows per table; {row[0] if row else 0:,} events recorded; "
           f"the sealer chained {sealer.events:,} of them left pending after the runs in "
           f"{sealer.seconds:.1f} s ({sealer.events / max(sealer.seconds, 1e-9):,.0f} "
-          "events/s)\n")
+          f"events/s); {args.rows:,} events recorded in one statement were chained in "
+          f"{chained:.1f} s ({args.rows / chained:,.0f} events/s)\n")
     print("| writes | recorded | without the trail (tps) | with it (tps) | with / without |")
     print("|---|---|---:|---:|---:|")
     for name in CASES:
