@@ -158,7 +158,8 @@ class InsecureExposure(PgprodError):
     def __init__(self, env: str, addresses: str) -> None:
         super().__init__(
             f"refusing to listen on {addresses!r} for {env} without TLS",
-            "use a loopback address, or server binaries built with OpenSSL and tls = \"on\"",
+            f"set tls = \"auto\" in [{env}] (TLS from the server's OpenSSL, or from pgprod's "
+            "TLS front), or use a loopback address",
         )
         self.env = env
         self.addresses = addresses
