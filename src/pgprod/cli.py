@@ -688,12 +688,18 @@ def _log_line(event: dict[str, object]) -> str:
 @click.option("--restore", is_flag=True,
               help="Undo by restoring prod to the restore point taken before the publish.")
 @click.option("--yes", is_flag=True, help="Confirm discarding what prod received since.")
+@click.option("--allow-data-loss", "allowed", multiple=True, metavar="OBJECT",
+              help="Undo by the reverse plan even though it drops OBJECT with its data "
+                   "(a prod without restore points has no other way).")
 @click.pass_context
-def rollback_command(ctx: click.Context, publish_id: str, restore: bool, yes: bool) -> None:
-    """Undo a publish: by its reverse plan when nothing is lost, else by restore."""
+def rollback_command(ctx: click.Context, publish_id: str, restore: bool, yes: bool,
+                     allowed: tuple[str, ...]) -> None:
+    """Undo a publish: by its reverse plan when nothing is lost (or what is lost is
+    allowed by name), else by restore."""
     project = _project(ctx)
     record = _with_progress(
-        lambda progress: commands.rollback(project, publish_id, restore, yes, progress))
+        lambda progress: commands.rollback(project, publish_id, restore, yes, progress,
+                                           allowed=allowed))
     if record.id != publish_id:  # by a reverse plan, published as its own record
         say(f"rolled back {publish_id} by {record.id}: {record.verified}")
     elif record.transitions[-1].get("by") == "restore":

@@ -270,7 +270,7 @@ def test_every_code_has_a_triggering_case() -> None:
     # maintenance-required comes from the compiled steps: see test_plan_cli.py
     # ledger-rows-only-in-prod comes from the ledgers read from both sides: test_ledgers.py
     # required-column-filled comes from a --fill answer: test_fill.py
-    # server-versions-differ and extension-version need two servers: test_plan_versions.py
+    # server-versions-differ and extension-version need two servers: test_external_prod.py
     assert set(CODES) - triggered <= {"maintenance-required", "ledger-rows-only-in-prod",
                                       "required-column-filled", "server-versions-differ",
                                       "extension-version"}

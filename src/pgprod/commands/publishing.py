@@ -130,12 +130,13 @@ def resume(project: Project, on_event: events.OnEvent = events.ignore,
 
 def rollback(project: Project, publish_id: str, restore: bool = False,
              confirm: bool = False, on_event: events.OnEvent = events.ignore,
-             actor: str | None = None) -> Record:
-    """Undo a publish: by its reverse plan, or with `restore` by its restore point."""
+             actor: str | None = None, allowed: Sequence[str] = ()) -> Record:
+    """Undo a publish: by its reverse plan (losing only what `allowed` names), or with
+    `restore` by its restore point."""
     with recorded(project, "rollback", "prod", actor, publish=publish_id, restore=restore,
-                  confirm=confirm) as act:
+                  confirm=confirm, allow_data_loss=list(allowed)) as act:
         return _published(act.result, publishing.rollback(
-            project, publish_id, restore, confirm, on_event, act.actor))
+            project, publish_id, restore, confirm, on_event, act.actor, allowed))
 
 
 def _published(result: dict[str, object], record: Record) -> Record:

@@ -1,8 +1,10 @@
 """Undoing a publish, and prod replaced by a restore.
 
-`rollback` undoes the latest publish: by its reverse plan when that loses nothing, or,
-when asked (`restore=True`), by restoring prod to the restore point taken before the
-whole publish, after showing what that discards and only with `confirm`. A restore over
+`rollback` undoes the latest publish: by its reverse plan when that loses nothing, or
+what it would lose is allowed by name (`allowed`, as a publish's `--allow-data-loss`:
+the only way on a prod without restore points, an external server), or, when asked
+(`restore=True`), by restoring prod to the restore point taken before the whole
+publish, after showing what that discards and only with `confirm`. A restore over
 prod (`restore_into_prod`, `promote`) marks every publish it predates as superseded, so
 the history never calls done what prod no longer has.
 """
@@ -115,21 +117,32 @@ def rollback_plan(project: Project, publish_id: str) -> RollbackPlan:
 
 def rollback(project: Project, publish_id: str, restore: bool = False,
              confirm: bool = False, on_event: OnEvent | None = None,
-             actor: str | None = None) -> Record:
-    """Undo a publish: by the reverse plan when it loses nothing; with `restore`, by
-    restoring prod to the restore point taken before the publish (needs `confirm`)."""
+             actor: str | None = None, allowed: Sequence[str] = ()) -> Record:
+    """Undo a publish: by the reverse plan when it loses nothing but what `allowed`
+    names; with `restore`, by restoring prod to the restore point taken before the
+    publish (needs `confirm`)."""
     actor = actor or who()
     history = History(project)
     if restore:
         return _by_restore(project, history, _target(history, publish_id), confirm, actor,
                            on_event)
     undo = rollback_plan(project, publish_id)
-    if undo.by_restore:
-        raise PgprodError(
-            f"undoing {publish_id} by its reverse plan would lose data: "
-            + "; ".join(undo.losses),
-            f"restore its restore point instead: `pgprod rollback {publish_id} --restore` "
-            "shows what that discards")
+    refused = refusal(undo.plan, allowed)
+    if refused is not None:
+        if refused.blocking:
+            raise refused
+        names = " ".join(f.object for f in refused.unallowed)
+        lost = "; ".join(f"{f.object}: {f.message}" for f in refused.unallowed)
+        if undo.publish.restore_point:
+            hint = (f"restore its restore point instead: `pgprod rollback {publish_id} "
+                    f"--restore` shows what that discards; or lose it: `pgprod rollback "
+                    f"{publish_id} --allow-data-loss {names}`")
+        else:
+            hint = (f"it has no restore point: allow the loss by name, `pgprod rollback "
+                    f"{publish_id} --allow-data-loss {names}` (what your provider's "
+                    "point-in-time recovery keeps can bring the data back)")
+        raise PgprodError(f"undoing {publish_id} by its reverse plan would lose data: {lost}",
+                          hint)
     if not undo.plan.steps:  # e.g. interrupted before its first step took effect
         lifecycle.advance(history, undo.publish, "rolled back", actor,
                           by="nothing to undo: prod has the schema it had before")

@@ -1,9 +1,12 @@
-"""A plan from dev on the embedded PostgreSQL 18 to a prod on the oldest supported one
-(issue 20): made for prod's version, and saying so."""
+"""Publishing to a prod pgprod does not run (issue 20): a plan made for prod's older
+PostgreSQL, and saying so; prod's own role names; undoing without restore points."""
 
 from __future__ import annotations
 
-from pgprod import commands, schemadiff
+import pytest
+
+from pgprod import cli, commands, schemadiff
+from pgprod.diff import diff
 from pgprod.project import Project
 from tests.conftest import ProjectFactory
 
@@ -55,3 +58,36 @@ def test_a_prod_with_another_role_prefix_gets_its_own_names(
     with prod.connect_admin(prod.database) as conn:
         assert conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'notes'"
                             ).fetchone() == ("pfx_owner",)
+
+
+def test_a_publish_to_a_prod_without_restore_points_is_undone_by_name(
+        new_project: ProjectFactory, scratch_server: Project,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An external prod has no restore point: undoing a publish that added a column
+    (which has data now) is refused with the one way out, allowing the loss by name;
+    allowed, the reverse plan drops it and prod's schema is the one before (issue 20)."""
+    admin = commands.environment(scratch_server, "dev").admin("postgres")
+    project = new_project(settings={"prod": {"url": admin.url(), "role_prefix": "rb_"},
+                                    "project": {"database": "undo"}})
+    dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
+    with dev.connect("owner") as conn:
+        conn.execute("CREATE TABLE notes (id int PRIMARY KEY)")
+    commands.review(project)
+    commands.publish(project)
+    before = schemadiff.load_prod(prod)
+    with dev.connect("owner") as conn:
+        conn.execute("ALTER TABLE notes ADD COLUMN body text")
+    commands.review(project)
+    added = commands.publish(project)
+    with prod.connect("app") as conn:
+        conn.execute("INSERT INTO notes VALUES (1, 'kept only until the rollback')")
+    root = str(project.root)
+    assert cli.main(["--project", root, "rollback", added.id]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "would lose data: public.notes.body" in said
+    assert f"pgprod rollback {added.id} --allow-data-loss public.notes.body" in said
+    assert "no restore point" in said
+    assert cli.main(["--project", root, "rollback", added.id,
+                     "--allow-data-loss", "public.notes.body"]) == 0
+    assert "prod's schema is the one it had before" in capsys.readouterr().out
+    assert not diff(schemadiff.load_prod(prod), before)
