@@ -12,7 +12,8 @@ from tests.conftest import ProjectFactory
 
 
 def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
-        new_project: ProjectFactory, oldest_server: Project) -> None:
+        new_project: ProjectFactory, oldest_server: Project,
+        capsys: pytest.CaptureFixture[str]) -> None:
     admin = commands.environment(oldest_server, "dev").admin("postgres")
     project = new_project(settings={"prod": {"url": admin.url(), "role_prefix": "v15_"},
                                     "project": {"database": "versions"}})
@@ -33,6 +34,10 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
     assert "ALTER EXTENSION" not in migration.sql() and "MAINTAIN" not in migration.sql()
     assert "CREATE TABLE public.notes" in migration.sql()
     assert "CREATE EXTENSION hstore WITH SCHEMA public;" in migration.sql()  # 15's own
+    assert cli.main(["--project", str(project.root), "status"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "warning: dev runs PostgreSQL 18 and prod 15: plans are made for 15" in said
+    assert "/usr/lib/postgresql/15/bin" in said
 
 
 def test_a_prod_with_another_role_prefix_gets_its_own_names(

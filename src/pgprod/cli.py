@@ -181,6 +181,16 @@ def _print_status(statuses: Sequence[Status]) -> None:
     show(table)
     for line in copies:
         say(line, style="dim")
+    versions = {s.env: s.version.split(".")[0] for s in statuses
+                if s.env in ("dev", "prod") and s.version}
+    if len(set(versions.values())) == 2:
+        dev_major, prod_major = versions["dev"], versions["prod"]
+        say(f"warning: dev runs PostgreSQL {dev_major} and prod {prod_major}: plans are "
+            f"made for {prod_major}, but what works in dev may not on prod; to run dev on "
+            f"{prod_major}, point [server] binaries at a PostgreSQL {prod_major} "
+            f"installation (Debian's postgresql-{prod_major}: "
+            f"/usr/lib/postgresql/{prod_major}/bin) and re-create dev "
+            "(docs/managed-postgres.md)", style="yellow")
 
 
 def _size(n: int | None) -> str:
