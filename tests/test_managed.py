@@ -175,19 +175,15 @@ def _publish_posts(server: ManagedServer, make: ProjectFactory, database: str,
                    statements: bool = False) -> Project:
     """A project whose prod is `database` on the managed server (with `statements`
     its admin's URL names it, so the publish lock's schema `pgprod` is there too, as
-    when a project's URL names its app database; else `app`; dev has the same role
-    prefix, so owners' names match), POSTS made in dev, planned and published. Without
-    `statements`, dev has no pg_stat_statements: a database pgprod creates has none
-    (the admin may not create it)."""
+    when a project's URL names its app database; else `app`; prod's roles carry a
+    prefix dev's do not), POSTS made in dev, planned and published. dev has
+    pg_stat_statements and prod may not (a database pgprod creates has none: the admin
+    may not create it): pgprod's instrument, not the app's schema."""
     url = server.admin_url(database if statements else "app")
     project = make(settings={"prod": {"url": url,
                                       "role_prefix": f"{database}_"},
-                             "dev": {"role_prefix": f"{database}_"},
                              "project": {"database": database}})
     dev = commands.environment(project, "dev")
-    if not statements:
-        with dev.connect_admin(database) as conn:
-            conn.execute("DROP EXTENSION pg_stat_statements")
     with dev.connect("owner") as conn:
         conn.execute(POSTS)
     review = commands.review(project)
