@@ -6,6 +6,8 @@ and the provider's superuser only looks."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -299,3 +301,74 @@ def test_up_interrupted_after_creating_the_database_is_completed(
         conn.execute("CREATE TABLE t (id int)")
     with commands.environment(project, "prod").connect("app") as conn:
         conn.execute("INSERT INTO t VALUES (1)")
+
+
+def test_a_realistic_publish_under_load_then_undone(managed_server: ManagedServer,
+                                                    new_project: ProjectFactory) -> None:
+    """On the managed server, as its admin: an index, a NOT NULL column with a default,
+    int to bigint on 100,000 rows, a rename and a new foreign key, published while the
+    app writes, then contracted, then undone by the reverse plan (no restore points on
+    a server pgprod does not run) with the loss it names allowed."""
+    project = new_project(settings={"prod": {"url": managed_server.admin_url("app"),
+                                             "role_prefix": "real_"},
+                                    "project": {"database": "real"}})
+    dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
+    with dev.connect("owner") as conn:
+        conn.execute("CREATE TABLE customers (id int PRIMARY KEY, name text);"
+                     " CREATE TABLE orders (id int PRIMARY KEY, customer_id int, amount int,"
+                     " note text)")
+    commands.review(project)
+    commands.publish(project)
+    with prod.connect("app") as conn:
+        conn.execute("INSERT INTO customers SELECT n, 'c' || n FROM generate_series(1, 1000) n")
+        conn.execute("INSERT INTO orders SELECT n, 1 + n % 1000, n, 'x'"
+                     " FROM generate_series(1, 100000) n")
+    with dev.connect("owner") as conn:
+        conn.execute("CREATE INDEX orders_customer ON orders (customer_id);"
+                     " ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';"
+                     " ALTER TABLE orders ALTER COLUMN amount TYPE bigint;"
+                     " ALTER TABLE orders RENAME COLUMN note TO memo;"
+                     " ALTER TABLE orders ADD CONSTRAINT orders_customer_fk"
+                     " FOREIGN KEY (customer_id) REFERENCES customers (id)")
+    answers = ["public.orders.note=memo"]
+    review = commands.review(project, answers)
+    assert review.refused is None, review.text()
+    written, failures = [0], []
+    stop = threading.Event()
+
+    def app_writes() -> None:  # the old app, which knows nothing of the change
+        with prod.connect("app") as conn:
+            while not stop.is_set():
+                try:
+                    conn.execute("INSERT INTO orders (id, customer_id, amount)"
+                                 " VALUES (%s, 7, 1)", [200000 + written[0]])
+                    written[0] += 1
+                except psycopg.Error as exc:
+                    failures.append(exc)
+                time.sleep(0.005)
+
+    writer = threading.Thread(target=app_writes)
+    writer.start()
+    try:
+        published = commands.publish(project, answers)
+        assert published.status == "contract pending", published.status
+        commands.contract(project)
+    finally:
+        stop.set()
+        writer.join()
+    assert written[0] > 0 and failures == []
+    assert not schemadiff.diff_project(prod, dev)
+    with prod.connect("app") as conn:
+        assert conn.execute("SELECT count(*), min(status), max(pg_typeof(amount)::text)"
+                            " FROM orders").fetchone() == (100000 + written[0], "new",
+                                                           "bigint")
+    undone = commands.rollback(project, published.id, allowed=["public.orders.status"])
+    assert undone.rollback_of == published.id  # memo renamed back to note, with its values
+    with prod.connect("app") as conn:
+        columns = dict(conn.execute(
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+            " WHERE attrelid = 'orders'::regclass AND attnum > 0 AND NOT attisdropped"))
+        assert columns == {"id": "integer", "customer_id": "integer", "amount": "integer",
+                           "note": "text"}
+        assert conn.execute("SELECT count(*) FROM orders WHERE note = 'x'").fetchone() == (
+            100000,)

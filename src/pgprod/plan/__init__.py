@@ -105,9 +105,14 @@ def make_plan(source: Catalog, target: Catalog, migration: Migration, probe: Pro
 def confirmed_renames(plan: Plan) -> Renames:
     """The renames `plan` assumes, read back from `Plan.renames` (``old=new`` table keys,
     ``table.old=new`` column keys, as `make_plan` writes them)."""
+    return renames_of(plan.renames)
+
+
+def renames_of(entries: Sequence[str]) -> Renames:
+    """Renames from `Plan.renames`' entries (a stored plan's ``"renames"``)."""
     tables: dict[str, str] = {}
     columns: dict[tuple[str, str], str] = {}
-    for entry in plan.renames:
+    for entry in entries:
         left, _, right = partition(entry)
         if len(split_qualified(left)) == 2:
             tables[left] = right

@@ -20,7 +20,7 @@ from pgprod import backups, events, registry, scaffolding, schemadiff
 from pgprod.backups.store import Store
 from pgprod.diff import diff
 from pgprod.errors import PgprodError
-from pgprod.plan import Plan, ledgers, make_plan, refusal
+from pgprod.plan import Plan, ledgers, make_plan, refusal, renames_of
 from pgprod.plan import render as plan_render
 from pgprod.plan.model import CONTRACT, EXPAND, MIGRATE, Recorded
 from pgprod.plan.probe import Probe
@@ -94,13 +94,14 @@ def _target(history: History, publish_id: str) -> Record:
 
 def rollback_plan(project: Project, publish_id: str) -> RollbackPlan:
     """What undoing `publish_id` by its reverse plan would do (read-only): the schema
-    steps, after taking back the migration records it wrote. pgprod's own scaffolding
-    is dropped by it, not judged as data."""
+    steps, after taking back the migration records it wrote, with the publish's
+    confirmed renames renamed back (not dropped and added). pgprod's own scaffolding is
+    dropped by it, not judged as data."""
     history = History(project)
     record = _target(history, publish_id)
     env = registry.prod(project)
     current, before = schemadiff.load_prod(env), history.before(publish_id)
-    migration = diff(current, before)
+    migration = diff(current, before, renames_of(record.plan.get("renames", ())).reversed())
     with env.connect("readonly") as conn:
         probe = Probe(conn, current, project.config.plan_evidence_timeout,
                       project.config.plan_sample_above)
