@@ -17,7 +17,6 @@ from psycopg import sql
 from pgprod import commands, roles, schemadiff
 from pgprod.errors import PrivilegeMissing
 from pgprod.project import Project
-from pgprod.publish import PublishFailed, VerificationMismatch
 from tests.conftest import (
     MANAGED_ADMIN,
     ManagedServer,
@@ -214,10 +213,6 @@ def test_publish_into_a_database_pgprod_created(
         ).fetchall() == [("own_owner",), ("own_owner",)]
 
 
-@pytest.mark.xfail(strict=True, raises=(PublishFailed, VerificationMismatch), reason=(
-    "issue 20: the schema engine compares every grantee of schema public, so the "
-    "provider's grants to its admin, and owner's CREATE the admin granted, are "
-    "differences the plan revokes (a grant-revoked warning), and cannot"))
 def test_publish_into_the_providers_database(managed_server: ManagedServer,
                                              new_project: ProjectFactory) -> None:
     """The same into a database the provider made (pg_stat_statements in it), whose

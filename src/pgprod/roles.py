@@ -213,6 +213,10 @@ def database_statements(
                                                                   names.ident("app")),
             sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC").format(),
         ] if admin.database_owner else _borrowed_database(names, database, admin))
+    if "public" in schemas and admin.public_schema != "missing":
+        # owner creates the app's tables there: its own right where the database is
+        # owner's, a grant where it is a provider's, so schema public reads the same
+        out.append(sql.SQL("GRANT USAGE, CREATE ON SCHEMA public TO {}").format(owner))
     for schema in schemas:
         s = sql.Identifier(schema)
         out += [
@@ -265,10 +269,7 @@ def _borrowed_database(names: Names, database: str, admin: Admin) -> list[sql.Co
         elif privilege == "CONNECT" and privilege not in admin.public_has:
             raise _borrowed(admin, database, f"CONNECT on database {database} WITH GRANT "
                             "OPTION", "let pgprod's roles connect to it")
-    if admin.public_schema == "grant":
-        out.append(sql.SQL("GRANT USAGE, CREATE ON SCHEMA public TO {}").format(
-            names.ident("owner")))
-    elif admin.public_schema == "missing":
+    if admin.public_schema == "missing":
         raise _borrowed(admin, database, f"CREATE on schema public of database {database} "
                         "WITH GRANT OPTION", f"let {names('owner')} create the app's "
                         "tables there")

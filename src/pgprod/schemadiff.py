@@ -19,7 +19,7 @@ import psycopg
 from pgprod import catalog, db
 from pgprod.conninfo import parse
 from pgprod.diff import Migration, RenameCandidate, diff, parse_answers
-from pgprod.diff.roles import renamed
+from pgprod.diff.roles import renamed, without_grants_to
 from pgprod.environment import Environment
 from pgprod.errors import ConfigError, ConnectionFailed, UsageError
 from pgprod.names import quote_ident
@@ -40,9 +40,10 @@ def load_url(url: str, label: str) -> catalog.Catalog:
 
 
 def load_env(env: Environment) -> catalog.Catalog:
-    """`env`'s schema as its administrator sees it (read-only)."""
+    """`env`'s schema as its administrator sees it (read-only), but for the
+    administrator's own privileges (`without_grants_to`)."""
     with env.connect_admin(env.database) as conn:
-        return catalog.load(conn)
+        return without_grants_to(catalog.load(conn), [env.admin().user])
 
 
 def load_dev(dev: Environment, prod: Environment) -> catalog.Catalog:
@@ -54,9 +55,10 @@ def load_dev(dev: Environment, prod: Environment) -> catalog.Catalog:
 def load_prod(env: Environment) -> catalog.Catalog:
     """Prod's schema as the `owner` role sees it (read-only): publishing runs as owner, so
     what a migration creates is owned by owner and gets owner's default privileges, as in
-    dev; read as anyone else, each new object would also need an owner change."""
+    dev; read as anyone else, each new object would also need an owner change. The
+    admin's own privileges (a managed service's provider's grants to it) are left out."""
     with env.connect("owner") as conn:
-        return catalog.load(conn)
+        return without_grants_to(catalog.load(conn), [env.admin().user])
 
 
 def load_both(source: Callable[[], catalog.Catalog], target: Callable[[], catalog.Catalog],

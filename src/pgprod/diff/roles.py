@@ -2,12 +2,15 @@
 their `role_prefix` does (an external prod shared with other apps: `app_owner` where dev
 has `owner`). Compared as read, every owner and grant would differ, and a plan would
 hand prod's tables to dev's role names; `renamed` gives dev's schema prod's names first.
+`without_grants_to` leaves out what a role holds that is no part of the app's schema:
+the admin's own privileges (a managed service's provider grants its admin what it
+likes, and only the provider may take it back).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pgprod.catalog.acl import Grant
@@ -68,3 +71,30 @@ def _key(key: Any, quoted: Mapping[str, str]) -> Any:
             if name in quoted:
                 return f"{prefix}{quoted[name]}{space}{rest}"
     return key
+
+
+def without_grants_to(catalog: Catalog, roles: Sequence[str]) -> Catalog:
+    """`catalog` without the grants whose grantee is one of `roles` (unquoted)."""
+    quoted = frozenset(quote_ident(role) for role in roles)
+    walked: Catalog = _drop(catalog, quoted) if quoted else catalog
+    return walked
+
+
+def _drop(value: Any, quoted: frozenset[str]) -> Any:
+    if isinstance(value, FrozenMap):
+        return FrozenMap({key: _drop(item, quoted) for key, item in value.items()})
+    if isinstance(value, tuple):
+        if value and all(isinstance(item, Grant) for item in value):
+            kept = tuple(g for g in value if g.grantee not in quoted)
+            return value if len(kept) == len(value) else kept
+        return tuple(_drop(item, quoted) for item in value)
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    changes = {}
+    for field in dataclasses.fields(value):
+        if field.init:
+            old = getattr(value, field.name)
+            new = _drop(old, quoted)
+            if new is not old:
+                changes[field.name] = new
+    return dataclasses.replace(value, **changes) if changes else value
