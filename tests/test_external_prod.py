@@ -38,6 +38,15 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
     said = " ".join(capsys.readouterr().out.split())
     assert "warning: dev runs PostgreSQL 18 and prod 15: plans are made for 15" in said
     assert "/usr/lib/postgresql/15/bin" in said
+    with dev.connect("owner") as conn:  # 18's alone: the plan stops there
+        conn.execute("ALTER TABLE notes ADD COLUMN loud text"
+                     " GENERATED ALWAYS AS (id::text) VIRTUAL")
+    review = commands.review(project)
+    assert review.refused is not None
+    (blocking,) = [f for f in review.plan.findings if f.code == "unsupported-on-prod"]
+    assert blocking.object == "public.notes.loud"
+    assert "a virtual generated column, which PostgreSQL 18 brought; prod runs 15" in \
+        blocking.message
 
 
 def test_a_prod_with_another_role_prefix_gets_its_own_names(

@@ -91,3 +91,24 @@ def _flag_not_null(table: Table) -> Table:
     if not columns:
         return table
     return dataclasses.replace(table, columns=FrozenMap({**table.columns, **columns}))
+
+
+def unsupported(source: Catalog, target: Catalog) -> list[tuple[str, str, int]]:
+    """(object, what it is, the first major version that has it) for what `target`
+    (dev's schema) holds that `source`'s older server (prod's) cannot have."""
+    if not differ(source, target):
+        return []
+    prod = major(source.server_version)
+    found: list[tuple[str, str, int]] = []
+    for key, table in target.tables.items():
+        for column in table.columns.values():
+            where = f"{key}.{column.key}"
+            if column.generated is not None and column.generated.kind == "virtual":
+                found.append((where, "a virtual generated column", 18))
+            if column.not_null is not None and (not column.not_null.valid
+                                                or column.not_null.no_inherit):
+                found.append((where, "a NOT NULL constraint NOT VALID or NO INHERIT", 18))
+    for key, constraint in target.constraints.items():
+        if "WITHOUT OVERLAPS" in constraint.definition or "PERIOD " in constraint.definition:
+            found.append((key, "a temporal key (WITHOUT OVERLAPS, PERIOD)", 18))
+    return [item for item in found if item[2] > prod]

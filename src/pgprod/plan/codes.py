@@ -219,6 +219,11 @@ _CODES = (
          "is granted, no extension's version changed. Run dev on prod's version (`[server] "
          "binaries`), or rehearse the publish on a preview.",
          "dev on the embedded PostgreSQL 18, prod on a managed PostgreSQL 15"),
+    Code("unsupported-on-prod", BREAKING, BLOCKING,
+         "dev's schema holds something prod's older PostgreSQL cannot have.",
+         "Stopped: change it in dev to what prod's version has, or move prod to a newer "
+         "PostgreSQL.",
+         "a virtual generated column (18) for a prod on 16"),
     Code("extension-version", HYGIENE, WARNING,
          "An extension's version differs between dev and prod, whose servers (of "
          "different major versions, or a provider's) each offer their own.",

@@ -98,6 +98,12 @@ def judge(changes: Sequence[tuple[Change, ops.Op]], context: Context, probe: Pro
               f"run dev on PostgreSQL {prod_major} ([server] binaries), or rehearse the "
               "publish on a copy of prod (`pgprod preview create`, then `pgprod preview "
               "apply`)")
+    for obj, what, since in versions.unsupported(source, target):
+        j.add("unsupported-on-prod", first, obj,
+              f"{obj} is {what}, which PostgreSQL {since} brought; prod runs "
+              f"{versions.major(source.server_version)}",
+              "change it in dev to what prod's version has, or move prod to PostgreSQL "
+              f"{since} or later")
     for name, prod_version, dev_version in versions.extension_versions(source, target):
         j.add("extension-version", first, name,
               f"extension {name} is {prod_version} on prod and {dev_version} on dev: "
