@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pgprod import commands, roles, schemadiff
+from pgprod import cli, commands, roles, schemadiff
 from pgprod.errors import PrivilegeMissing
 from pgprod.project import Project
 from tests.conftest import (
@@ -138,13 +138,21 @@ def test_a_second_up_changes_nothing(managed: Project, managed_server: ManagedSe
     assert _snapshot(managed_server) == before
 
 
-def test_status(managed: Project, managed_server: ManagedServer) -> None:
+def test_status(managed: Project, managed_server: ManagedServer,
+                capsys: pytest.CaptureFixture[str]) -> None:
+    """status, and why what pgprod cannot do on a server it does not run is off."""
     (status,) = commands.status(managed, ["prod"])
     assert status.kind == "external" and status.running
     assert status.version and status.version.startswith(str(managed_server.version))
     assert status.edit is not None and not status.edit.on
     assert status.problem is None
     assert status.size_bytes and status.connections is not None
+    assert status.audit_off == ("its admin role is no superuser (the trail's event "
+                                "triggers need one)")
+    assert cli.main(["--project", str(managed.root), "status", "prod"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "prod keeps no audit trail: its admin role is no superuser" in said
+    assert "prod is an external server: pgprod takes no backups or restore points" in said
 
 
 def test_sql_and_edit(managed: Project) -> None:

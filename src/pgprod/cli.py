@@ -178,6 +178,13 @@ def _print_status(statuses: Sequence[Status]) -> None:
         if s.running and s.tls_front is False:
             copies.append(f"{s.env}'s TLS front is not running: no client can connect; "
                           f"`pgprod up {s.env}` starts it")
+        if s.audit_off:
+            copies.append(f"{s.env} keeps no audit trail: {s.audit_off}")
+        if s.type == "prod" and s.kind == "external":
+            copies.append(f"{s.env} is an external server: pgprod takes no backups or "
+                          "restore points of it (use your provider's backups and "
+                          "point-in-time recovery); `pgprod rollback` undoes a publish by "
+                          "its reverse plan")
     show(table)
     for line in copies:
         say(line, style="dim")

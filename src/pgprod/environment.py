@@ -113,6 +113,8 @@ class Status:
     data_dir: str | None = None  # an embedded server's data directory
     watchdog: bool | None = None  # prod: whether its watchdog runs (`pgprod.watchdog`)
     tls_front: bool | None = None  # with one: whether its TLS front runs (`tlsfront`)
+    # prod and its copies: why it keeps no audit trail (None: it keeps one)
+    audit_off: str | None = None
 
 
 @dataclass(frozen=True)
@@ -552,9 +554,14 @@ class Environment:
             ).fetchone()  # type: ignore[misc]
             state = edit.state(conn, self.names) if self.rules.edit else None
             repaired = self.repair_roles(conn)
+            audit_off = None
+            if self.rules.audit and not audit.installed(conn):
+                audit_off = ("its admin role is no superuser (the trail's event triggers "
+                             "need one)" if not audit.superuser(conn)
+                             else "`pgprod up` has not made it yet")
         return replace(base, running=True, version=str(version), size_bytes=int(size),
                         connections=int(connections), edit=state,
-                        problem="; ".join(map(str, repaired)) or None)
+                        problem="; ".join(map(str, repaired)) or None, audit_off=audit_off)
 
 
 def copy_config(config: EnvConfig, port: int) -> EnvConfig:

@@ -43,7 +43,7 @@ def _(s: Status) -> dict[str, Any]:
             "version": s.version, "size_bytes": s.size_bytes, "connections": s.connections,
             "edit": to_dict(s.edit) if s.edit else None, "problem": s.problem,
             "data_dir": s.data_dir, "watchdog": s.watchdog,
-            "tls_front": s.tls_front}
+            "tls_front": s.tls_front, "audit_off": s.audit_off}
 
 
 @to_dict.register
