@@ -7,17 +7,25 @@ import pytest
 
 from pgprod import cli, commands, schemadiff
 from pgprod.diff import diff
+from pgprod.environment import Environment
 from pgprod.project import Project
 from tests.conftest import ProjectFactory
+
+
+def _external(new_project: ProjectFactory, server: Project, prefix: str,
+              database: str) -> tuple[Project, Environment, Environment]:
+    """A project whose prod is database `database` on `server` (a scratch server's dev,
+    reached as its superuser), with roles prefixed `prefix`; and its dev and prod."""
+    url = commands.environment(server, "dev").admin("postgres").url()
+    project = new_project(settings={"prod": {"url": url, "role_prefix": prefix},
+                                    "project": {"database": database}})
+    return project, *(commands.environment(project, name) for name in ("dev", "prod"))
 
 
 def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
         new_project: ProjectFactory, oldest_server: Project,
         capsys: pytest.CaptureFixture[str]) -> None:
-    admin = commands.environment(oldest_server, "dev").admin("postgres")
-    project = new_project(settings={"prod": {"url": admin.url(), "role_prefix": "v15_"},
-                                    "project": {"database": "versions"}})
-    dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
+    project, dev, prod = _external(new_project, oldest_server, "v15_", "versions")
     for env in (dev, prod):  # each server's own citext: 1.6 on 15, newer on 18
         with env.connect_admin(env.database) as conn:
             conn.execute("CREATE EXTENSION citext")
@@ -54,10 +62,7 @@ def test_a_prod_with_another_role_prefix_gets_its_own_names(
     """An external prod whose roles carry a prefix dev's do not (`role_prefix`): the
     plan hands nothing to dev's role names and revokes nothing from prod's, the publish
     leaves prod's schema matching dev's, and prod's app role may use the new table."""
-    admin = commands.environment(scratch_server, "dev").admin("postgres")
-    project = new_project(settings={"prod": {"url": admin.url(), "role_prefix": "pfx_"},
-                                    "project": {"database": "prefixed"}})
-    dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
+    project, dev, prod = _external(new_project, scratch_server, "pfx_", "prefixed")
     with dev.connect("owner") as conn:
         conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
     review = commands.review(project)
@@ -80,10 +85,7 @@ def test_a_publish_to_a_prod_without_restore_points_is_undone_by_name(
     """An external prod has no restore point: undoing a publish that added a column
     (which has data now) is refused with the one way out, allowing the loss by name;
     allowed, the reverse plan drops it and prod's schema is the one before (issue 20)."""
-    admin = commands.environment(scratch_server, "dev").admin("postgres")
-    project = new_project(settings={"prod": {"url": admin.url(), "role_prefix": "rb_"},
-                                    "project": {"database": "undo"}})
-    dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
+    project, dev, prod = _external(new_project, scratch_server, "rb_", "undo")
     with dev.connect("owner") as conn:
         conn.execute("CREATE TABLE notes (id int PRIMARY KEY)")
     commands.review(project)
