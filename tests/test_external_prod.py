@@ -3,11 +3,13 @@ PostgreSQL, and saying so; prod's own role names; undoing without restore points
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pgprod import cli, commands, schemadiff
 from pgprod.diff import diff
-from pgprod.environment import Environment
+from pgprod.environment import Environment, Status
 from pgprod.project import Project
 from tests.conftest import ProjectFactory
 
@@ -107,3 +109,24 @@ def test_a_publish_to_a_prod_without_restore_points_is_undone_by_name(
                      "--allow-data-loss", "public.notes.body"]) == 0
     assert "prod's schema is the one it had before" in capsys.readouterr().out
     assert not diff(schemadiff.load_prod(prod), before)
+
+
+def test_what_status_says_beyond_its_table() -> None:
+    """`status_notes`, which the CLI and the console both show (pure)."""
+    dev = Status("dev", "embedded", True, "127.0.0.1", 5001, False, version="18.6",
+                 type="dev")
+    prod = Status("prod", "external", True, "db.example.com", 5432, True, version="15.18",
+                  type="prod", watchdog=False, tls_front=False,
+                  audit_off="its admin role is no superuser")
+    notes = commands.status_notes([dev, prod])
+    assert [(n.env, n.warning) for n in notes] == [
+        ("prod", True), ("prod", True), ("prod", False), ("prod", False), ("dev", True)]
+    texts = [n.text for n in notes]
+    assert texts[0].startswith("prod's watchdog is not running")
+    assert texts[1].startswith("prod's TLS front is not running")
+    assert texts[2] == "prod keeps no audit trail: its admin role is no superuser"
+    assert texts[3].startswith("prod is an external server: pgprod takes no backups")
+    assert texts[4].startswith("dev runs PostgreSQL 18 and prod 15: plans are made for 15")
+    assert commands.status_notes([dev, dataclasses.replace(
+        prod, kind="embedded", version="18.1", watchdog=True, tls_front=None,
+        audit_off=None)]) == []

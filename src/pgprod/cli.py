@@ -172,32 +172,12 @@ def _print_status(statuses: Sequence[Status]) -> None:
         )
         if s.origin:
             copies.append(f"{s.env} is a {s.type} copy of {s.origin}")
-        if s.running and s.watchdog is False:
-            copies.append(f"{s.env}'s watchdog is not running: the agent's limits hold only "
-                          f"while its sessions keep them; `pgprod up {s.env}` starts it")
-        if s.running and s.tls_front is False:
-            copies.append(f"{s.env}'s TLS front is not running: no client can connect; "
-                          f"`pgprod up {s.env}` starts it")
-        if s.audit_off:
-            copies.append(f"{s.env} keeps no audit trail: {s.audit_off}")
-        if s.type == "prod" and s.kind == "external":
-            copies.append(f"{s.env} is an external server: pgprod takes no backups or "
-                          "restore points of it (use your provider's backups and "
-                          "point-in-time recovery); `pgprod rollback` undoes a publish by "
-                          "its reverse plan")
     show(table)
     for line in copies:
         say(line, style="dim")
-    versions = {s.env: s.version.split(".")[0] for s in statuses
-                if s.env in ("dev", "prod") and s.version}
-    if len(set(versions.values())) == 2:
-        dev_major, prod_major = versions["dev"], versions["prod"]
-        say(f"warning: dev runs PostgreSQL {dev_major} and prod {prod_major}: plans are "
-            f"made for {prod_major}, but what works in dev may not on prod; to run dev on "
-            f"{prod_major}, point [server] binaries at a PostgreSQL {prod_major} "
-            f"installation (Debian's postgresql-{prod_major}: "
-            f"/usr/lib/postgresql/{prod_major}/bin) and re-create dev "
-            "(docs/managed-postgres.md)", style="yellow")
+    for note in commands.status_notes(statuses):
+        say(("warning: " if note.warning else "") + note.text,
+            style="yellow" if note.warning else "dim")
 
 
 def _size(n: int | None) -> str:

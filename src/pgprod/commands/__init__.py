@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pgprod.commands.edits import edit_off, edit_on, edit_status
     from pgprod.commands.envs import (
         META_QUERIES,
+        Note,
         RecoverResult,
         RotateResult,
         default_role,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
         sql,
         sql_stream,
         status,
+        status_notes,
         up,
     )
     from pgprod.commands.previews import (
@@ -100,9 +102,9 @@ _WHERE = {
     "browsing": ["RowChange", "RowDetail", "Schema", "export", "row", "row_delete",
                  "row_insert", "row_update", "rows", "schema", "table", "tables"],
     "edits": ["edit_off", "edit_on", "edit_status"],
-    "envs": ["META_QUERIES", "RecoverResult", "RotateResult", "default_role", "down",
+    "envs": ["META_QUERIES", "Note", "RecoverResult", "RotateResult", "default_role", "down",
              "env_vars", "environment", "environments", "explain", "init", "recover",
-             "rotate", "sql", "sql_stream", "status", "up"],
+             "rotate", "sql", "sql_stream", "status", "status_notes", "up"],
     "publishing": ["Diff", "Published", "Review", "change_document", "contract", "current",
                    "demo", "diff", "history", "logs", "plan", "publish", "read_answers",
                    "read_fills", "resume", "review", "rollback"],
@@ -117,6 +119,7 @@ __all__ = [
     "META_QUERIES",
     "Diff",
     "MaskSuggestions",
+    "Note",
     "PreviewInfo",
     "Published",
     "RecoverResult",
@@ -182,6 +185,7 @@ __all__ = [
     "sql",
     "sql_stream",
     "status",
+    "status_notes",
     "table",
     "tables",
     "to_dict",

@@ -74,6 +74,47 @@ def down(project: Project, envs: Sequence[str] = (), actor: str | None = None,
     return stopped
 
 
+@dataclass(frozen=True)
+class Note:
+    """What the statuses of environments say beyond their table: something off, and
+    what to do (`status_notes`)."""
+
+    env: str
+    text: str
+    warning: bool = False  # said louder: something is not working as it should
+
+
+def status_notes(statuses: Sequence[Status]) -> list[Note]:
+    """What each interface says under the environments' table (pure)."""
+    notes = []
+    for s in statuses:
+        if s.running and s.watchdog is False:
+            notes.append(Note(s.env, f"{s.env}'s watchdog is not running: the agent's limits "
+                                     "hold only while its sessions keep them; "
+                                     f"`pgprod up {s.env}` starts it", warning=True))
+        if s.running and s.tls_front is False:
+            notes.append(Note(s.env, f"{s.env}'s TLS front is not running: no client can "
+                                     f"connect; `pgprod up {s.env}` starts it", warning=True))
+        if s.audit_off:
+            notes.append(Note(s.env, f"{s.env} keeps no audit trail: {s.audit_off}"))
+        if s.type == "prod" and s.kind == "external":
+            notes.append(Note(s.env, f"{s.env} is an external server: pgprod takes no backups "
+                                     "or restore points of it (use your provider's backups "
+                                     "and point-in-time recovery); `pgprod rollback` undoes a "
+                                     "publish by its reverse plan"))
+    majors = {s.env: s.version.split(".")[0] for s in statuses
+              if s.env in ("dev", "prod") and s.version}
+    if len(set(majors.values())) == 2:
+        dev, prod = majors["dev"], majors["prod"]
+        notes.append(Note("dev", f"dev runs PostgreSQL {dev} and prod {prod}: plans are made "
+                                 f"for {prod}, but what works in dev may not on prod; to run "
+                                 f"dev on {prod}, point [server] binaries at a PostgreSQL "
+                                 f"{prod} installation (Debian's postgresql-{prod}: "
+                                 f"/usr/lib/postgresql/{prod}/bin) and re-create dev "
+                                 "(docs/managed-postgres.md)", warning=True))
+    return notes
+
+
 def status(project: Project, envs: Sequence[str] = ()) -> list[Status]:
     """Each environment named (default: every one, copies included), read-only."""
     names = list(envs) or registry.names(project)

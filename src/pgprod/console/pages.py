@@ -59,7 +59,8 @@ def routes(console: Console) -> list[Route]:
 
     async def home(request: Request) -> Response:
         found = await call(commands.status, project)
-        return console.page(request, "home.html", environments=found)
+        return console.page(request, "home.html", environments=found,
+                            notes=commands.status_notes(found))
 
     async def pending(request: Request) -> Response:
         """The pending change in one line (a fragment the home page loads)."""
