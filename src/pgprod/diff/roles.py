@@ -28,17 +28,31 @@ def renamed(catalog: Catalog, names: Mapping[str, str]) -> Catalog:
     quoted = {quote_ident(old): quote_ident(new) for old, new in names.items() if old != new}
     if not quoted:
         return catalog
-    walked: Catalog = _walk(catalog, quoted)
+    walked: Catalog = _rebuilt(catalog, quoted, frozenset())
     return dataclasses.replace(walked, role=names.get(catalog.role, catalog.role))
 
 
-def _walk(value: Any, quoted: Mapping[str, str]) -> Any:
+def without_grants_to(catalog: Catalog, roles: Sequence[str]) -> Catalog:
+    """`catalog` without the grants whose grantee is one of `roles` (unquoted)."""
+    dropped = frozenset(quote_ident(role) for role in roles)
+    walked: Catalog = _rebuilt(catalog, {}, dropped) if dropped else catalog
+    return walked
+
+
+def _rebuilt(value: Any, quoted: Mapping[str, str], dropped: frozenset[str]) -> Any:
+    """`value` (the catalog, or any part of it) with the roles of `quoted` renamed and
+    the grants to `dropped` left out; each part that does not change is kept as it is."""
     if isinstance(value, FrozenMap):
-        return FrozenMap({_key(key, quoted): _walk(item, quoted) for key, item in value.items()})
+        pairs = [(key, item, _key(key, quoted), _rebuilt(item, quoted, dropped))
+                 for key, item in value.items()]
+        if all(new_key == key and new is item for key, item, new_key, new in pairs):
+            return value
+        return FrozenMap({new_key: new for _, _, new_key, new in pairs})
     if isinstance(value, tuple):
-        items = tuple(_walk(item, quoted) for item in value)
-        return tuple(sorted(items)) if items and all(isinstance(i, Grant) for i in items) \
-            else items
+        items = tuple(_rebuilt(item, quoted, dropped) for item in value)
+        if items and all(isinstance(item, Grant) for item in items):  # sorted, as read
+            items = tuple(sorted(g for g in items if g.grantee not in dropped))
+        return value if items == value else items
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         return value
     changes = {}
@@ -46,18 +60,24 @@ def _walk(value: Any, quoted: Mapping[str, str]) -> Any:
         if not field.init:
             continue
         old = getattr(value, field.name)
-        new = _role(old, quoted) if field.name in ROLE_FIELDS else _walk(old, quoted)
+        new = (_role(old, quoted) if field.name in ROLE_FIELDS and _names(old)
+               else _rebuilt(old, quoted, dropped))
         if new is not old:
             changes[field.name] = new
     return dataclasses.replace(value, **changes) if changes else value
 
 
-def _role(value: Any, quoted: Mapping[str, str]) -> Any:
+def _names(value: Any) -> bool:
+    """Whether a role field holds names (a name, or names), not a part to walk into."""
+    return isinstance(value, str) or (isinstance(value, tuple)
+                                      and all(isinstance(v, str) for v in value))
+
+
+def _role(value: str | tuple[str, ...], quoted: Mapping[str, str]) -> Any:
     if isinstance(value, str):
         return quoted.get(value, value)
-    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-        return tuple(sorted(quoted.get(v, v) for v in value))
-    return _walk(value, quoted)
+    renamed_ = tuple(sorted(quoted.get(v, v) for v in value))
+    return value if renamed_ == value else renamed_
 
 
 def _key(key: Any, quoted: Mapping[str, str]) -> Any:
@@ -71,30 +91,3 @@ def _key(key: Any, quoted: Mapping[str, str]) -> Any:
             if name in quoted:
                 return f"{prefix}{quoted[name]}{space}{rest}"
     return key
-
-
-def without_grants_to(catalog: Catalog, roles: Sequence[str]) -> Catalog:
-    """`catalog` without the grants whose grantee is one of `roles` (unquoted)."""
-    quoted = frozenset(quote_ident(role) for role in roles)
-    walked: Catalog = _drop(catalog, quoted) if quoted else catalog
-    return walked
-
-
-def _drop(value: Any, quoted: frozenset[str]) -> Any:
-    if isinstance(value, FrozenMap):
-        return FrozenMap({key: _drop(item, quoted) for key, item in value.items()})
-    if isinstance(value, tuple):
-        if value and all(isinstance(item, Grant) for item in value):
-            kept = tuple(g for g in value if g.grantee not in quoted)
-            return value if len(kept) == len(value) else kept
-        return tuple(_drop(item, quoted) for item in value)
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
-        return value
-    changes = {}
-    for field in dataclasses.fields(value):
-        if field.init:
-            old = getattr(value, field.name)
-            new = _drop(old, quoted)
-            if new is not old:
-                changes[field.name] = new
-    return dataclasses.replace(value, **changes) if changes else value
