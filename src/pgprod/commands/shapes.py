@@ -12,7 +12,7 @@ from pgprod import audit, backups, browse, events, registry
 from pgprod.actions import Action
 from pgprod.commands.backing import RestoredCopy, RestoreResult
 from pgprod.commands.browsing import RowChange, RowDetail, Schema
-from pgprod.commands.envs import RecoverResult, RotateResult
+from pgprod.commands.envs import Install, RecoverResult, RotateResult
 from pgprod.commands.previews import MaskSuggestions, PreviewInfo
 from pgprod.commands.publishing import Diff, Published
 from pgprod.diff.render import render
@@ -55,6 +55,12 @@ def _(r: UpResult) -> dict[str, Any]:
 @to_dict.register
 def _(r: RotateResult) -> dict[str, Any]:
     return {"env": r.env, "role": r.role, "applied": r.applied}
+
+
+@to_dict.register
+def _(i: Install) -> dict[str, Any]:
+    return {"version": i.version, "bindir": i.bindir, "source": i.source, "tls": i.tls,
+            "used_by": list(i.used_by)}
 
 
 @to_dict.register
