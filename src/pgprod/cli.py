@@ -200,6 +200,8 @@ def status(ctx: click.Context, envs: Sequence[str], as_json: bool) -> None:
 def _print_status(statuses: Sequence[Status]) -> None:
     table = _table("env", "state", "address", "version", "size", "connections", "tls",
                    "edit")
+    from rich.markup import escape
+
     copies = []
     for s in statuses:
         state = "running" if s.running else "stopped"
@@ -207,9 +209,10 @@ def _print_status(statuses: Sequence[Status]) -> None:
             state += f" ({s.problem})"
         edit = "-"
         if s.edit is not None:
-            edit = f"on until {s.edit.until:%H:%M:%S}" if s.edit.on and s.edit.until else "off"
+            edit = (f"on until {s.edit.until:%H:%M:%S}" if s.edit.until else "on") \
+                if s.edit.on else "off"
         table.add_row(
-            s.env, state, f"{s.host}:{s.port}", s.version or "-",
+            s.env, escape(state), f"{s.host}:{s.port}", s.version or "-",
             _size(s.size_bytes), "-" if s.connections is None else str(s.connections),
             "on" if s.tls else "off", edit,
         )

@@ -43,7 +43,7 @@ def state(conn: Connection, names: Names) -> EditState:
     """Read Edit's state from the server's catalog (read-only)."""
     row = conn.execute(
         """
-        SELECT r.rolvaliduntil,
+        SELECT nullif(r.rolvaliduntil, 'infinity'),  -- no end (psycopg has no infinity)
                coalesce(r.rolvaliduntil > now(), false)
                  AND EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                              WHERE m.member = r.oid AND g.rolname = %(write)s),

@@ -39,6 +39,7 @@ from pgprod.conninfo import ConnInfo, parse
 from pgprod.daemon import Daemon
 from pgprod.db import Connection
 from pgprod.errors import (
+    BinariesNotFound,
     ConnectionFailed,
     FetchFailed,
     InsecureExposure,
@@ -574,7 +575,15 @@ class Environment:
 
     def status(self) -> Status:
         """Running, address, version, size and connections; what a role changed about
-        itself is put back and said in `problem` (`repair_roles`)."""
+        itself is put back and said in `problem` (`repair_roles`), and so is an embedded
+        server's installation that is gone (BinariesNotFound)."""
+        try:
+            self.binaries  # noqa: B018 (located, or said below)
+        except BinariesNotFound as exc:
+            running = (self.project.cluster_dir(self.name) / "data" / "postmaster.pid").exists()
+            return Status(self.name, "embedded", running=running, host=LOCAL_HOST,
+                          port=self.config.port, tls=False, type=self.kind,
+                          data_dir=str(self.project.cluster_dir(self.name)), problem=str(exc))
         info = self.conninfo("app")  # where clients connect
         base = Status(self.name, "embedded" if self.config.embedded else "external",
                       running=False, host=info.host, port=info.port, tls=self.tls,
