@@ -1,4 +1,4 @@
-"""A dev made for an external prod runs prod's major version (`Environment._match_prod`):
+"""A dev made for an external prod runs prod's major version (`Environment.match_prod`):
 Debian's 15 when prod is on 15; a build fetched from the npm registry when no
 installation of prod's version is on the machine (`pgprod.cluster.installs`); the
 wheel's 18, said as a warning, when nothing can be fetched."""
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pgprod import cli, commands, events
+from pgprod import cli, commands, events, preview
 from pgprod.cluster import installs, locate
 from pgprod.project import Project
 from tests.conftest import ProjectFactory, _new_dir, _scratch, debian_bindir
@@ -80,7 +80,9 @@ def test_dev_fetches_prods_16_when_the_machine_has_none(
     assert fetched.version.startswith("16.") and fetched.source == "fetched"
     assert fetched.tls and Path(fetched.bindir).is_relative_to(store)
     assert commands.postgres_fetch(16) == fetched  # there already: nothing fetched
-    with _scratch({"server": {"binaries": fetched.bindir}}) as server:
+    # the "managed" prod on 16 takes TLS connections only: a preview copies it through
+    # pgprod's TLS relay (the wheel's pg_dump has no TLS)
+    with _scratch({"server": {"binaries": fetched.bindir}, "dev": {"tls": "on"}}) as server:
         mine = _new_dir("store-")
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("PGPROD_POSTGRES_STORE", str(mine))
@@ -99,6 +101,19 @@ def test_dev_fetches_prods_16_when_the_machine_has_none(
                 with dev.connect("app") as conn:
                     assert conn.execute("SHOW server_version_num").fetchone()[0] \
                         .startswith("16")
+                with dev.connect("owner") as conn:
+                    conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
+                commands.review(project)
+                commands.publish(project)
+                with commands.environment(project, "prod").connect("app") as conn:
+                    conn.execute("INSERT INTO notes VALUES (1, 'on 16')")
+                # a preview is rehearsed on prod's version too, copied by the wheel's
+                # pg_dump and pg_restore (the fetched build has the server only)
+                preview.create(project, "v16")
+                assert _major(project, "preview-v16") == "16"
+                with commands.environment(project, "preview-v16").connect("app") as conn:
+                    assert conn.execute("SELECT body FROM notes").fetchall() == [("on 16",)]
+                preview.delete(project, "v16")
                 patch.setenv("PGPROD_POSTGRES_STORE", str(store / "elsewhere"))
                 [gone] = commands.status(project, ["dev"])  # its installation removed
                 assert gone.running and gone.problem == (

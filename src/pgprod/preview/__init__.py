@@ -322,7 +322,7 @@ def create(project: Project, name: str | None = None, at: str = "now",
         on_progress(Message(f"{full}: copying {origin}"))
         try:
             if target is None:
-                preview = _copy_logically(project, preview, schema_only)
+                preview = _copy_logically(project, preview, schema_only, on_progress)
             else:
                 preview = _copy_physically(project, preview, target, on_progress,
                                            from_prod)
@@ -361,11 +361,14 @@ def _copy_physically(project: Project, preview: Preview, target: Target,
     return preview
 
 
-def _copy_logically(project: Project, preview: Preview, schema_only: bool) -> Preview:
-    """A new server for the preview (the preview's passwords from the start, admitting
-    only pgprod's superuser), then prod's database dumped into it."""
+def _copy_logically(project: Project, preview: Preview, schema_only: bool,
+                    on_progress: OnProgress) -> Preview:
+    """A new server for the preview on prod's major version (`Environment.match_prod`:
+    the publish is rehearsed on what prod runs; the preview's passwords from the start,
+    admitting only pgprod's superuser), then prod's database dumped into it."""
     preview = _save(preview, port=free_port(), step="pg_dump | pg_restore")
     env = environment(project, preview)
+    env.match_prod(on_progress)
     cluster = env.cluster()
     env.up_held(cluster)
     cluster.configure(env.server_settings(cluster) | SETTINGS,

