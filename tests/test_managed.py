@@ -156,6 +156,22 @@ def test_status(managed: Project, managed_server: ManagedServer,
     assert "prod is an external server: pgprod takes no backups or restore points" in said
 
 
+@pytest.mark.parametrize("args", [
+    ("backup",), ("restore", "--to", "now"), ("promote", "restore-x", "--yes"),
+    ("down", "prod"), ("rotate", "--recover", "--env", "prod"),
+    ("preview", "create", "then", "--at", "1 hour ago"),
+], ids=lambda args: "-".join(args[:2]))
+def test_what_pgprod_does_not_do_on_a_managed_prod_is_one_line(
+        managed: Project, args: tuple[str, ...]) -> None:
+    """Each refusal is one line on stderr that says why and what to do instead; nothing
+    else is printed and the exit code says it failed."""
+    done = pgprod("--project", str(managed.root), *args)
+    assert done.returncode != 0 and done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: ") and ": " in line.removeprefix("error: "), line
+    assert "external" in line or "copied as it is now" in line, line
+
+
 def test_sql_and_edit(managed: Project) -> None:
     """`pgprod sql prod` reads as readonly; Edit lets the editor write for a while."""
     with _connect(managed, "owner") as owner:

@@ -52,7 +52,7 @@ from pgprod.backups.errors import (
     VerificationFailed,
 )
 from pgprod.backups.points import RowsSince, create_restore_point, rows_since
-from pgprod.backups.restore import Promoted, Target, promote, resolve, restore
+from pgprod.backups.restore import Promoted, Target, promote, require_embedded, resolve, restore
 from pgprod.backups.restored import (
     Condition,
     Restored,
@@ -108,6 +108,7 @@ __all__ = [
     "listing",
     "promote",
     "prune",
+    "require_embedded",
     "resolve",
     "restore",
     "rows_since",

@@ -229,6 +229,7 @@ def promote(project: Project, name: str, confirm: bool,
             on_progress: events.OnEvent | None = None,
             actor: str | None = None) -> backups.Promoted:
     """`backups.promote` once confirmed, and the publishes it predates superseded."""
+    backups.require_embedded(project)  # an external prod has no restored copies
     restored = backups.get_restored(project, name)
     moment = _moment(project, restored)
     if not confirm:
