@@ -6,23 +6,33 @@ fail there: the MAINTAIN privilege (PostgreSQL 17), which 17+ gives every table'
 and which `GRANT ALL` includes; NOT NULL's name (a constraint from 18 on, a bare flag
 before); and an extension's version, which comes with each
 server's own files (or its provider): a difference is reported (`pgprod.plan`), never
-scripted.
+scripted. Nor must what only the deparser prints differently on each version: before
+16, `pg_get_viewdef` qualified every column of a view's top level (``SELECT a.id FROM
+public.a``; a view's range table held OLD and NEW then), from 16 on not when that level
+reads one relation (``SELECT id FROM public.a``). CHECK constraints, indexes, defaults,
+policies, rules, triggers and ``BEGIN ATOMIC`` bodies read alike on 15 and 18.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, TypeVar
+
+from pglast import ast, parse_sql
+from pglast.parser import ParseError
 
 from pgprod.catalog.acl import Grants
 from pgprod.catalog.frozenmap import FrozenMap
 from pgprod.catalog.model import Catalog
-from pgprod.catalog.relations import NotNull, Table
+from pgprod.catalog.relations import MaterializedView, NotNull, Table, View
 
 MAINTAIN_SINCE = 170000  # server_version_num of the first release with MAINTAIN
 NAMED_NOT_NULL_SINCE = 180000  # NOT NULL a named constraint (before: a column's flag)
+BARE_VIEW_COLUMNS_SINCE = 160000  # pg_get_viewdef leaves a lone relation's columns bare
 
 T = TypeVar("T")
+V = TypeVar("V", View, MaterializedView)
 
 
 def major(version: int) -> int:
@@ -49,7 +59,9 @@ def extension_versions(source: Catalog, target: Catalog) -> list[tuple[str, str,
 def for_server(target: Catalog, source: Catalog) -> Catalog:
     """`target` as it would be on `source`'s server: without the privileges its version
     does not have, and, when their major versions differ, with `source`'s versions of
-    the extensions both have, and no version (the server's default) for the others."""
+    the extensions both have, and no version (the server's default) for the others, and
+    `source`'s text for each view whose text differs only as the two versions'
+    deparsers print the same query (`same_query`)."""
     if not differ(source, target):
         return target
     extensions = {key: dataclasses.replace(target.extensions[key], version=old)
@@ -58,6 +70,12 @@ def for_server(target: Catalog, source: Catalog) -> Catalog:
                    for key, new in target.extensions.items() if key not in source.extensions}
     target = dataclasses.replace(
         target, extensions=FrozenMap({**target.extensions, **extensions}))
+    if (source.server_version < BARE_VIEW_COLUMNS_SINCE) \
+            != (target.server_version < BARE_VIEW_COLUMNS_SINCE):
+        target = dataclasses.replace(
+            target, views=_source_text(source.views, target.views),
+            materialized_views=_source_text(source.materialized_views,
+                                            target.materialized_views))
     if major(source.server_version) < major(NAMED_NOT_NULL_SINCE) \
             <= major(target.server_version):
         target = dataclasses.replace(target, tables=FrozenMap(
@@ -74,6 +92,76 @@ def for_server(target: Catalog, source: Catalog) -> Catalog:
         materialized_views=without(target.materialized_views),
         foreign_tables=without(target.foreign_tables),
         default_privileges=without(target.default_privileges))
+
+
+def _source_text(source: FrozenMap[str, V], target: FrozenMap[str, V]) -> FrozenMap[str, V]:
+    """`target`'s views, with `source`'s definition where the two name the same query."""
+    alike = {key: dataclasses.replace(view, definition=old.definition)
+             for key, view in target.items()
+             if (old := source.get(key)) is not None and old.definition != view.definition
+             and same_query(old.definition, view.definition)}
+    return FrozenMap({**target, **alike}) if alike else target
+
+
+def same_query(one: str, other: str) -> bool:
+    """Whether two ``pg_get_viewdef`` texts of one view, read on either side of
+    PostgreSQL 16, are the same query: their parse trees are equal once the columns of
+    the top level are bare where it reads one relation (pure)."""
+    first, second = _bare_top_level(one), _bare_top_level(other)
+    return first is not None and first == second  # pglast's == ignores locations
+
+
+@functools.lru_cache(maxsize=1024)
+def _bare_top_level(definition: str) -> ast.Node | None:
+    """The parse tree of a view's query, its top level's ``name.column`` references
+    made ``column`` when that level's FROM holds one relation called `name` (an
+    unqualified column can only be its); None when it does not parse. The tree is
+    cached: do not change it."""
+    try:
+        statements = parse_sql(definition)
+    except ParseError:
+        return None
+    if len(statements) != 1 or not isinstance(statements[0].stmt, ast.SelectStmt):
+        return None
+    top = statements[0].stmt
+    items: tuple[Any, ...] = top.fromClause or ()
+    name = _ref_name(items[0]) if len(items) == 1 else None
+    if name is not None:
+        for attribute in top:  # FROM's and WITH's queries: qualified on every version
+            if attribute not in ("fromClause", "withClause", "larg", "rarg"):
+                setattr(top, attribute, _unqualified(getattr(top, attribute), name))
+    return top
+
+
+def _ref_name(item: Any) -> str | None:
+    """The name the columns of FROM item `item` are qualified with; None for a join
+    (more than one relation) or an item of another kind."""
+    if isinstance(item, ast.RangeTableSample):
+        item = item.relation
+    alias = getattr(item, "alias", None)
+    if alias is not None and not isinstance(item, ast.JoinExpr):
+        return str(alias.aliasname)
+    return str(item.relname) if isinstance(item, ast.RangeVar) else None
+
+
+def _unqualified(node: Any, name: str) -> Any:
+    """`node` with ``name.column`` references made ``column``, except in the queries it
+    holds (subqueries print their columns qualified on every version)."""
+    if isinstance(node, tuple):
+        return tuple(_unqualified(each, name) for each in node)
+    if isinstance(node, ast.ColumnRef):
+        fields: tuple[Any, ...] = node.fields or ()
+        if len(fields) == 2 and isinstance(fields[0], ast.String) \
+                and fields[0].sval == name and isinstance(fields[1], ast.String):
+            node.fields = (fields[1],)
+        return node
+    if isinstance(node, ast.SubLink):
+        node.testexpr = _unqualified(node.testexpr, name)
+        return node
+    if isinstance(node, ast.Node) and not isinstance(node, ast.SelectStmt):
+        for attribute in node:
+            setattr(node, attribute, _unqualified(getattr(node, attribute), name))
+    return node
 
 
 def _without_maintain(value: Any) -> Any:
