@@ -250,6 +250,8 @@ class Environment:
             on_event(events.Message(f"{self.name} is made on PostgreSQL {wheel.major}: prod's "
                                     f"version is not known ({exc.message})", "warning"))
             return
+        if major < MIN_EXTERNAL_VERSION // 10000:  # prod's own `up` says pgprod needs 15+
+            return
         found = installs.for_major(major)
         if found is None and major != wheel.major:
             on_event(events.Message(f"fetching PostgreSQL {major}, prod's major version, "
