@@ -246,6 +246,27 @@ def test_publish_into_the_providers_database(managed_server: ManagedServer,
     _publish_posts(managed_server, new_project, "stats", statements=True)
 
 
+def test_an_app_database_of_someone_elses_is_one_line(managed_server: ManagedServer,
+                                                      new_project: ProjectFactory) -> None:
+    """`[project] database` names a database that exists and the admin may not enter:
+    said, with the two ways out, before anything is made."""
+    managed_server.database("taken", grants=False)
+    with managed_server.provider() as conn:
+        conn.execute("REVOKE CONNECT ON DATABASE taken FROM PUBLIC")
+    project = new_project(settings={"prod": {"url": managed_server.admin_url("app"),
+                                             "role_prefix": "taken_"},
+                                    "project": {"database": "taken"}}, up=())
+    with pytest.raises(PrivilegeMissing) as missing:
+        commands.up(project, ["prod"])
+    assert str(missing.value) == (
+        "the admin role needs CONNECT on database taken to provision the app database "
+        "there (it exists, owned by postgres): ask your provider for `GRANT "
+        "CONNECT ON DATABASE taken TO admin`, or set [project] database in pgprod.toml to "
+        "another name, which `up` creates")
+    with managed_server.provider() as conn:
+        assert conn.execute("SELECT FROM pg_roles WHERE rolname LIKE 'taken%'").rowcount == 0
+
+
 def test_what_the_admin_lacks_is_one_line_and_up_is_all_or_nothing(
         managed_server: ManagedServer, new_project: ProjectFactory) -> None:
     """In a database where the provider gave the admin nothing, `up` says in one line

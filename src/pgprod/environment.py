@@ -504,11 +504,19 @@ class Environment:
                 with roles.refused(None, self._lock_missing(conn)):
                     own.provision_lock(conn)
             exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [self.database]).fetchone()
+                "SELECT has_database_privilege(oid, 'CONNECT'), pg_get_userbyid(datdba)"
+                " FROM pg_database WHERE datname = %s", [self.database]).fetchone()
             if not exists:
                 with roles.refused("CREATE DATABASE", self._database_missing):
                     conn.execute(sql.SQL("CREATE DATABASE {}").format(
                         sql.Identifier(self.database)))
+            elif not exists[0]:  # someone else's database of that name
+                raise PrivilegeMissing(
+                    f"CONNECT on database {self.database}", "provision the app database "
+                    f"there (it exists, owned by {exists[1]})",
+                    f"`GRANT CONNECT ON DATABASE {self.database} TO {conn.info.user}`",
+                    "set [project] database in pgprod.toml to another name, which `up` "
+                    "creates")
         with self.connect_admin(self.database) as conn, conn.transaction():
             admin = roles.admin_of(conn, self.names)
             roles.provision_roles(conn, self.rules.roles, self.names, passwords,
