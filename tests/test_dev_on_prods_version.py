@@ -86,9 +86,14 @@ def test_dev_fetches_prods_16_when_the_machine_has_none(
         mine = _new_dir("store-")
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("PGPROD_POSTGRES_STORE", str(mine))
+            # what a pgprod killed while fetching left (no process has that pid)
+            abandoned = mine / f"{Path(fetched.bindir).parent.name}.tmp99999999"
+            (abandoned / "native").mkdir(parents=True)
             heard: list[events.Event] = []
             project = _prod_on(new_project, server, "match16", heard.append)
             try:
+                assert not abandoned.exists()
+                assert [p.name for p in mine.iterdir()] == [Path(fetched.bindir).parent.name]
                 assert ("info", "fetching PostgreSQL 16, prod's major version, for dev") \
                     in _said(heard)
                 progress = [e for e in heard if isinstance(e, events.Progress)]

