@@ -305,7 +305,7 @@ def test_what_the_admin_lacks_is_one_line_and_up_is_all_or_nothing(
         conn.execute("INSERT INTO t VALUES (1)")
 
 
-def test_a_role_with_superuser_attributes_issqlstate_of(
+def test_a_role_with_superuser_attributes_is_not_handed_out(
         managed_server: ManagedServer, new_project: ProjectFactory) -> None:
     """A role of pgprod's name the admin cannot strip of SUPERUSER is not handed out."""
     with managed_server.provider() as conn:
