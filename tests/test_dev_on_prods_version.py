@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pgprod import cli, commands, events, preview
-from pgprod.errors import PgprodError
 from pgprod.cluster import installs, locate
+from pgprod.errors import PgprodError
 from pgprod.project import Project
 from tests.conftest import ProjectFactory, _new_dir, _scratch, debian_bindir
 
