@@ -60,6 +60,31 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
     assert blocking.object == "public.notes.loud"
     assert "a virtual generated column, which PostgreSQL 18 brought; prod runs 15" in \
         blocking.message
+    with dev.connect("owner") as conn:  # each a statement 15 refuses
+        conn.execute("ALTER TABLE notes ADD CONSTRAINT positive CHECK (id > 0) NOT ENFORCED")
+        conn.execute("CREATE TABLE rooms (room int, EXCLUDE USING hash (room WITH =))"
+                     " PARTITION BY LIST (room)")
+        conn.execute("CREATE VIEW shaped AS SELECT JSON_OBJECT('id' : id) AS doc,"
+                     " body::text IS JSON AS is_json FROM notes")
+        conn.execute("CREATE VIEW flat AS SELECT x FROM JSON_TABLE('[1, 2]'::jsonb, '$[*]'"
+                     " COLUMNS (x int PATH '$')) AS t")
+        conn.execute("CREATE FUNCTION first_id(doc jsonb) RETURNS int LANGUAGE sql"
+                     " BEGIN ATOMIC SELECT JSON_VALUE(doc, '$.id' RETURNING int); END")
+    review = commands.review(project)
+    blocking = {f.object: f.message for f in review.plan.findings
+                if f.code == "unsupported-on-prod"}
+    assert set(blocking) == {"public.notes.loud", "public.notes.positive",
+                             "public.rooms.rooms_room_excl", "public.shaped", "public.flat",
+                             "public.first_id(doc jsonb)"}, blocking
+    assert "a NOT ENFORCED constraint, which PostgreSQL 18 brought" in \
+        blocking["public.notes.positive"]
+    assert "an exclusion constraint on a partitioned table, which PostgreSQL 17 brought" \
+        in blocking["public.rooms.rooms_room_excl"]
+    assert "a view that uses JSON_OBJECT, IS JSON, which PostgreSQL 16 brought" in \
+        blocking["public.shaped"]
+    assert "a view that uses JSON_TABLE, which PostgreSQL 17 brought" in blocking["public.flat"]
+    assert "a routine that uses JSON_VALUE, which PostgreSQL 17 brought" in \
+        blocking["public.first_id(doc jsonb)"]
 
 
 def test_a_prod_with_another_role_prefix_gets_its_own_names(

@@ -11,6 +11,10 @@ scripted. Nor must what only the deparser prints differently on each version: be
 public.a``; a view's range table held OLD and NEW then), from 16 on not when that level
 reads one relation (``SELECT id FROM public.a``). CHECK constraints, indexes, defaults,
 policies, rules, triggers and ``BEGIN ATOMIC`` bodies read alike on 15 and 18.
+
+What a newer version brought and an older one cannot have at all (a virtual generated
+column, a NOT ENFORCED constraint, SQL/JSON syntax ...) is listed by `unsupported`, for
+the plan to stop on.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ import dataclasses
 import functools
 from typing import Any, TypeVar
 
-from pglast import ast, parse_sql
+from pglast import ast, enums, parse_sql
 from pglast.parser import ParseError
+from pglast.visitors import Visitor
 
 from pgprod.catalog.acl import Grants
 from pgprod.catalog.frozenmap import FrozenMap
@@ -30,6 +35,21 @@ from pgprod.catalog.relations import MaterializedView, NotNull, Table, View
 MAINTAIN_SINCE = 170000  # server_version_num of the first release with MAINTAIN
 NAMED_NOT_NULL_SINCE = 180000  # NOT NULL a named constraint (before: a column's flag)
 BARE_VIEW_COLUMNS_SINCE = 160000  # pg_get_viewdef leaves a lone relation's columns bare
+
+# SQL/JSON syntax by the major version whose grammar first has it: a 15 server cannot
+# parse JSON_OBJECT(...) or IS JSON, a 16 one JSON_TABLE or JSON_VALUE(...).
+SQL_JSON_SINCE: dict[type[ast.Node], tuple[str, int]] = {
+    ast.JsonObjectConstructor: ("JSON_OBJECT", 16),
+    ast.JsonArrayConstructor: ("JSON_ARRAY", 16),
+    ast.JsonArrayQueryConstructor: ("JSON_ARRAY", 16),
+    ast.JsonObjectAgg: ("JSON_OBJECTAGG", 16),
+    ast.JsonArrayAgg: ("JSON_ARRAYAGG", 16),
+    ast.JsonIsPredicate: ("IS JSON", 16),
+    ast.JsonTable: ("JSON_TABLE", 17),
+    ast.JsonParseExpr: ("JSON()", 17),
+    ast.JsonScalarExpr: ("JSON_SCALAR", 17),
+    ast.JsonSerializeExpr: ("JSON_SERIALIZE", 17),
+}
 
 T = TypeVar("T")
 V = TypeVar("V", View, MaterializedView)
@@ -188,6 +208,14 @@ def unsupported(source: Catalog, target: Catalog) -> list[tuple[str, str, int]]:
         return []
     prod = major(source.server_version)
     found: list[tuple[str, str, int]] = []
+
+    def sql_json(where: str, kind: str, statement: str | None) -> None:
+        needed = [(keyword, since) for keyword, since in _sql_json(statement or "")
+                  if since > prod]
+        if needed:
+            found.append((where, f"{kind} that uses {', '.join(k for k, _ in needed)}",
+                          max(since for _, since in needed)))
+
     for key, table in target.tables.items():
         for column in table.columns.values():
             where = f"{key}.{column.key}"
@@ -196,7 +224,55 @@ def unsupported(source: Catalog, target: Catalog) -> list[tuple[str, str, int]]:
             if column.not_null is not None and (not column.not_null.valid
                                                 or column.not_null.no_inherit):
                 found.append((where, "a NOT NULL constraint NOT VALID or NO INHERIT", 18))
+            sql_json(where, "a column default", column.default and f"SELECT {column.default}")
+            if column.generated is not None:
+                sql_json(where, "a generated column", f"SELECT {column.generated.expression}")
     for key, constraint in target.constraints.items():
         if "WITHOUT OVERLAPS" in constraint.definition or "PERIOD " in constraint.definition:
             found.append((key, "a temporal key (WITHOUT OVERLAPS, PERIOD)", 18))
+        if not constraint.enforced:
+            found.append((key, "a NOT ENFORCED constraint", 18))
+        table = target.tables.get(constraint.table)
+        if constraint.type == "exclusion" and table is not None \
+                and table.partition_key is not None:
+            found.append((key, "an exclusion constraint on a partitioned table", 17))
+        if constraint.type == "check":
+            sql_json(key, "a CHECK constraint", f"ALTER TABLE t ADD {constraint.definition}")
+    for kind, objects in (("a view", target.views),
+                          ("a materialized view", target.materialized_views),
+                          ("an index", target.indexes), ("a routine", target.functions),
+                          ("a trigger", target.triggers), ("a rule", target.rules)):
+        for key, value in objects.items():
+            sql_json(key, kind, value.definition)
+    for key, domain in target.domains.items():
+        sql_json(key, "a domain", domain.default and f"SELECT {domain.default}")
+        for check in domain.checks.values():
+            sql_json(key, "a domain", f"ALTER DOMAIN d ADD {check.definition}")
+    for key, policy in target.policies.items():
+        for expression in (policy.using, policy.with_check):
+            sql_json(key, "a policy", expression and f"SELECT {expression}")
     return [item for item in found if item[2] > prod]
+
+
+@functools.lru_cache(maxsize=1024)
+def _sql_json(statement: str) -> tuple[tuple[str, int], ...]:
+    """(keyword, the major version that brought it) for each kind of SQL/JSON syntax
+    `statement` uses, in the order met; none when it does not parse (a PL/pgSQL body
+    is a string to the parser: what it holds is not seen)."""
+    if "JSON" not in statement.upper():
+        return ()
+    try:
+        tree = parse_sql(statement)
+    except ParseError:
+        return ()
+    met: dict[str, int] = {}
+
+    class Find(Visitor):
+        def visit(self, ancestors: Any, node: ast.Node) -> None:
+            if isinstance(node, ast.JsonFuncExpr):  # JSON_QUERY, JSON_VALUE, JSON_EXISTS
+                met.setdefault(enums.JsonExprOp(node.op or 0).name.removesuffix("_OP"), 17)
+            elif (entry := SQL_JSON_SINCE.get(type(node))) is not None:
+                met.setdefault(*entry)
+
+    Find()(tree)
+    return tuple(met.items())
