@@ -87,6 +87,39 @@ def test_a_plan_for_an_older_prod_says_so_and_leaves_extension_versions(
         blocking["public.first_id(doc jsonb)"]
 
 
+def test_a_call_to_a_function_prods_version_lacks_stops_the_plan(
+        new_project: ProjectFactory, oldest_server: Project) -> None:
+    """uuidv7() and casefold() came with 18: a default or a view of dev calling them is
+    a blocking finding on a plan for 15, not a failed step; a function dev defines and
+    the json functions 15 has are not."""
+    project, dev, prod = _external(new_project, oldest_server, "f15_", "calls")
+    with dev.connect("owner") as conn:
+        conn.execute("CREATE FUNCTION slug(t text) RETURNS text LANGUAGE sql IMMUTABLE"
+                     " RETURN lower(t)")
+        conn.execute("CREATE TABLE events (id uuid PRIMARY KEY DEFAULT uuidv7(),"
+                     " name text DEFAULT slug('x'), doc json DEFAULT json_build_object())")
+        conn.execute("CREATE VIEW names AS SELECT id, casefold(name) AS folded FROM events")
+        conn.execute("CREATE FUNCTION later() RETURNS uuid LANGUAGE plpgsql"
+                     " AS $$BEGIN RETURN uuidv7(); END$$")  # a string to the parser
+    review = commands.review(project)
+    assert review.refused is not None
+    blocking = {f.object: f for f in review.plan.findings if f.code == "unsupported-on-prod"}
+    assert set(blocking) == {"public.events.id", "public.names"}, review.text()
+    assert blocking["public.events.id"].message == (
+        "public.events.id is a column default that calls uuidv7(), which prod's "
+        "PostgreSQL 15 does not have (dev runs 18)")
+    assert "a view that calls casefold()" in blocking["public.names"].message
+    assert blocking["public.names"].action == (
+        "change it in dev to what PostgreSQL 15 has, or move prod to PostgreSQL 18")
+    with dev.connect("owner") as conn:
+        conn.execute("DROP VIEW names")
+        conn.execute("ALTER TABLE events ALTER COLUMN id SET DEFAULT gen_random_uuid()")
+    review = commands.review(project)
+    assert review.refused is None, review.text()
+    commands.publish(project)
+    assert not schemadiff.diff_project(prod, dev)
+
+
 def test_a_prod_with_another_role_prefix_gets_its_own_names(
         new_project: ProjectFactory, scratch_server: Project) -> None:
     """An external prod whose roles carry a prefix dev's do not (`role_prefix`): the

@@ -13,7 +13,8 @@ import pytest
 from pgprod import catalog
 from pgprod.catalog.model import Catalog
 from pgprod.diff import diff
-from pgprod.diff.versions import same_query, unsupported
+from pgprod.diff.versions import expressions, same_query, unsupported
+from pgprod.plan.usage import references
 from pgprod.project import Project
 from tests.conftest import scratch_database
 
@@ -97,6 +98,12 @@ def test_the_same_schema_on_15_and_18_needs_no_step(schemas: Schemas) -> None:
     assert old.views["public.v_join"].definition == new.views["public.v_join"].definition
     assert not diff(old, new).operations  # prod on 15, dev on 18
     assert not unsupported(old, new)  # json functions are not SQL/JSON syntax
+    called = sorted({name for _, _, statement in expressions(new)
+                     for name in references(statement).functions})  # type: ignore[union-attr]
+    assert {"lower", "row_number", "to_json"} <= set(called)
+    assert not schemas.old.execute(  # as 18 prints them: each a function 15 has
+        "SELECT n FROM unnest(%s::text[]) n WHERE NOT EXISTS"
+        " (SELECT FROM pg_proc WHERE proname = n)", [called]).fetchall()
     backwards = diff(new, old)  # dev on 15: no view either (NOT NULL and MAINTAIN differ)
     assert not [n for op in backwards.operations for n in op.nodes
                 if n.startswith(("view:", "matview:"))]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from pglast import ast, enums, parse_sql
@@ -206,16 +207,7 @@ def unsupported(source: Catalog, target: Catalog) -> list[tuple[str, str, int]]:
     (dev's schema) holds that `source`'s older server (prod's) cannot have."""
     if not differ(source, target):
         return []
-    prod = major(source.server_version)
     found: list[tuple[str, str, int]] = []
-
-    def sql_json(where: str, kind: str, statement: str | None) -> None:
-        needed = [(keyword, since) for keyword, since in _sql_json(statement or "")
-                  if since > prod]
-        if needed:
-            found.append((where, f"{kind} that uses {', '.join(k for k, _ in needed)}",
-                          max(since for _, since in needed)))
-
     for key, table in target.tables.items():
         for column in table.columns.values():
             where = f"{key}.{column.key}"
@@ -224,9 +216,6 @@ def unsupported(source: Catalog, target: Catalog) -> list[tuple[str, str, int]]:
             if column.not_null is not None and (not column.not_null.valid
                                                 or column.not_null.no_inherit):
                 found.append((where, "a NOT NULL constraint NOT VALID or NO INHERIT", 18))
-            sql_json(where, "a column default", column.default and f"SELECT {column.default}")
-            if column.generated is not None:
-                sql_json(where, "a generated column", f"SELECT {column.generated.expression}")
     for key, constraint in target.constraints.items():
         if "WITHOUT OVERLAPS" in constraint.definition or "PERIOD " in constraint.definition:
             found.append((key, "a temporal key (WITHOUT OVERLAPS, PERIOD)", 18))
@@ -236,22 +225,45 @@ def unsupported(source: Catalog, target: Catalog) -> list[tuple[str, str, int]]:
         if constraint.type == "exclusion" and table is not None \
                 and table.partition_key is not None:
             found.append((key, "an exclusion constraint on a partitioned table", 17))
-        if constraint.type == "check":
-            sql_json(key, "a CHECK constraint", f"ALTER TABLE t ADD {constraint.definition}")
-    for kind, objects in (("a view", target.views),
-                          ("a materialized view", target.materialized_views),
-                          ("an index", target.indexes), ("a routine", target.functions),
-                          ("a trigger", target.triggers), ("a rule", target.rules)):
-        for key, value in objects.items():
-            sql_json(key, kind, value.definition)
-    for key, domain in target.domains.items():
-        sql_json(key, "a domain", domain.default and f"SELECT {domain.default}")
-        for check in domain.checks.values():
-            sql_json(key, "a domain", f"ALTER DOMAIN d ADD {check.definition}")
-    for key, policy in target.policies.items():
-        for expression in (policy.using, policy.with_check):
-            sql_json(key, "a policy", expression and f"SELECT {expression}")
+    prod = major(source.server_version)
+    for where, kind, statement in expressions(target):
+        needed = [(keyword, since) for keyword, since in _sql_json(statement) if since > prod]
+        if needed:
+            found.append((where, f"{kind} that uses {', '.join(k for k, _ in needed)}",
+                          max(since for _, since in needed)))
     return [item for item in found if item[2] > prod]
+
+
+def expressions(catalog: Catalog) -> Iterator[tuple[str, str, str]]:
+    """(object, what it is, a statement that parses) for each piece of SQL in
+    `catalog`'s definitions: column defaults and generation expressions, CHECK
+    constraints, views, materialized views, indexes, routines (a body in a string, such
+    as PL/pgSQL's, stays a string), triggers, rules, domains and policies."""
+    for key, table in catalog.tables.items():
+        for column in table.columns.values():
+            where = f"{key}.{column.key}"
+            if column.default is not None:
+                yield where, "a column default", f"SELECT {column.default}"
+            if column.generated is not None:
+                yield where, "a generated column", f"SELECT {column.generated.expression}"
+    for key, constraint in catalog.constraints.items():
+        if constraint.type == "check":
+            yield key, "a CHECK constraint", f"ALTER TABLE t ADD {constraint.definition}"
+    for kind, objects in (("a view", catalog.views),
+                          ("a materialized view", catalog.materialized_views),
+                          ("an index", catalog.indexes), ("a routine", catalog.functions),
+                          ("a trigger", catalog.triggers), ("a rule", catalog.rules)):
+        for key, value in objects.items():
+            yield key, kind, value.definition
+    for key, domain in catalog.domains.items():
+        if domain.default is not None:
+            yield key, "a domain", f"SELECT {domain.default}"
+        for check in domain.checks.values():
+            yield key, "a domain", f"ALTER DOMAIN d ADD {check.definition}"
+    for key, policy in catalog.policies.items():
+        for expression in (policy.using, policy.with_check):
+            if expression is not None:
+                yield key, "a policy", f"SELECT {expression}"
 
 
 @functools.lru_cache(maxsize=1024)

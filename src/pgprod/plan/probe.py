@@ -101,6 +101,8 @@ FROM pg_cast WHERE castmethod = 'b'
 """)
 
 _VOLATILE = sql.SQL("SELECT DISTINCT proname FROM pg_proc WHERE provolatile = 'v'")
+_NO_FUNCTION = sql.SQL("SELECT n FROM unnest(%s::text[]) AS n "
+                       "WHERE NOT EXISTS (SELECT FROM pg_proc WHERE proname = n)")
 
 # The app's statements: top-level ones (a statement nested in a function or trigger is
 # the function's, and pgprod's helper triggers run nested) by roles that are neither
@@ -192,6 +194,10 @@ class Probe:
 
     def volatile(self) -> frozenset[str]:
         return frozenset(name for (name,) in self._rows(_VOLATILE))
+
+    def missing_functions(self, names: Sequence[str]) -> frozenset[str]:
+        """Those of `names` (unqualified) that no function on prod has."""
+        return frozenset(name for (name,) in self._rows(_NO_FUNCTION, [list(names)]))
 
     # -- usage ---------------------------------------------------------------------------
 
