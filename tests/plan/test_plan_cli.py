@@ -48,7 +48,7 @@ def test_unique_over_duplicates_is_stopped_naming_them(project: Project) -> None
     assert lines[0].startswith("1 change, ")
     assert lines[1] == ("STOPPED: plan stopped by 1 blocking finding: unique "
                         "public.users.users_email_key: 1 duplicated values over 2 rows in "
-                        "prod: fix prod's data or change the schema in dev, then plan again")
+                        "prod: fix those rows in prod first, then plan again")
     assert "  BLOCKING    unique-duplicates  public.users.users_email_key" in lines
     assert "      (a@x) x2" in lines
     # nothing ran: prod still has no such constraint

@@ -162,7 +162,7 @@ class PlanRefused(PgprodError):
             first = blocking[0]
             message = (f"plan stopped by {len(blocking)} blocking finding"
                        f"{'s' if len(blocking) > 1 else ''}: {first.message}")
-            hint = "fix prod's data or change the schema in dev, then plan again"
+            hint = f"{first.action}, then plan again"
         else:
             names = " ".join(f.object for f in unallowed)
             message = (f"plan would lose data ({len(unallowed)} destructive change"
