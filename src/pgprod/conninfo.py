@@ -35,9 +35,14 @@ class ConnInfo:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def url(self) -> str:
+        """A ``postgresql://`` URL; a Unix socket directory goes in its ``host``
+        parameter (``postgresql://u:p@:5432/app?host=%2Frun%2Fpostgresql``)."""
+        params = dict(self.params)
         host = f"[{self.host}]" if ":" in self.host else self.host
+        if self.host.startswith("/"):  # a socket directory: libpq's host parameter
+            host, params = "", {"host": self.host, **params}
         auth = quote(self.user, safe="") + ":" + quote(self.password, safe="")
-        query = f"?{urlencode(dict(self.params))}" if self.params else ""
+        query = f"?{urlencode(params, quote_via=quote)}" if params else ""  # %20, not +
         return f"postgresql://{auth}@{host}:{self.port}/{quote(self.dbname, safe='')}{query}"
 
     def dsn(self) -> str:

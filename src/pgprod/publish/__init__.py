@@ -628,7 +628,8 @@ def _verify(env: Environment, history: History, record: Record, steps: list[Step
                            + (f" and {len(differences) - 5} more" if len(differences) > 5
                               else ""))
     record.finished = now()
-    log("verified", result=record.verified, downtime=round(record.downtime_seconds, 3))
+    log("verified", result=record.verified,
+        app_locked_out_seconds=round(record.downtime_seconds, 3))
     if differences:
         record.error = {"differences": differences}
         lifecycle.advance(history, record, "verification failed", actor,
