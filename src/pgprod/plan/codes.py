@@ -223,7 +223,7 @@ _CODES = (
          "dev's schema holds something prod's older PostgreSQL cannot have.",
          "Stopped: change it in dev to what prod's version has, or move prod to a newer "
          "PostgreSQL.",
-         "a virtual generated column (18) for a prod on 16"),
+         "a virtual generated column (18), or a default calling `uuidv7()` (18), for a prod on 16"),
     Code("extension-version", HYGIENE, WARNING,
          "An extension's version differs between dev and prod, whose servers (of "
          "different major versions, or a provider's) each offer their own.",
