@@ -306,8 +306,9 @@ def test_cutting_the_tail_is_found_against_the_last_verify(
     commands.audit_events(project)
     assert commands.audit_verify(project).ok  # remembers the newest event
     with prod.connect_admin(prod.database) as conn:  # a superuser covering tracks
-        (last,) = conn.execute("SELECT max(id) FROM pgprod_audit.events").fetchone()  # type: ignore[misc]
-        conn.execute("DELETE FROM pgprod_audit.events WHERE id = %s", [last])
+        conn.execute(  # the chain's newest: ids are taken when written, seqs when sealed
+            "DELETE FROM pgprod_audit.events WHERE id = (SELECT id FROM pgprod_audit.events"
+            " WHERE lane = %s ORDER BY seq DESC LIMIT 1)", [audit.CHAIN])
     found = commands.audit_verify(project)
     assert found.broken is not None and "missing from the end of lane" in found.broken
 
